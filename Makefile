@@ -1,0 +1,53 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUF := node_modules/.bin/buf
+STAMP := $(VENV)/.installed
+PROTOS := $(shell find proto/crm -name '*.proto')
+DESCRIPTOR := gen/crm_descriptor.pb
+
+.PHONY: run test lint proto health install unit integration clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(BUF): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(BUF)
+
+# Regenerate Python code, type stubs and the gateway's descriptor set from proto/.
+proto: $(STAMP)
+	$(PY) -m services.tools.protogen gen
+
+# Generated code is committed; regenerate only when it is missing.
+gen/crm: | $(STAMP)
+	$(MAKE) proto
+
+run: install | gen/crm
+	$(PY) -m services.cli run
+
+health: $(STAMP)
+	$(PY) -m services.cli health
+
+lint: install | gen/crm
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(BUF) lint
+	$(VENV)/bin/lint-imports
+
+test: install | gen/crm
+	$(MAKE) lint
+	$(VENV)/bin/pytest -q -m "not slow"
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -q tests/unit
+
+clean:
+	rm -rf $(VENV) node_modules .data .pytest_cache .ruff_cache

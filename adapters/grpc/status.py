@@ -1,0 +1,64 @@
+"""The one table from domain errors to gRPC status codes, applied by an interceptor."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from core.shared.errors import (
+    AlreadyExists,
+    DomainError,
+    FailedPrecondition,
+    InvalidInput,
+    NotFound,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_OF: dict[type[DomainError], grpc.StatusCode] = {
+    InvalidInput: grpc.StatusCode.INVALID_ARGUMENT,
+    NotFound: grpc.StatusCode.NOT_FOUND,
+    AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+}
+
+
+def status_for(error: DomainError) -> grpc.StatusCode:
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return grpc.StatusCode.FAILED_PRECONDITION
+
+
+class DomainErrorInterceptor(grpc.aio.ServerInterceptor):
+    """Domain errors become their status with the domain's message; anything else becomes
+    INTERNAL with a generic message, and the details go to the log, not to the caller."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        behaviour = handler.unary_unary
+        method = details.method
+
+        async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            try:
+                return await behaviour(request, context)
+            except DomainError as error:
+                await context.abort(status_for(error), error.message)
+            except grpc.aio.AbortError:
+                raise
+            except Exception:
+                log.exception("unhandled error in %s", method)
+                await context.abort(grpc.StatusCode.INTERNAL, "internal error; see server logs")
+
+        return grpc.unary_unary_rpc_method_handler(
+            guarded,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )

@@ -1,0 +1,43 @@
+"""Tables of the analytics service (schema `analytics`): the event log."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import DateTime, Index, Numeric, String
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAt, UpdatedAt, UuidPk
+
+SCHEMA = "analytics"
+
+
+class EventRow(Base):
+    """One fact from any service (message received, intent, booking confirmed, order paid...)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_tenant_id_occurred_at", "tenant_id", "occurred_at"),
+        Index(
+            "ix_events_tenant_id_event_type_occurred_at", "tenant_id", "event_type", "occurred_at"
+        ),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    # Chosen by the producer: a re-sent event is stored once (idempotent ingest).
+    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # tenant.outlets.id / conversation.conversations.id (other services), when relevant.
+    outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    event_type: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(32), server_default="")
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    # The measure the dashboards sum or average (revenue, latency ms, ...), when there is one.
+    value: Mapped[Decimal | None] = mapped_column(Numeric)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]

@@ -1,0 +1,46 @@
+"""Declarative base, naming convention and column helpers shared by every schema."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from sqlalchemy import CheckConstraint, DateTime, MetaData, Numeric, func, text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+# Stable constraint names, so migrations can refer to them and errors can be mapped.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+UuidPk = Annotated[
+    uuid.UUID,
+    mapped_column(UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+]
+TenantId = Annotated[uuid.UUID, mapped_column(UUID(as_uuid=True), nullable=False, index=True)]
+Money = Annotated[Decimal, mapped_column(Numeric(12, 2), nullable=False)]
+CreatedAt = Annotated[
+    datetime, mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+]
+UpdatedAt = Annotated[
+    datetime,
+    mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+    ),
+]
+
+
+def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
+    """CHECK that a status-like column holds one of its documented values."""
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name or f"{column}_allowed")

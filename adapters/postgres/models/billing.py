@@ -1,0 +1,145 @@
+"""Tables of the billing service (schema `billing`): subscriptions, usage, deposits."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAt, Money, TenantId, UpdatedAt, UuidPk, one_of
+
+SCHEMA = "billing"
+
+SUBSCRIPTION_TIERS: tuple[str, ...] = ("free", "starter", "pro", "enterprise")
+SUBSCRIPTION_STATUSES: tuple[str, ...] = ("active", "past_due", "cancelled", "expired")
+USAGE_TYPES: tuple[str, ...] = ("messages", "llm_calls", "documents", "storage_mb")
+DEPOSIT_STATUSES: tuple[str, ...] = ("pending", "active", "exhausted", "refunded")
+
+
+class SubscriptionRow(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        one_of("tier", SUBSCRIPTION_TIERS),
+        one_of("status", SUBSCRIPTION_STATUSES),
+        CheckConstraint(
+            "message_quota >= 0 AND outlet_limit >= 0 AND knowledge_base_limit >= 0"
+            " AND storage_limit_mb >= 0",
+            name="limits_non_negative",
+        ),
+        CheckConstraint("monthly_price >= 0 AND overage_rate >= 0", name="prices_non_negative"),
+        CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ended_after_started"),
+        # Exactly one active subscription per tenant.
+        Index(
+            "uq_subscriptions_tenant_id_active",
+            "tenant_id",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+        ),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    tier: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), server_default=SUBSCRIPTION_STATUSES[0])
+    message_quota: Mapped[int] = mapped_column(Integer)
+    outlet_limit: Mapped[int] = mapped_column(Integer)
+    knowledge_base_limit: Mapped[int] = mapped_column(Integer)
+    storage_limit_mb: Mapped[int] = mapped_column(Integer)
+    monthly_price: Mapped[Money]
+    # Price per message over the quota.
+    overage_rate: Mapped[Money]
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class UsageRecordRow(Base):
+    """A tenant's usage of one kind over one billing period (a running counter)."""
+
+    __tablename__ = "usage_records"
+    __table_args__ = (
+        one_of("usage_type", USAGE_TYPES),
+        CheckConstraint("count >= 0", name="count_non_negative"),
+        CheckConstraint("period_end >= period_start", name="period_end_after_start"),
+        UniqueConstraint(
+            "tenant_id", "usage_type", "period_start", name="uq_usage_records_tenant_type_period"
+        ),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    usage_type: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer, server_default="0")
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class UsageEventRow(Base):
+    """One metered use, recorded once per idempotency key; it increments a usage record."""
+
+    __tablename__ = "usage_events"
+    __table_args__ = (
+        one_of("usage_type", USAGE_TYPES),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    # tenant.outlets.id (another service), when the usage belongs to one outlet.
+    outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    usage_record_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey(f"{SCHEMA}.usage_records.id", ondelete="SET NULL"),
+        index=True,
+    )
+    usage_type: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int] = mapped_column(Integer, server_default="1")
+    # E.g. the inbound WhatsApp message id: a retried RecordUsage is counted once.
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class DepositRow(Base):
+    """A prepaid top-up; balance is what is left of it after overage was charged."""
+
+    __tablename__ = "deposits"
+    __table_args__ = (
+        one_of("status", DEPOSIT_STATUSES),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("balance >= 0", name="balance_non_negative"),
+        CheckConstraint("balance <= amount", name="balance_within_amount"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    amount: Mapped[Money]
+    balance: Mapped[Money]
+    status: Mapped[str] = mapped_column(String(20), server_default=DEPOSIT_STATUSES[1])
+    # Payment reference (gateway transaction id, transfer note).
+    reference: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]

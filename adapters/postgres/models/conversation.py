@@ -1,0 +1,111 @@
+"""Tables of the conversation service (schema `conversation`): conversations, messages."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAt, TenantId, UpdatedAt, UuidPk, one_of
+
+SCHEMA = "conversation"
+
+# "archived": closed and hidden from default lists (crm.conversation.v1.ConversationStatus).
+CONVERSATION_STATUSES: tuple[str, ...] = ("open", "closed", "archived")
+SENDER_TYPES: tuple[str, ...] = ("customer", "bot", "agent", "system")
+MESSAGE_TYPES: tuple[str, ...] = (
+    "text",
+    "interactive",
+    "image",
+    "audio",
+    "video",
+    "document",
+    "location",
+    "template",
+    "other",
+)
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        one_of("status", CONVERSATION_STATUSES),
+        # At most one open conversation per (outlet, customer phone): find-or-create target.
+        Index(
+            "uq_conversations_outlet_id_customer_phone_open",
+            "outlet_id",
+            "customer_phone",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
+        CheckConstraint("message_count >= 0", name="message_count_non_negative"),
+        Index("ix_conversations_tenant_id_last_message_at", "tenant_id", "last_message_at"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    # tenant.outlets.id (another service): a plain UUID, queried through the index above.
+    outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    customer_phone: Mapped[str] = mapped_column(String(32))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), server_default=CONVERSATION_STATUSES[0])
+    handoff_requested: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # tenant.users.id (another service).
+    handoff_agent_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    handoff_reason: Mapped[str | None] = mapped_column(Text)
+    handoff_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last inbound message: WhatsApp's 24-hour customer service window runs from it.
+    last_customer_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, server_default="{}")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        one_of("sender_type", SENDER_TYPES),
+        one_of("message_type", MESSAGE_TYPES),
+        # Idempotent append: a WhatsApp message is stored once; bot/system messages have none.
+        Index(
+            "uq_messages_whatsapp_message_id",
+            "whatsapp_message_id",
+            unique=True,
+            postgresql_where=text("whatsapp_message_id IS NOT NULL"),
+        ),
+        Index("ix_messages_conversation_id_timestamp", "conversation_id", "timestamp"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.conversations.id", ondelete="CASCADE")
+    )
+    sender_type: Mapped[str] = mapped_column(String(20))
+    sender_id: Mapped[str | None] = mapped_column(String(128))
+    message_type: Mapped[str] = mapped_column(String(20), server_default=MESSAGE_TYPES[0])
+    content: Mapped[str] = mapped_column(Text, server_default="")
+    whatsapp_message_id: Mapped[str | None] = mapped_column(String(128))
+    timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # `metadata` is reserved on declarative classes: the attribute differs, the column doesn't.
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, server_default="{}")
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]

@@ -1,0 +1,97 @@
+"""Tables of the messaging service (schema `messaging`): WhatsApp inbox and outbox."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, DateTime, Index, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of
+
+SCHEMA = "messaging"
+
+INBOX_STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed", "dead")
+OUTBOX_STATUSES: tuple[str, ...] = ("queued", "sent", "delivered", "read", "failed")
+
+
+class InboxItemRow(Base):
+    """An inbound WhatsApp message, stored once (redeliveries change nothing) and then worked."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (
+        one_of("status", INBOX_STATUSES),
+        CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+        # The worker's queue: due items by status and time.
+        Index("ix_inbox_items_status_next_attempt_at", "status", "next_attempt_at"),
+        # In order per conversation.
+        Index("ix_inbox_items_conversation_key_received_at", "conversation_key", "received_at"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    # Resolved from phone_number_id by the worker; NULL until then.
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    whatsapp_message_id: Mapped[str] = mapped_column(String(128), unique=True)
+    phone_number_id: Mapped[str] = mapped_column(String(64))
+    customer_phone: Mapped[str] = mapped_column(String(32))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    # phone_number_id + customer phone: items with one key are handled one at a time, in order.
+    conversation_key: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(String(20), server_default=INBOX_STATUSES[0])
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class OutboxMessageRow(Base):
+    """A reply to send through the Cloud API, retried on 429/5xx, then tracked by status."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        one_of("status", OUTBOX_STATUSES),
+        CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+        # Delivery-status webhooks find the message by its WhatsApp id.
+        Index(
+            "uq_outbox_messages_whatsapp_message_id",
+            "whatsapp_message_id",
+            unique=True,
+            postgresql_where=text("whatsapp_message_id IS NOT NULL"),
+        ),
+        Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # conversation.conversations.id (another service), when the reply belongs to one.
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The phone_number_id to send from (the outlet's number).
+    phone_number_id: Mapped[str] = mapped_column(String(64))
+    to_phone: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Set once the Cloud API accepted the message.
+    whatsapp_message_id: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(20), server_default=OUTBOX_STATUSES[0])
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]

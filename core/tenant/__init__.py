@@ -1,0 +1,1 @@
+"""Tenant context: businesses, their WhatsApp outlets and their staff."""

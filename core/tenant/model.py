@@ -1,0 +1,197 @@
+"""Entities and value rules of the tenant context."""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.shared.errors import InvalidInput
+
+
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    INACTIVE = "inactive"
+
+
+class OutletStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class UserRole(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    AGENT = "agent"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_DIGITS = re.compile(r"^\d{1,64}$")
+
+
+def required_text(value: str, field_name: str, max_length: int = 200) -> str:
+    value = value.strip()
+    if not value:
+        raise InvalidInput(field_name, "is required")
+    if len(value) > max_length:
+        raise InvalidInput(field_name, f"must be at most {max_length} characters")
+    return value
+
+
+def valid_slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise InvalidInput("slug", f"{value!r} must be 3-63 lowercase letters, digits or hyphens")
+    return value
+
+
+def valid_email(value: str, field_name: str = "email", *, required: bool = True) -> str:
+    value = value.strip()
+    if not value and not required:
+        return ""
+    if not _EMAIL.match(value):
+        raise InvalidInput(field_name, f"{value!r} is not an email address")
+    return value.lower()
+
+
+def valid_phone(value: str, field_name: str) -> str:
+    if value and not _E164.match(value):
+        raise InvalidInput(field_name, f"{value!r} must be in E.164 form, e.g. +14155550100")
+    return value
+
+
+def valid_numeric_id(value: str, field_name: str, *, required: bool) -> str:
+    if not value and not required:
+        return ""
+    if not _DIGITS.match(value):
+        raise InvalidInput(field_name, f"{value!r} must be the numeric ID Meta assigned")
+    return value
+
+
+def valid_timezone(value: str) -> str:
+    value = value or "UTC"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("timezone", f"{value!r} is not an IANA time zone") from None
+    return value
+
+
+@dataclass(slots=True)
+class Tenant:
+    name: str
+    slug: str
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    status: TenantStatus = TenantStatus.ACTIVE
+    llm_tone: dict[str, Any] = field(default_factory=dict)
+    greeting_message: str = ""
+    error_message: str = ""
+    contact_email: str = ""
+    firebase_tenant_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is TenantStatus.ACTIVE
+
+
+@dataclass(slots=True)
+class Outlet:
+    tenant_id: uuid.UUID
+    name: str
+    waba_phone_number_id: str
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    waba_phone_number: str = ""
+    waba_business_account_id: str = ""
+    status: OutletStatus = OutletStatus.ACTIVE
+    timezone: str = "UTC"
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is OutletStatus.ACTIVE
+
+
+@dataclass(slots=True)
+class User:
+    tenant_id: uuid.UUID
+    firebase_uid: str
+    email: str
+    role: UserRole
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    display_name: str = ""
+    status: UserStatus = UserStatus.ACTIVE
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+def optional_text(max_length: int):
+    def check(value: str, field_name: str) -> str:
+        if len(value) > max_length:
+            raise InvalidInput(field_name, f"must be at most {max_length} characters")
+        return value
+
+    return check
+
+
+def _tone(value: Any, field_name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidInput(field_name, "must be an object")
+    return dict(value)
+
+
+def _firebase_tenant(value: str, field_name: str) -> str | None:
+    return optional_text(128)(value, field_name) or None
+
+
+# Writable fields of each entity and the rule each must pass (create and update alike).
+# WhatsApp caps a text message at 4096 characters, hence the message limits.
+TENANT_FIELDS = {
+    "name": required_text,
+    "slug": lambda v, _: valid_slug(v),
+    "llm_tone": _tone,
+    "greeting_message": optional_text(4096),
+    "error_message": optional_text(4096),
+    "contact_email": lambda v, f: valid_email(v, f, required=False),
+    "firebase_tenant_id": _firebase_tenant,
+}
+OUTLET_FIELDS = {
+    "name": required_text,
+    "waba_phone_number": valid_phone,
+    "waba_phone_number_id": lambda v, f: valid_numeric_id(v, f, required=True),
+    "waba_business_account_id": lambda v, f: valid_numeric_id(v, f, required=False),
+    "timezone": lambda v, _: valid_timezone(v),
+}
+USER_FIELDS = {
+    "firebase_uid": lambda v, f: required_text(v, f, 128),
+    "email": valid_email,
+    "role": lambda v, f: _role(v, f),
+    "display_name": optional_text(200),
+}
+
+
+def _role(value: UserRole | None, field_name: str) -> UserRole:
+    if value is None:
+        raise InvalidInput(field_name, "is required (owner, admin or agent)")
+    return UserRole(value)
+
+
+def validated(values: dict[str, Any], rules: dict[str, Any], *, mask_field: str) -> dict[str, Any]:
+    """Each value checked by its field's rule; a field without a rule is not writable."""
+    clean = {}
+    for name, value in values.items():
+        if name not in rules:
+            raise InvalidInput(mask_field, f"{name!r} cannot be set")
+        clean[name] = rules[name](value, name)
+    return clean

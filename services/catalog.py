@@ -1,0 +1,53 @@
+"""The nine services of the mesh: names, contracts, and how each one is assembled."""
+
+import importlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from types import ModuleType
+
+from .runtime import Register
+from .settings import DEFAULT_PORTS, Settings
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+
+    @property
+    def pascal(self) -> str:
+        return self.name.capitalize()
+
+    @property
+    def grpc_service(self) -> str:
+        """Full name of the gRPC service, e.g. crm.tenant.v1.TenantService."""
+        return f"crm.{self.name}.v1.{self.pascal}Service"
+
+    def grpc_module(self) -> ModuleType:
+        return importlib.import_module(f"crm.{self.name}.v1.{self.name}_pb2_grpc")
+
+    def adder(self) -> Callable:
+        return getattr(self.grpc_module(), f"add_{self.pascal}ServiceServicer_to_server")
+
+
+SERVICES = {name: ServiceSpec(name) for name in DEFAULT_PORTS}
+
+Assembly = Callable[[ServiceSpec, Settings], AbstractAsyncContextManager[Register]]
+
+
+@asynccontextmanager
+async def contract_only(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
+    """The generated base servicer: it answers UNIMPLEMENTED until the service is built."""
+    servicer = getattr(spec.grpc_module(), f"{spec.pascal}ServiceServicer")()
+    yield lambda server: spec.adder()(servicer, server)
+
+
+def assembly_of(name: str) -> Assembly:
+    """How to assemble a service: its composition root, if it has one yet."""
+    try:
+        module = importlib.import_module(f"services.{name}.main")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"services.{name}.main" and missing.name != f"services.{name}":
+            raise
+        return contract_only
+    return module.assemble

@@ -1,0 +1,75 @@
+"""`crm`: run the mesh, serve one service, check health, migrate the database."""
+
+import asyncio
+
+import typer
+
+from . import logs
+from .settings import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+db = typer.Typer(no_args_is_help=True, help="Database migrations.")
+app.add_typer(db, name="db")
+
+
+def _settings(service: str) -> Settings:
+    settings = Settings()
+    logs.configure(service, settings.log_level, json=settings.log_json)
+    return settings
+
+
+@app.command()
+def serve(name: str) -> None:
+    """Serve one service (tenant, conversation, ..., messaging) until SIGTERM."""
+    from .catalog import SERVICES, assembly_of
+    from .runtime import serve as serve_forever
+
+    if name not in SERVICES:
+        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+    settings = _settings(name)
+    spec = SERVICES[name]
+
+    async def main() -> None:
+        async with assembly_of(name)(spec, settings) as register:
+            await serve_forever(
+                name,
+                f"{settings.bind_host}:{settings.port_of(name)}",
+                register,
+                [spec.grpc_service],
+                settings.shutdown_grace_seconds,
+            )
+
+    asyncio.run(main())
+
+
+@app.command()
+def run() -> None:
+    """Start the whole mesh on embedded defaults, seeded with a demo tenant."""
+    from .launcher import run_mesh
+
+    raise typer.Exit(asyncio.run(run_mesh(_settings("launcher"))))
+
+
+@app.command()
+def health() -> None:
+    """Report each service's grpc.health.v1 status; non-zero exit unless all are SERVING."""
+    from .catalog import SERVICES
+    from .probe import status_of_all
+
+    settings = _settings("health")
+    statuses = asyncio.run(status_of_all(settings, list(SERVICES)))
+    for name, status in statuses.items():
+        typer.echo(f"{name:<13} {settings.address_of(name):<22} {status}")
+    raise typer.Exit(0 if all(s == "SERVING" for s in statuses.values()) else 1)
+
+
+@db.command()
+def upgrade() -> None:
+    """Migrate the database to the newest revision (safe to run twice)."""
+    from .database import prepare
+
+    asyncio.run(prepare(_settings("migrate")))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,111 @@
+"""`make run`: database ready, nine service processes, a demo tenant, one Ctrl-C stops all."""
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from .catalog import SERVICES
+from .database import prepare
+from .probe import wait_until_serving
+from .seed import seed_demo
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+console = Console()
+COLOURS = [
+    "cyan",
+    "magenta",
+    "green",
+    "yellow",
+    "blue",
+    "red",
+    "bright_cyan",
+    "bright_magenta",
+    "bright_green",
+]
+
+
+async def _relay(name: str, colour: str, stream: asyncio.StreamReader) -> None:
+    """Each child's log lines, prefixed with its name so nine streams stay readable."""
+    width = max(len(n) for n in SERVICES)
+    async for raw in stream:
+        line = raw.decode(errors="replace").rstrip()
+        console.print(
+            f"[{colour}]{name:<{width}}[/] | {line}", markup=True, highlight=False, soft_wrap=True
+        )
+
+
+async def _spawn(name: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "services.cli", "serve", name,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+
+
+async def _stop(processes: dict[str, asyncio.subprocess.Process], grace: float) -> None:
+    for process in processes.values():
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+    waits = [p.wait() for p in processes.values()]
+    try:
+        await asyncio.wait_for(asyncio.gather(*waits), grace + 5)
+    except TimeoutError:
+        for name, process in processes.items():
+            if process.returncode is None:
+                log.warning("%s did not stop in time; killing it", name)
+                process.kill()
+
+
+def _report(statuses: dict[str, str], settings: Settings) -> None:
+    table = Table(title="CRM mesh")
+    for column in ("service", "address", "health"):
+        table.add_column(column)
+    for name, status in statuses.items():
+        style = "green" if status == "SERVING" else "red"
+        table.add_row(name, settings.address_of(name), f"[{style}]{status}[/]")
+    console.print(table)
+
+
+async def run_mesh(settings: Settings) -> int:
+    url = await prepare(settings)
+    await seed_demo(url)
+    env = {**os.environ, "DATABASE_URL": url}
+    processes = {name: await _spawn(name, env) for name in SERVICES}
+    relays = [
+        asyncio.create_task(_relay(name, COLOURS[i], p.stdout))
+        for i, (name, p) in enumerate(processes.items())
+    ]
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    exit_code = 0
+    try:
+        statuses = await wait_until_serving(settings, list(SERVICES), within_seconds=60)
+        _report(statuses, settings)
+        if any(s != "SERVING" for s in statuses.values()):
+            console.print("[red]not every service came up; stopping[/]")
+            return 1
+        console.print("[bold]Mesh is up.[/] Ctrl-C stops every service.")
+        died = [asyncio.create_task(p.wait()) for p in processes.values()]
+        await asyncio.wait(
+            [asyncio.create_task(stopping.wait()), *died], return_when=asyncio.FIRST_COMPLETED
+        )
+        if not stopping.is_set():
+            exit_code = 1
+            dead = [n for n, p in processes.items() if p.returncode is not None]
+            console.print(f"[red]{', '.join(dead)} exited; stopping the mesh[/]")
+    finally:
+        console.print("stopping…")
+        await _stop(processes, settings.shutdown_grace_seconds)
+        for relay in relays:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+    return exit_code

