@@ -1,0 +1,372 @@
+import datetime
+
+from crm.common.v1 import common_pb2 as _common_pb2
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ProcessingStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROCESSING_STATUS_UNSPECIFIED: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_PENDING: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_PROCESSING: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_DONE: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_FAILED: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_DEAD: _ClassVar[ProcessingStatus]
+
+class OutboundStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OUTBOUND_STATUS_UNSPECIFIED: _ClassVar[OutboundStatus]
+    OUTBOUND_STATUS_QUEUED: _ClassVar[OutboundStatus]
+    OUTBOUND_STATUS_SENT: _ClassVar[OutboundStatus]
+    OUTBOUND_STATUS_DELIVERED: _ClassVar[OutboundStatus]
+    OUTBOUND_STATUS_READ: _ClassVar[OutboundStatus]
+    OUTBOUND_STATUS_FAILED: _ClassVar[OutboundStatus]
+
+class InboundMessageType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INBOUND_MESSAGE_TYPE_UNSPECIFIED: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_TEXT: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_BUTTON_REPLY: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_LIST_REPLY: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_IMAGE: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_AUDIO: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_VIDEO: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_DOCUMENT: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_LOCATION: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_OTHER: _ClassVar[InboundMessageType]
+
+class InteractiveKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INTERACTIVE_KIND_UNSPECIFIED: _ClassVar[InteractiveKind]
+    INTERACTIVE_KIND_BUTTONS: _ClassVar[InteractiveKind]
+    INTERACTIVE_KIND_LIST: _ClassVar[InteractiveKind]
+PROCESSING_STATUS_UNSPECIFIED: ProcessingStatus
+PROCESSING_STATUS_PENDING: ProcessingStatus
+PROCESSING_STATUS_PROCESSING: ProcessingStatus
+PROCESSING_STATUS_DONE: ProcessingStatus
+PROCESSING_STATUS_FAILED: ProcessingStatus
+PROCESSING_STATUS_DEAD: ProcessingStatus
+OUTBOUND_STATUS_UNSPECIFIED: OutboundStatus
+OUTBOUND_STATUS_QUEUED: OutboundStatus
+OUTBOUND_STATUS_SENT: OutboundStatus
+OUTBOUND_STATUS_DELIVERED: OutboundStatus
+OUTBOUND_STATUS_READ: OutboundStatus
+OUTBOUND_STATUS_FAILED: OutboundStatus
+INBOUND_MESSAGE_TYPE_UNSPECIFIED: InboundMessageType
+INBOUND_MESSAGE_TYPE_TEXT: InboundMessageType
+INBOUND_MESSAGE_TYPE_BUTTON_REPLY: InboundMessageType
+INBOUND_MESSAGE_TYPE_LIST_REPLY: InboundMessageType
+INBOUND_MESSAGE_TYPE_IMAGE: InboundMessageType
+INBOUND_MESSAGE_TYPE_AUDIO: InboundMessageType
+INBOUND_MESSAGE_TYPE_VIDEO: InboundMessageType
+INBOUND_MESSAGE_TYPE_DOCUMENT: InboundMessageType
+INBOUND_MESSAGE_TYPE_LOCATION: InboundMessageType
+INBOUND_MESSAGE_TYPE_OTHER: InboundMessageType
+INTERACTIVE_KIND_UNSPECIFIED: InteractiveKind
+INTERACTIVE_KIND_BUTTONS: InteractiveKind
+INTERACTIVE_KIND_LIST: InteractiveKind
+
+class Hub(_message.Message):
+    __slots__ = ("mode", "verify_token", "challenge")
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    VERIFY_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CHALLENGE_FIELD_NUMBER: _ClassVar[int]
+    mode: str
+    verify_token: str
+    challenge: str
+    def __init__(self, mode: _Optional[str] = ..., verify_token: _Optional[str] = ..., challenge: _Optional[str] = ...) -> None: ...
+
+class VerifyWebhookRequest(_message.Message):
+    __slots__ = ("hub",)
+    HUB_FIELD_NUMBER: _ClassVar[int]
+    hub: Hub
+    def __init__(self, hub: _Optional[_Union[Hub, _Mapping]] = ...) -> None: ...
+
+class TextContent(_message.Message):
+    __slots__ = ("body", "preview_url")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PREVIEW_URL_FIELD_NUMBER: _ClassVar[int]
+    body: str
+    preview_url: bool
+    def __init__(self, body: _Optional[str] = ..., preview_url: _Optional[bool] = ...) -> None: ...
+
+class InteractiveOption(_message.Message):
+    __slots__ = ("id", "title", "description")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    description: str
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class InteractiveContent(_message.Message):
+    __slots__ = ("kind", "header", "body", "footer", "list_button_text", "options")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    FOOTER_FIELD_NUMBER: _ClassVar[int]
+    LIST_BUTTON_TEXT_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    kind: InteractiveKind
+    header: str
+    body: str
+    footer: str
+    list_button_text: str
+    options: _containers.RepeatedCompositeFieldContainer[InteractiveOption]
+    def __init__(self, kind: _Optional[_Union[InteractiveKind, str]] = ..., header: _Optional[str] = ..., body: _Optional[str] = ..., footer: _Optional[str] = ..., list_button_text: _Optional[str] = ..., options: _Optional[_Iterable[_Union[InteractiveOption, _Mapping]]] = ...) -> None: ...
+
+class SendError(_message.Message):
+    __slots__ = ("code", "title", "message", "details", "http_status", "retryable")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    HTTP_STATUS_FIELD_NUMBER: _ClassVar[int]
+    RETRYABLE_FIELD_NUMBER: _ClassVar[int]
+    code: int
+    title: str
+    message: str
+    details: str
+    http_status: int
+    retryable: bool
+    def __init__(self, code: _Optional[int] = ..., title: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[str] = ..., http_status: _Optional[int] = ..., retryable: _Optional[bool] = ...) -> None: ...
+
+class OutboundMessage(_message.Message):
+    __slots__ = ("id", "tenant_id", "outlet_id", "conversation_id", "phone_number_id", "to", "text", "interactive", "reply_to_message_id", "whatsapp_message_id", "status", "processing_status", "error", "attempt_count", "next_attempt_time", "idempotency_key", "sent_time", "delivered_time", "read_time", "failed_time", "create_time", "update_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PHONE_NUMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIVE_FIELD_NUMBER: _ClassVar[int]
+    REPLY_TO_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_STATUS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    SENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    DELIVERED_TIME_FIELD_NUMBER: _ClassVar[int]
+    READ_TIME_FIELD_NUMBER: _ClassVar[int]
+    FAILED_TIME_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    tenant_id: str
+    outlet_id: str
+    conversation_id: str
+    phone_number_id: str
+    to: str
+    text: TextContent
+    interactive: InteractiveContent
+    reply_to_message_id: str
+    whatsapp_message_id: str
+    status: OutboundStatus
+    processing_status: ProcessingStatus
+    error: SendError
+    attempt_count: int
+    next_attempt_time: _timestamp_pb2.Timestamp
+    idempotency_key: str
+    sent_time: _timestamp_pb2.Timestamp
+    delivered_time: _timestamp_pb2.Timestamp
+    read_time: _timestamp_pb2.Timestamp
+    failed_time: _timestamp_pb2.Timestamp
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., phone_number_id: _Optional[str] = ..., to: _Optional[str] = ..., text: _Optional[_Union[TextContent, _Mapping]] = ..., interactive: _Optional[_Union[InteractiveContent, _Mapping]] = ..., reply_to_message_id: _Optional[str] = ..., whatsapp_message_id: _Optional[str] = ..., status: _Optional[_Union[OutboundStatus, str]] = ..., processing_status: _Optional[_Union[ProcessingStatus, str]] = ..., error: _Optional[_Union[SendError, _Mapping]] = ..., attempt_count: _Optional[int] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., idempotency_key: _Optional[str] = ..., sent_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delivered_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., read_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., failed_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class InboxItem(_message.Message):
+    __slots__ = ("id", "whatsapp_message_id", "phone_number_id", "tenant_id", "outlet_id", "customer_phone", "customer_name", "message_type", "text", "interactive_reply_id", "context_message_id", "payload", "status", "attempt_count", "last_error", "message_time", "next_attempt_time", "process_time", "reply_outbound_message_id", "create_time", "update_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    PHONE_NUMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_PHONE_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIVE_REPLY_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
+    PROCESS_TIME_FIELD_NUMBER: _ClassVar[int]
+    REPLY_OUTBOUND_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    whatsapp_message_id: str
+    phone_number_id: str
+    tenant_id: str
+    outlet_id: str
+    customer_phone: str
+    customer_name: str
+    message_type: InboundMessageType
+    text: str
+    interactive_reply_id: str
+    context_message_id: str
+    payload: _struct_pb2.Struct
+    status: ProcessingStatus
+    attempt_count: int
+    last_error: str
+    message_time: _timestamp_pb2.Timestamp
+    next_attempt_time: _timestamp_pb2.Timestamp
+    process_time: _timestamp_pb2.Timestamp
+    reply_outbound_message_id: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., whatsapp_message_id: _Optional[str] = ..., phone_number_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., customer_phone: _Optional[str] = ..., customer_name: _Optional[str] = ..., message_type: _Optional[_Union[InboundMessageType, str]] = ..., text: _Optional[str] = ..., interactive_reply_id: _Optional[str] = ..., context_message_id: _Optional[str] = ..., payload: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., status: _Optional[_Union[ProcessingStatus, str]] = ..., attempt_count: _Optional[int] = ..., last_error: _Optional[str] = ..., message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., process_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reply_outbound_message_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SendMessageRequest(_message.Message):
+    __slots__ = ("tenant_id", "outlet_id", "phone_number_id", "to", "conversation_id", "text", "interactive", "reply_to_message_id", "idempotency_key", "wait_for_send")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    PHONE_NUMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIVE_FIELD_NUMBER: _ClassVar[int]
+    REPLY_TO_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FOR_SEND_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    outlet_id: str
+    phone_number_id: str
+    to: str
+    conversation_id: str
+    text: TextContent
+    interactive: InteractiveContent
+    reply_to_message_id: str
+    idempotency_key: str
+    wait_for_send: bool
+    def __init__(self, tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., phone_number_id: _Optional[str] = ..., to: _Optional[str] = ..., conversation_id: _Optional[str] = ..., text: _Optional[_Union[TextContent, _Mapping]] = ..., interactive: _Optional[_Union[InteractiveContent, _Mapping]] = ..., reply_to_message_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., wait_for_send: _Optional[bool] = ...) -> None: ...
+
+class SendMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: OutboundMessage
+    def __init__(self, message: _Optional[_Union[OutboundMessage, _Mapping]] = ...) -> None: ...
+
+class GetOutboundMessageRequest(_message.Message):
+    __slots__ = ("tenant_id", "message_id")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    message_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., message_id: _Optional[str] = ...) -> None: ...
+
+class GetOutboundMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: OutboundMessage
+    def __init__(self, message: _Optional[_Union[OutboundMessage, _Mapping]] = ...) -> None: ...
+
+class ListOutboxMessagesRequest(_message.Message):
+    __slots__ = ("tenant_id", "page", "processing_status", "status", "outlet_id", "conversation_id", "to")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    page: _common_pb2.PageRequest
+    processing_status: ProcessingStatus
+    status: OutboundStatus
+    outlet_id: str
+    conversation_id: str
+    to: str
+    def __init__(self, tenant_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ..., processing_status: _Optional[_Union[ProcessingStatus, str]] = ..., status: _Optional[_Union[OutboundStatus, str]] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., to: _Optional[str] = ...) -> None: ...
+
+class ListOutboxMessagesResponse(_message.Message):
+    __slots__ = ("messages", "page")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[OutboundMessage]
+    page: _common_pb2.PageResponse
+    def __init__(self, messages: _Optional[_Iterable[_Union[OutboundMessage, _Mapping]]] = ..., page: _Optional[_Union[_common_pb2.PageResponse, _Mapping]] = ...) -> None: ...
+
+class RetryOutboxMessageRequest(_message.Message):
+    __slots__ = ("tenant_id", "message_id")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    message_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., message_id: _Optional[str] = ...) -> None: ...
+
+class RetryOutboxMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: OutboundMessage
+    def __init__(self, message: _Optional[_Union[OutboundMessage, _Mapping]] = ...) -> None: ...
+
+class GetInboxItemRequest(_message.Message):
+    __slots__ = ("tenant_id", "inbox_item_id")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    INBOX_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    inbox_item_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., inbox_item_id: _Optional[str] = ...) -> None: ...
+
+class GetInboxItemResponse(_message.Message):
+    __slots__ = ("inbox_item",)
+    INBOX_ITEM_FIELD_NUMBER: _ClassVar[int]
+    inbox_item: InboxItem
+    def __init__(self, inbox_item: _Optional[_Union[InboxItem, _Mapping]] = ...) -> None: ...
+
+class ListInboxItemsRequest(_message.Message):
+    __slots__ = ("tenant_id", "page", "status", "outlet_id", "customer_phone")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_PHONE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    page: _common_pb2.PageRequest
+    status: ProcessingStatus
+    outlet_id: str
+    customer_phone: str
+    def __init__(self, tenant_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ..., status: _Optional[_Union[ProcessingStatus, str]] = ..., outlet_id: _Optional[str] = ..., customer_phone: _Optional[str] = ...) -> None: ...
+
+class ListInboxItemsResponse(_message.Message):
+    __slots__ = ("inbox_items", "page")
+    INBOX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    inbox_items: _containers.RepeatedCompositeFieldContainer[InboxItem]
+    page: _common_pb2.PageResponse
+    def __init__(self, inbox_items: _Optional[_Iterable[_Union[InboxItem, _Mapping]]] = ..., page: _Optional[_Union[_common_pb2.PageResponse, _Mapping]] = ...) -> None: ...
+
+class RetryInboxItemRequest(_message.Message):
+    __slots__ = ("tenant_id", "inbox_item_id")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    INBOX_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    inbox_item_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., inbox_item_id: _Optional[str] = ...) -> None: ...
+
+class RetryInboxItemResponse(_message.Message):
+    __slots__ = ("inbox_item",)
+    INBOX_ITEM_FIELD_NUMBER: _ClassVar[int]
+    inbox_item: InboxItem
+    def __init__(self, inbox_item: _Optional[_Union[InboxItem, _Mapping]] = ...) -> None: ...
