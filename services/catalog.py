@@ -26,6 +26,11 @@ class ServiceSpec:
     def grpc_module(self) -> ModuleType:
         return importlib.import_module(f"crm.{self.name}.v1.{self.name}_pb2_grpc")
 
+    def descriptor(self):
+        """The service's descriptor, for tools that walk its methods."""
+        module = importlib.import_module(f"crm.{self.name}.v1.{self.name}_pb2")
+        return module.DESCRIPTOR.services_by_name[f"{self.pascal}Service"]
+
     def adder(self) -> Callable:
         return getattr(self.grpc_module(), f"add_{self.pascal}ServiceServicer_to_server")
 

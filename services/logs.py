@@ -8,7 +8,11 @@ import structlog
 
 def configure(service: str, level: str = "INFO", *, json: bool = False) -> None:
     renderer = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
     shared = [
         structlog.contextvars.merge_contextvars,

@@ -53,6 +53,11 @@ class DomainErrorInterceptor(grpc.aio.ServerInterceptor):
                 await context.abort(status_for(error), error.message)
             except grpc.aio.AbortError:
                 raise
+            except NotImplementedError:
+                # The generated base servicer's answer for an RPC not built yet.
+                await context.abort(
+                    grpc.StatusCode.UNIMPLEMENTED, f"{method} is not implemented yet"
+                )
             except Exception:
                 log.exception("unhandled error in %s", method)
                 await context.abort(grpc.StatusCode.INTERNAL, "internal error; see server logs")

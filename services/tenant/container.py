@@ -1,5 +1,7 @@
 """Wiring of the tenant service: engine -> sessions -> unit of work -> servicer."""
 
+from functools import partial
+
 from dependency_injector import containers, providers
 
 from adapters.grpc.tenant_servicer import TenantServicer
@@ -12,5 +14,7 @@ class TenantContainer(containers.DeclarativeContainer):
 
     engine = providers.Resource(engine_resource, url=config.database_url)
     sessions = providers.Singleton(session_factory, engine)
-    unit_of_work = providers.Factory(SqlAlchemyTenantUnitOfWork, sessions)
-    servicer = providers.Singleton(TenantServicer, unit_of_work=unit_of_work.provider)
+    # A plain callable, so each RPC opens its own unit of work without going through the
+    # container (whose providers turn async once the engine resource is async).
+    unit_of_work = providers.Singleton(partial, SqlAlchemyTenantUnitOfWork, sessions)
+    servicer = providers.Singleton(TenantServicer, unit_of_work=unit_of_work)

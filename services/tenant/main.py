@@ -17,7 +17,7 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container.config.database_url.from_value(await database_url(settings))
     await container.init_resources()
     try:
-        servicer = container.servicer()
+        servicer = await container.servicer()
         yield lambda server: spec.adder()(servicer, server)
     finally:
         await container.shutdown_resources()

@@ -19,7 +19,7 @@ from adapters.postgres.models import SCHEMAS, Base
 
 EXPECTED_TABLES = {
     "tenant": {"tenants", "outlets", "users"},
-    "billing": {"subscriptions", "usage_records", "usage_events", "deposits"},
+    "billing": {"tiers", "subscriptions", "usage_records", "usage_events", "deposits"},
     "conversation": {"conversations", "messages"},
     "knowledge": {"knowledge_bases", "documents"},
     "booking": {"resources", "bookings", "opening_hours"},
@@ -371,6 +371,11 @@ async def test_second_active_subscription_rejected(db: AsyncEngine) -> None:
         " outlet_limit, knowledge_base_limit, storage_limit_mb, monthly_price, overage_rate)"
         " VALUES (:t, 'pro', :status, 1000, 3, 3, 500, 49.00, 0.05)"
     )
+    await _exec(
+        db,
+        "INSERT INTO billing.tiers (name, message_quota, outlet_limit, knowledge_base_limit,"
+        " storage_limit_mb, monthly_price, overage_rate) VALUES ('pro', 1000, 3, 3, 500, 49, 0.05)",
+    )
     await _exec(db, insert, t=tenant_id, status="active")
     await _rejected(db, insert, "uq_subscriptions_tenant_id_active", t=tenant_id, status="active")
     # Past subscriptions pile up freely; another tenant has its own active one.
@@ -440,14 +445,14 @@ async def test_billing_rules(db: AsyncEngine) -> None:
     tenant_id = uuid.uuid4()
     usage = (
         "INSERT INTO billing.usage_records (tenant_id, usage_type, count, period_start,"
-        " period_end) VALUES (:t, 'messages', 1, '2030-01-01', '2030-01-31')"
+        " period_end) VALUES (:t, 'messages_in', 1, '2030-01-01', '2030-01-31')"
     )
     await _exec(db, usage, t=tenant_id)
     await _rejected(db, usage, "uq_usage_records_tenant_type_period", t=tenant_id)
 
     event = (
         "INSERT INTO billing.usage_events (tenant_id, usage_type, idempotency_key)"
-        " VALUES (:t, 'messages', 'wamid.ABC')"
+        " VALUES (:t, 'messages_in', 'wamid.ABC')"
     )
     await _exec(db, event, t=tenant_id)
     await _rejected(db, event, "uq_usage_events_idempotency_key", t=tenant_id)
@@ -502,5 +507,5 @@ async def test_money_is_numeric_12_2(db: AsyncEngine) -> None:
             {"schemas": list(EXPECTED_TABLES)},
         )
         found = {(s, t, c): (p, sc) for s, t, c, p, sc in rows}
-    assert len(found) == 10
+    assert len(found) == 13
     assert set(found.values()) == {(12, 2)}

@@ -39,5 +39,7 @@ class EventRow(Base):
     properties: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     # The measure the dashboards sum or average (revenue, latency ms, ...), when there is one.
     value: Mapped[Decimal | None] = mapped_column(Numeric)
+    # Money attached to the event (order paid, booking confirmed), when there is some.
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

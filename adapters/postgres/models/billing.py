@@ -4,6 +4,8 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -23,16 +25,43 @@ from .base import Base, CreatedAt, Money, TenantId, UpdatedAt, UuidPk, one_of
 
 SCHEMA = "billing"
 
-SUBSCRIPTION_TIERS: tuple[str, ...] = ("free", "starter", "pro", "enterprise")
-SUBSCRIPTION_STATUSES: tuple[str, ...] = ("active", "past_due", "cancelled", "expired")
-USAGE_TYPES: tuple[str, ...] = ("messages", "llm_calls", "documents", "storage_mb")
-DEPOSIT_STATUSES: tuple[str, ...] = ("pending", "active", "exhausted", "refunded")
+SUBSCRIPTION_STATUSES: tuple[str, ...] = ("trialing", "active", "past_due", "cancelled", "expired")
+USAGE_TYPES: tuple[str, ...] = ("messages_in", "messages_out", "llm_tokens", "storage_mb")
+DEPOSIT_STATUSES: tuple[str, ...] = ("active", "exhausted", "refunded")
+
+
+class TierRow(Base):
+    """A plan on offer (tiers are data, not code); subscriptions snapshot its limits."""
+
+    __tablename__ = "tiers"
+    __table_args__ = (
+        CheckConstraint(
+            "message_quota >= 0 AND outlet_limit >= 0 AND knowledge_base_limit >= 0"
+            " AND storage_limit_mb >= 0",
+            name="limits_non_negative",
+        ),
+        CheckConstraint("monthly_price >= 0 AND overage_rate >= 0", name="prices_non_negative"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), server_default="")
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    message_quota: Mapped[int] = mapped_column(BigInteger)
+    outlet_limit: Mapped[int] = mapped_column(Integer)
+    knowledge_base_limit: Mapped[int] = mapped_column(Integer)
+    storage_limit_mb: Mapped[int] = mapped_column(BigInteger)
+    monthly_price: Mapped[Money]
+    overage_rate: Mapped[Money]
+    available: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
 
 
 class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
-        one_of("tier", SUBSCRIPTION_TIERS),
         one_of("status", SUBSCRIPTION_STATUSES),
         CheckConstraint(
             "message_quota >= 0 AND outlet_limit >= 0 AND knowledge_base_limit >= 0"
@@ -53,17 +82,24 @@ class SubscriptionRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    tier: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), server_default=SUBSCRIPTION_STATUSES[0])
-    message_quota: Mapped[int] = mapped_column(Integer)
+    # billing.tiers.name; the limits and prices below are snapshotted from it at start.
+    tier: Mapped[str] = mapped_column(
+        String(50), ForeignKey(f"{SCHEMA}.tiers.name", onupdate="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), server_default="active")
+    message_quota: Mapped[int] = mapped_column(BigInteger)
     outlet_limit: Mapped[int] = mapped_column(Integer)
     knowledge_base_limit: Mapped[int] = mapped_column(Integer)
-    storage_limit_mb: Mapped[int] = mapped_column(Integer)
+    storage_limit_mb: Mapped[int] = mapped_column(BigInteger)
     monthly_price: Mapped[Money]
     # Price per message over the quota.
     overage_rate: Mapped[Money]
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    current_period_start: Mapped[date | None] = mapped_column(Date)
+    current_period_end: Mapped[date | None] = mapped_column(Date)
+    cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    cancel_reason: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -85,7 +121,7 @@ class UsageRecordRow(Base):
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
     usage_type: Mapped[str] = mapped_column(String(20))
-    count: Mapped[int] = mapped_column(Integer, server_default="0")
+    count: Mapped[int] = mapped_column(BigInteger, server_default="0")
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     created_at: Mapped[CreatedAt]
@@ -112,7 +148,7 @@ class UsageEventRow(Base):
         index=True,
     )
     usage_type: Mapped[str] = mapped_column(String(20))
-    quantity: Mapped[int] = mapped_column(Integer, server_default="1")
+    quantity: Mapped[int] = mapped_column(BigInteger, server_default="1")
     # E.g. the inbound WhatsApp message id: a retried RecordUsage is counted once.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     occurred_at: Mapped[datetime] = mapped_column(
@@ -138,8 +174,9 @@ class DepositRow(Base):
     tenant_id: Mapped[TenantId]
     amount: Mapped[Money]
     balance: Mapped[Money]
-    status: Mapped[str] = mapped_column(String(20), server_default=DEPOSIT_STATUSES[1])
+    status: Mapped[str] = mapped_column(String(20), server_default=DEPOSIT_STATUSES[0])
     # Payment reference (gateway transaction id, transfer note).
     reference: Mapped[str] = mapped_column(Text, server_default="")
+    note: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

@@ -1,16 +1,18 @@
 """Tables of the booking service (schema `booking`): resources, bookings, opening hours."""
 
 import uuid
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
     SmallInteger,
     String,
+    Text,
     Time,
     UniqueConstraint,
     text,
@@ -52,6 +54,7 @@ class ResourceRow(Base):
     capacity: Mapped[int] = mapped_column(Integer, server_default="1")
     hourly_rate: Mapped[Money] = mapped_column(server_default="0")
     status: Mapped[str] = mapped_column(String(20), server_default=RESOURCE_STATUSES[0])
+    description: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -63,6 +66,9 @@ class BookingRow(Base):
         CheckConstraint("end_time > start_time", name="end_after_start"),
         CheckConstraint("party_size > 0", name="party_size_positive"),
         CheckConstraint("total_price >= 0", name="total_price_non_negative"),
+        UniqueConstraint(
+            "tenant_id", "booking_number", name="uq_bookings_tenant_id_booking_number"
+        ),
         # No double booking: two active bookings of one resource never overlap in time.
         ExcludeConstraint(
             ("resource_id", "="),
@@ -93,6 +99,12 @@ class BookingRow(Base):
     end_time: Mapped[time] = mapped_column(Time)
     status: Mapped[str] = mapped_column(String(20), server_default=BOOKING_STATUSES[0])
     total_price: Mapped[Money] = mapped_column(server_default="0")
+    # Human-facing reference ("#123"); set by the service, unique per tenant.
+    booking_number: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, server_default="")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -101,7 +113,7 @@ class OpeningHoursRow(Base):
     __tablename__ = "opening_hours"
     __table_args__ = (
         UniqueConstraint("outlet_id", "weekday", name="uq_opening_hours_outlet_id_weekday"),
-        # 0 = Monday ... 6 = Sunday, as Python's date.weekday().
+        # 0 = Monday ... 6 = Sunday, as date.weekday() (the proto's Weekday counts 1-7).
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
         CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
         {"schema": SCHEMA},

@@ -4,7 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Index, Integer, String, Text, func, text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,6 +23,17 @@ from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of
 SCHEMA = "messaging"
 
 INBOX_STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed", "dead")
+INBOUND_MESSAGE_TYPES: tuple[str, ...] = (
+    "text",
+    "button_reply",
+    "list_reply",
+    "image",
+    "audio",
+    "video",
+    "document",
+    "location",
+    "other",
+)
 OUTBOX_STATUSES: tuple[str, ...] = ("queued", "sent", "delivered", "read", "failed")
 
 
@@ -22,6 +43,7 @@ class InboxItemRow(Base):
     __tablename__ = "inbox_items"
     __table_args__ = (
         one_of("status", INBOX_STATUSES),
+        one_of("message_type", INBOUND_MESSAGE_TYPES),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         # The worker's queue: due items by status and time.
         Index("ix_inbox_items_status_next_attempt_at", "status", "next_attempt_at"),
@@ -38,6 +60,14 @@ class InboxItemRow(Base):
     phone_number_id: Mapped[str] = mapped_column(String(64))
     customer_phone: Mapped[str] = mapped_column(String(32))
     customer_name: Mapped[str | None] = mapped_column(String(200))
+    message_type: Mapped[str] = mapped_column(String(20), server_default=INBOUND_MESSAGE_TYPES[0])
+    # The text, or the title of the button / list row chosen.
+    body: Mapped[str] = mapped_column("text", Text, server_default="")
+    interactive_reply_id: Mapped[str | None] = mapped_column(String(200))
+    # The wamid this message replies to (WhatsApp "context").
+    context_message_id: Mapped[str | None] = mapped_column(String(128))
+    # The WhatsApp timestamp of the message.
+    message_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # phone_number_id + customer phone: items with one key are handled one at a time, in order.
     conversation_key: Mapped[str] = mapped_column(String(128))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
@@ -51,6 +81,9 @@ class InboxItemRow(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reply_outbound_message_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.outbox_messages.id", ondelete="SET NULL")
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -81,6 +114,10 @@ class OutboxMessageRow(Base):
     # The phone_number_id to send from (the outlet's number).
     phone_number_id: Mapped[str] = mapped_column(String(64))
     to_phone: Mapped[str] = mapped_column(String(32))
+    # The inbound wamid this replies to, if any.
+    reply_to_message_id: Mapped[str | None] = mapped_column(String(128))
+    # A retried SendMessage is queued once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     # Set once the Cloud API accepted the message.
     whatsapp_message_id: Mapped[str | None] = mapped_column(String(128))
@@ -93,5 +130,6 @@ class OutboxMessageRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

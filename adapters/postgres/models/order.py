@@ -1,11 +1,12 @@
 """Tables of the order service (schema `orders`): catalog, stock history, orders and items."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +21,8 @@ from .base import Base, CreatedAt, Money, TenantId, UpdatedAt, UuidPk, one_of
 
 SCHEMA = "orders"
 
-PRODUCT_STATUSES: tuple[str, ...] = ("active", "inactive", "archived")
+# out_of_stock: set when stock_quantity reaches 0, back to active on restock.
+PRODUCT_STATUSES: tuple[str, ...] = ("active", "inactive", "out_of_stock")
 ADJUSTMENT_TYPES: tuple[str, ...] = (
     "restock",
     "sale",
@@ -83,6 +85,7 @@ class ProductRow(Base):
     category: Mapped[str | None] = mapped_column(String(200))
     sku: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), server_default=PRODUCT_STATUSES[0])
+    image_url: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -106,6 +109,14 @@ class OrderRow(Base):
     conversation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     order_number: Mapped[str] = mapped_column(String(32))
     customer_phone: Mapped[str | None] = mapped_column(String(32))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    delivery_address: Mapped[str] = mapped_column(Text, server_default="")
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    payment_link: Mapped[str] = mapped_column(Text, server_default="")
+    payment_reference: Mapped[str] = mapped_column(String(200), server_default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, server_default="")
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), server_default=ORDER_STATUSES[0])
     total: Mapped[Money] = mapped_column(server_default="0")
     payment_status: Mapped[str] = mapped_column(String(20), server_default=PAYMENT_STATUSES[0])
@@ -129,7 +140,7 @@ class OrderItemRow(Base):
     order_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.orders.id", ondelete="CASCADE"), index=True
     )
-    # Products are archived, not deleted, once ordered; name and price are copied at order time.
+    # Ordered products are deactivated, not deleted; name and price are copied at order time.
     product_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.products.id", ondelete="RESTRICT"), index=True
     )

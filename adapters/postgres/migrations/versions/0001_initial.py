@@ -38,6 +38,7 @@ TABLES = (
     ("tenant", "tenants"),
     ("tenant", "outlets"),
     ("tenant", "users"),
+    ("billing", "tiers"),
     ("billing", "subscriptions"),
     ("billing", "usage_records"),
     ("billing", "usage_events"),
@@ -55,8 +56,8 @@ TABLES = (
     ("orders", "order_items"),
     ("orders", "stock_adjustments"),
     ("analytics", "events"),
-    ("messaging", "inbox_items"),
     ("messaging", "outbox_messages"),
+    ("messaging", "inbox_items"),
 )
 
 
@@ -196,24 +197,18 @@ def upgrade() -> None:
 
     # --- billing ------------------------------------------------------------
     op.create_table(
-        "subscriptions",
+        "tiers",
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("tenant_id", sa.UUID(), nullable=False),
-        sa.Column("tier", sa.String(length=20), nullable=False),
-        sa.Column("status", sa.String(length=20), server_default="active", nullable=False),
-        sa.Column("message_quota", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("display_name", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
+        sa.Column("message_quota", sa.BigInteger(), nullable=False),
         sa.Column("outlet_limit", sa.Integer(), nullable=False),
         sa.Column("knowledge_base_limit", sa.Integer(), nullable=False),
-        sa.Column("storage_limit_mb", sa.Integer(), nullable=False),
+        sa.Column("storage_limit_mb", sa.BigInteger(), nullable=False),
         sa.Column("monthly_price", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("overage_rate", sa.Numeric(precision=12, scale=2), nullable=False),
-        sa.Column(
-            "started_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("available", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -227,25 +222,76 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "status IN ('active', 'past_due', 'cancelled', 'expired')",
-            name=op.f("ck_subscriptions_status_allowed"),
+            "message_quota >= 0 AND outlet_limit >= 0 AND knowledge_base_limit >= 0 AND"
+            " storage_limit_mb >= 0",
+            name=op.f("ck_tiers_limits_non_negative"),
         ),
         sa.CheckConstraint(
-            "tier IN ('free', 'starter', 'pro', 'enterprise')",
-            name=op.f("ck_subscriptions_tier_allowed"),
+            "monthly_price >= 0 AND overage_rate >= 0", name=op.f("ck_tiers_prices_non_negative")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tiers")),
+        sa.UniqueConstraint("name", name=op.f("uq_tiers_name")),
+        schema="billing",
+    )
+    op.create_table(
+        "subscriptions",
+        sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("tier", sa.String(length=50), nullable=False),
+        sa.Column("status", sa.String(length=20), server_default="active", nullable=False),
+        sa.Column("message_quota", sa.BigInteger(), nullable=False),
+        sa.Column("outlet_limit", sa.Integer(), nullable=False),
+        sa.Column("knowledge_base_limit", sa.Integer(), nullable=False),
+        sa.Column("storage_limit_mb", sa.BigInteger(), nullable=False),
+        sa.Column("monthly_price", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("overage_rate", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column(
+            "started_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("current_period_start", sa.Date(), nullable=True),
+        sa.Column("current_period_end", sa.Date(), nullable=True),
+        sa.Column(
+            "cancel_at_period_end", sa.Boolean(), server_default=sa.text("false"), nullable=False
+        ),
+        sa.Column("cancel_reason", sa.Text(), server_default="", nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.CheckConstraint(
+            "status IN ('trialing', 'active', 'past_due', 'cancelled', 'expired')",
+            name=op.f("ck_subscriptions_status_allowed"),
         ),
         sa.CheckConstraint(
             "ended_at IS NULL OR ended_at >= started_at",
             name=op.f("ck_subscriptions_ended_after_started"),
         ),
         sa.CheckConstraint(
-            "message_quota >= 0 AND outlet_limit >= 0 AND knowledge_base_limit >= 0"
-            " AND storage_limit_mb >= 0",
+            "message_quota >= 0 AND outlet_limit >= 0 AND knowledge_base_limit >= 0 AND"
+            " storage_limit_mb >= 0",
             name=op.f("ck_subscriptions_limits_non_negative"),
         ),
         sa.CheckConstraint(
             "monthly_price >= 0 AND overage_rate >= 0",
             name=op.f("ck_subscriptions_prices_non_negative"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tier"],
+            ["billing.tiers.name"],
+            name=op.f("fk_subscriptions_tier_tiers"),
+            onupdate="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
         schema="billing",
@@ -258,19 +304,26 @@ def upgrade() -> None:
         schema="billing",
     )
     op.create_index(
+        op.f("ix_billing_subscriptions_tier"),
+        "subscriptions",
+        ["tier"],
+        unique=False,
+        schema="billing",
+    )
+    op.create_index(
         "uq_subscriptions_tenant_id_active",
         "subscriptions",
         ["tenant_id"],
         unique=True,
         schema="billing",
-        postgresql_where=sa.text("status <> 'x'"),
+        postgresql_where=sa.text("status = 'active'"),
     )
     op.create_table(
         "usage_records",
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
         sa.Column("tenant_id", sa.UUID(), nullable=False),
         sa.Column("usage_type", sa.String(length=20), nullable=False),
-        sa.Column("count", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("count", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column(
@@ -286,7 +339,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "usage_type IN ('messages', 'llm_calls', 'documents', 'storage_mb')",
+            "usage_type IN ('messages_in', 'messages_out', 'llm_tokens', 'storage_mb')",
             name=op.f("ck_usage_records_usage_type_allowed"),
         ),
         sa.CheckConstraint("count >= 0", name=op.f("ck_usage_records_count_non_negative")),
@@ -313,7 +366,7 @@ def upgrade() -> None:
         sa.Column("outlet_id", sa.UUID(), nullable=True),
         sa.Column("usage_record_id", sa.UUID(), nullable=True),
         sa.Column("usage_type", sa.String(length=20), nullable=False),
-        sa.Column("quantity", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("quantity", sa.BigInteger(), server_default="1", nullable=False),
         sa.Column("idempotency_key", sa.String(length=200), nullable=False),
         sa.Column(
             "occurred_at",
@@ -334,7 +387,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "usage_type IN ('messages', 'llm_calls', 'documents', 'storage_mb')",
+            "usage_type IN ('messages_in', 'messages_out', 'llm_tokens', 'storage_mb')",
             name=op.f("ck_usage_events_usage_type_allowed"),
         ),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_usage_events_quantity_positive")),
@@ -370,6 +423,7 @@ def upgrade() -> None:
         sa.Column("balance", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("status", sa.String(length=20), server_default="active", nullable=False),
         sa.Column("reference", sa.Text(), server_default="", nullable=False),
+        sa.Column("note", sa.Text(), server_default="", nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -383,8 +437,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "status IN ('pending', 'active', 'exhausted', 'refunded')",
-            name=op.f("ck_deposits_status_allowed"),
+            "status IN ('active', 'exhausted', 'refunded')", name=op.f("ck_deposits_status_allowed")
         ),
         sa.CheckConstraint("amount > 0", name=op.f("ck_deposits_amount_positive")),
         sa.CheckConstraint("balance <= amount", name=op.f("ck_deposits_balance_within_amount")),
@@ -655,6 +708,7 @@ def upgrade() -> None:
             "hourly_rate", sa.Numeric(precision=12, scale=2), server_default="0", nullable=False
         ),
         sa.Column("status", sa.String(length=20), server_default="active", nullable=False),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -710,6 +764,11 @@ def upgrade() -> None:
         sa.Column(
             "total_price", sa.Numeric(precision=12, scale=2), server_default="0", nullable=False
         ),
+        sa.Column("booking_number", sa.String(length=32), nullable=True),
+        sa.Column("notes", sa.Text(), server_default="", nullable=False),
+        sa.Column("cancel_reason", sa.Text(), server_default="", nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -743,6 +802,9 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bookings")),
+        sa.UniqueConstraint(
+            "tenant_id", "booking_number", name="uq_bookings_tenant_id_booking_number"
+        ),
         schema="booking",
     )
     op.create_index(
@@ -852,6 +914,7 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=200), nullable=True),
         sa.Column("sku", sa.String(length=64), nullable=True),
         sa.Column("status", sa.String(length=20), server_default="active", nullable=False),
+        sa.Column("image_url", sa.Text(), server_default="", nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -865,7 +928,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "status IN ('active', 'inactive', 'archived')", name=op.f("ck_products_status_allowed")
+            "status IN ('active', 'inactive', 'out_of_stock')",
+            name=op.f("ck_products_status_allowed"),
         ),
         sa.CheckConstraint(
             "low_stock_threshold >= 0", name=op.f("ck_products_low_stock_threshold_non_negative")
@@ -906,6 +970,14 @@ def upgrade() -> None:
         sa.Column("conversation_id", sa.UUID(), nullable=True),
         sa.Column("order_number", sa.String(length=32), nullable=False),
         sa.Column("customer_phone", sa.String(length=32), nullable=True),
+        sa.Column("customer_name", sa.String(length=200), nullable=True),
+        sa.Column("delivery_address", sa.Text(), server_default="", nullable=False),
+        sa.Column("notes", sa.Text(), server_default="", nullable=False),
+        sa.Column("payment_link", sa.Text(), server_default="", nullable=False),
+        sa.Column("payment_reference", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("cancel_reason", sa.Text(), server_default="", nullable=False),
+        sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=20), server_default="created", nullable=False),
         sa.Column("total", sa.Numeric(precision=12, scale=2), server_default="0", nullable=False),
         sa.Column("payment_status", sa.String(length=20), server_default="unpaid", nullable=False),
@@ -1107,6 +1179,7 @@ def upgrade() -> None:
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("properties", postgresql.JSONB(), server_default="{}", nullable=False),
         sa.Column("value", sa.Numeric(), nullable=True),
+        sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -1147,6 +1220,74 @@ def upgrade() -> None:
 
     # --- messaging ------------------------------------------------------------
     op.create_table(
+        "outbox_messages",
+        sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column("tenant_id", sa.UUID(), nullable=False),
+        sa.Column("outlet_id", sa.UUID(), nullable=False),
+        sa.Column("conversation_id", sa.UUID(), nullable=True),
+        sa.Column("phone_number_id", sa.String(length=64), nullable=False),
+        sa.Column("to_phone", sa.String(length=32), nullable=False),
+        sa.Column("reply_to_message_id", sa.String(length=128), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=True),
+        sa.Column("payload", postgresql.JSONB(), nullable=False),
+        sa.Column("whatsapp_message_id", sa.String(length=128), nullable=True),
+        sa.Column("status", sa.String(length=20), server_default="queued", nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column(
+            "next_attempt_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("error", postgresql.JSONB(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.CheckConstraint(
+            "status IN ('queued', 'sent', 'delivered', 'read', 'failed')",
+            name=op.f("ck_outbox_messages_status_allowed"),
+        ),
+        sa.CheckConstraint("attempts >= 0", name=op.f("ck_outbox_messages_attempts_non_negative")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_outbox_messages_idempotency_key")),
+        schema="messaging",
+    )
+    op.create_index(
+        op.f("ix_messaging_outbox_messages_tenant_id"),
+        "outbox_messages",
+        ["tenant_id"],
+        unique=False,
+        schema="messaging",
+    )
+    op.create_index(
+        "ix_outbox_messages_status_next_attempt_at",
+        "outbox_messages",
+        ["status", "next_attempt_at"],
+        unique=False,
+        schema="messaging",
+    )
+    op.create_index(
+        "uq_outbox_messages_whatsapp_message_id",
+        "outbox_messages",
+        ["whatsapp_message_id"],
+        unique=True,
+        schema="messaging",
+        postgresql_where=sa.text("whatsapp_message_id IS NOT NULL"),
+    )
+    op.create_table(
         "inbox_items",
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
         sa.Column("tenant_id", sa.UUID(), nullable=True),
@@ -1155,6 +1296,11 @@ def upgrade() -> None:
         sa.Column("phone_number_id", sa.String(length=64), nullable=False),
         sa.Column("customer_phone", sa.String(length=32), nullable=False),
         sa.Column("customer_name", sa.String(length=200), nullable=True),
+        sa.Column("message_type", sa.String(length=20), server_default="text", nullable=False),
+        sa.Column("text", sa.Text(), server_default="", nullable=False),
+        sa.Column("interactive_reply_id", sa.String(length=200), nullable=True),
+        sa.Column("context_message_id", sa.String(length=128), nullable=True),
+        sa.Column("message_time", sa.DateTime(timezone=True), nullable=True),
         sa.Column("conversation_key", sa.String(length=128), nullable=False),
         sa.Column("payload", postgresql.JSONB(), nullable=False),
         sa.Column("status", sa.String(length=20), server_default="pending", nullable=False),
@@ -1173,6 +1319,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reply_outbound_message_id", sa.UUID(), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -1186,10 +1333,21 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
+            "message_type IN ('text', 'button_reply', 'list_reply', 'image', 'audio', 'video',"
+            " 'document', 'location', 'other')",
+            name=op.f("ck_inbox_items_message_type_allowed"),
+        ),
+        sa.CheckConstraint(
             "status IN ('pending', 'processing', 'done', 'failed', 'dead')",
             name=op.f("ck_inbox_items_status_allowed"),
         ),
         sa.CheckConstraint("attempts >= 0", name=op.f("ck_inbox_items_attempts_non_negative")),
+        sa.ForeignKeyConstraint(
+            ["reply_outbound_message_id"],
+            ["messaging.outbox_messages.id"],
+            name=op.f("fk_inbox_items_reply_outbound_message_id_outbox_messages"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_items")),
         sa.UniqueConstraint("whatsapp_message_id", name=op.f("uq_inbox_items_whatsapp_message_id")),
         schema="messaging",
@@ -1214,70 +1372,6 @@ def upgrade() -> None:
         ["tenant_id"],
         unique=False,
         schema="messaging",
-    )
-    op.create_table(
-        "outbox_messages",
-        sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("tenant_id", sa.UUID(), nullable=False),
-        sa.Column("outlet_id", sa.UUID(), nullable=False),
-        sa.Column("conversation_id", sa.UUID(), nullable=True),
-        sa.Column("phone_number_id", sa.String(length=64), nullable=False),
-        sa.Column("to_phone", sa.String(length=32), nullable=False),
-        sa.Column("payload", postgresql.JSONB(), nullable=False),
-        sa.Column("whatsapp_message_id", sa.String(length=128), nullable=True),
-        sa.Column("status", sa.String(length=20), server_default="queued", nullable=False),
-        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
-        sa.Column(
-            "next_attempt_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("error", postgresql.JSONB(), nullable=True),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint(
-            "status IN ('queued', 'sent', 'delivered', 'read', 'failed')",
-            name=op.f("ck_outbox_messages_status_allowed"),
-        ),
-        sa.CheckConstraint("attempts >= 0", name=op.f("ck_outbox_messages_attempts_non_negative")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
-        schema="messaging",
-    )
-    op.create_index(
-        op.f("ix_messaging_outbox_messages_tenant_id"),
-        "outbox_messages",
-        ["tenant_id"],
-        unique=False,
-        schema="messaging",
-    )
-    op.create_index(
-        "ix_outbox_messages_status_next_attempt_at",
-        "outbox_messages",
-        ["status", "next_attempt_at"],
-        unique=False,
-        schema="messaging",
-    )
-    op.create_index(
-        "uq_outbox_messages_whatsapp_message_id",
-        "outbox_messages",
-        ["whatsapp_message_id"],
-        unique=True,
-        schema="messaging",
-        postgresql_where=sa.text("whatsapp_message_id IS NOT NULL"),
     )
 
 

@@ -1,0 +1,52 @@
+import pytest
+
+from adapters.postgres.database import session_factory
+from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
+
+
+@pytest.fixture
+def tenant_uow(db):
+    """A factory of Postgres units of work over the migrated test database."""
+    sessions = session_factory(db)
+    return lambda: SqlAlchemyTenantUnitOfWork(sessions)
+
+
+@pytest.fixture
+async def grpc_channel_to():
+    """Serve a register function on a real grpc.aio server on a free port; yield a channel."""
+    import grpc
+
+    from services.runtime import build_server, set_serving
+
+    servers = []
+    channels = []
+
+    async def start(register, service_names):
+        server, health = build_server(register, service_names)
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        await set_serving(health, service_names, True)
+        servers.append(server)
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+        channels.append(channel)
+        return channel
+
+    yield start
+    for channel in channels:
+        await channel.close()
+    for server in servers:
+        await server.stop(None)
+
+
+@pytest.fixture
+async def tenant_stub(grpc_channel_to, tenant_uow):
+    from crm.tenant.v1 import tenant_pb2_grpc
+
+    from adapters.grpc.tenant_servicer import TenantServicer
+
+    servicer = TenantServicer(tenant_uow)
+    channel = await grpc_channel_to(
+        lambda server: tenant_pb2_grpc.add_TenantServiceServicer_to_server(servicer, server),
+        ["crm.tenant.v1.TenantService"],
+    )
+    return tenant_pb2_grpc.TenantServiceStub(channel)
