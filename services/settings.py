@@ -35,6 +35,20 @@ class Settings(BaseSettings):
     log_json: bool = False
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
 
+    # Unset: an in-process cache stands in for Redis.
+    redis_url: str | None = None
+
+    # WhatsApp Cloud API. Defaults point at the local stand-in that `make run` starts.
+    whatsapp_app_secret: str = "local-app-secret"
+    whatsapp_verify_token: str = "local-verify-token"
+    whatsapp_token: str = "local-access-token"
+    whatsapp_api_base_url: str = "http://127.0.0.1:8090"
+    whatsapp_api_version: str = "v21.0"
+    cloud_api_standin_port: int = 8090
+
+    gateway_port: int = 8080
+    gateway_admin_port: int = 9901
+
     tenant_port: int = DEFAULT_PORTS["tenant"]
     conversation_port: int = DEFAULT_PORTS["conversation"]
     knowledge_port: int = DEFAULT_PORTS["knowledge"]
