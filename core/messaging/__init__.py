@@ -1,0 +1,1 @@
+"""Messaging context: the WhatsApp inbox and outbox, and the rules of the Cloud API."""
