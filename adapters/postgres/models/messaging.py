@@ -5,9 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     String,
@@ -18,23 +20,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.messaging.model import DeliveryStatus, InboundType
+
 from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of
 
 SCHEMA = "messaging"
 
 INBOX_STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed", "dead")
-INBOUND_MESSAGE_TYPES: tuple[str, ...] = (
-    "text",
-    "button_reply",
-    "list_reply",
-    "image",
-    "audio",
-    "video",
-    "document",
-    "location",
-    "other",
-)
-OUTBOX_STATUSES: tuple[str, ...] = ("queued", "sent", "delivered", "read", "failed")
+INBOUND_MESSAGE_TYPES: tuple[str, ...] = tuple(t.value for t in InboundType)
+OUTBOX_STATUSES: tuple[str, ...] = tuple(s.value for s in DeliveryStatus)
 
 
 class InboxItemRow(Base):
@@ -47,12 +41,14 @@ class InboxItemRow(Base):
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         # The worker's queue: due items by status and time.
         Index("ix_inbox_items_status_next_attempt_at", "status", "next_attempt_at"),
-        # In order per conversation.
-        Index("ix_inbox_items_conversation_key_received_at", "conversation_key", "received_at"),
+        # In arrival order per conversation.
+        Index("ix_inbox_items_conversation_key_arrival_seq", "conversation_key", "arrival_seq"),
         {"schema": SCHEMA},
     )
 
     id: Mapped[UuidPk]
+    # Arrival order; a webhook's batch shares one received_at, so time alone can't order it.
+    arrival_seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
     # Resolved from phone_number_id by the worker; NULL until then.
     tenant_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
@@ -103,10 +99,15 @@ class OutboxMessageRow(Base):
             postgresql_where=text("whatsapp_message_id IS NOT NULL"),
         ),
         Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        # In order per recipient: a long reply's pieces go out one after another.
+        Index(
+            "ix_outbox_messages_phone_number_id_to_phone_seq", "phone_number_id", "to_phone", "seq"
+        ),
         {"schema": SCHEMA},
     )
 
     id: Mapped[UuidPk]
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     # conversation.conversations.id (another service), when the reply belongs to one.

@@ -32,6 +32,7 @@ class OutboundStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OUTBOUND_STATUS_DELIVERED: _ClassVar[OutboundStatus]
     OUTBOUND_STATUS_READ: _ClassVar[OutboundStatus]
     OUTBOUND_STATUS_FAILED: _ClassVar[OutboundStatus]
+    OUTBOUND_STATUS_PLAYED: _ClassVar[OutboundStatus]
 
 class InboundMessageType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -45,6 +46,12 @@ class InboundMessageType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INBOUND_MESSAGE_TYPE_DOCUMENT: _ClassVar[InboundMessageType]
     INBOUND_MESSAGE_TYPE_LOCATION: _ClassVar[InboundMessageType]
     INBOUND_MESSAGE_TYPE_OTHER: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_BUTTON: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_STICKER: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_CONTACTS: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_REACTION: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_ORDER: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_UNSUPPORTED: _ClassVar[InboundMessageType]
 
 class InteractiveKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -63,6 +70,7 @@ OUTBOUND_STATUS_SENT: OutboundStatus
 OUTBOUND_STATUS_DELIVERED: OutboundStatus
 OUTBOUND_STATUS_READ: OutboundStatus
 OUTBOUND_STATUS_FAILED: OutboundStatus
+OUTBOUND_STATUS_PLAYED: OutboundStatus
 INBOUND_MESSAGE_TYPE_UNSPECIFIED: InboundMessageType
 INBOUND_MESSAGE_TYPE_TEXT: InboundMessageType
 INBOUND_MESSAGE_TYPE_BUTTON_REPLY: InboundMessageType
@@ -73,6 +81,12 @@ INBOUND_MESSAGE_TYPE_VIDEO: InboundMessageType
 INBOUND_MESSAGE_TYPE_DOCUMENT: InboundMessageType
 INBOUND_MESSAGE_TYPE_LOCATION: InboundMessageType
 INBOUND_MESSAGE_TYPE_OTHER: InboundMessageType
+INBOUND_MESSAGE_TYPE_BUTTON: InboundMessageType
+INBOUND_MESSAGE_TYPE_STICKER: InboundMessageType
+INBOUND_MESSAGE_TYPE_CONTACTS: InboundMessageType
+INBOUND_MESSAGE_TYPE_REACTION: InboundMessageType
+INBOUND_MESSAGE_TYPE_ORDER: InboundMessageType
+INBOUND_MESSAGE_TYPE_UNSUPPORTED: InboundMessageType
 INTERACTIVE_KIND_UNSPECIFIED: InteractiveKind
 INTERACTIVE_KIND_BUTTONS: InteractiveKind
 INTERACTIVE_KIND_LIST: InteractiveKind

@@ -35,6 +35,12 @@ class InboundMessageType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INBOUND_MESSAGE_TYPE_DOCUMENT: _ClassVar[InboundMessageType]
     INBOUND_MESSAGE_TYPE_LOCATION: _ClassVar[InboundMessageType]
     INBOUND_MESSAGE_TYPE_OTHER: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_BUTTON: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_STICKER: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_CONTACTS: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_REACTION: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_ORDER: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_UNSUPPORTED: _ClassVar[InboundMessageType]
 
 class ReplyStyle(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -59,6 +65,12 @@ INBOUND_MESSAGE_TYPE_VIDEO: InboundMessageType
 INBOUND_MESSAGE_TYPE_DOCUMENT: InboundMessageType
 INBOUND_MESSAGE_TYPE_LOCATION: InboundMessageType
 INBOUND_MESSAGE_TYPE_OTHER: InboundMessageType
+INBOUND_MESSAGE_TYPE_BUTTON: InboundMessageType
+INBOUND_MESSAGE_TYPE_STICKER: InboundMessageType
+INBOUND_MESSAGE_TYPE_CONTACTS: InboundMessageType
+INBOUND_MESSAGE_TYPE_REACTION: InboundMessageType
+INBOUND_MESSAGE_TYPE_ORDER: InboundMessageType
+INBOUND_MESSAGE_TYPE_UNSUPPORTED: InboundMessageType
 REPLY_STYLE_UNSPECIFIED: ReplyStyle
 REPLY_STYLE_TEXT: ReplyStyle
 REPLY_STYLE_BUTTONS: ReplyStyle
