@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PROTOS := $(shell find proto/crm -name '*.proto')
 DESCRIPTOR := gen/crm_descriptor.pb
 
-.PHONY: run test lint proto health install unit integration clean
+.PHONY: run test lint proto health install unit integration clean gateway-validate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ run: install | gen/crm
 health: $(STAMP)
 	$(PY) -m services.cli health
 
-lint: install | gen/crm
+# Render the Envoy config for local and cluster and run `envoy --mode validate` on each.
+gateway-validate: $(STAMP) | gen/crm
+	$(PY) -m services.gateway validate
+
+lint: install gateway-validate | gen/crm
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(BUF) lint

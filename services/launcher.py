@@ -33,7 +33,7 @@ COLOURS = [
 
 async def _relay(name: str, colour: str, stream: asyncio.StreamReader) -> None:
     """Each child's log lines, prefixed with its name so nine streams stay readable."""
-    width = max(len(n) for n in SERVICES)
+    width = max(len(n) for n in [*SERVICES, "cloud-api"])
     async for raw in stream:
         line = raw.decode(errors="replace").rstrip()
         console.print(
@@ -41,11 +41,21 @@ async def _relay(name: str, colour: str, stream: asyncio.StreamReader) -> None:
         )
 
 
-async def _spawn(name: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+async def _spawn(argv: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "services.cli", "serve", name,
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable, *argv, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
+
+
+def _programs(settings: Settings) -> dict[str, list[str]]:
+    """Every process of the local mesh: the Cloud API stand-in, then the nine services."""
+    standin = [
+        "-m", "adapters.local.cloud_api_standin",
+        "--port", str(settings.cloud_api_standin_port), "--token", settings.whatsapp_token,
+    ]  # fmt: skip
+    services = {name: ["-m", "services.cli", "serve", name] for name in SERVICES}
+    return {"cloud-api": standin, **services}
 
 
 async def _stop(processes: dict[str, asyncio.subprocess.Process], grace: float) -> None:
@@ -76,9 +86,9 @@ async def run_mesh(settings: Settings) -> int:
     url = await prepare(settings)
     await seed_demo(url)
     env = {**os.environ, "DATABASE_URL": url}
-    processes = {name: await _spawn(name, env) for name in SERVICES}
+    processes = {name: await _spawn(argv, env) for name, argv in _programs(settings).items()}
     relays = [
-        asyncio.create_task(_relay(name, COLOURS[i], p.stdout))
+        asyncio.create_task(_relay(name, COLOURS[i % len(COLOURS)], p.stdout))
         for i, (name, p) in enumerate(processes.items())
     ]
     stopping = asyncio.Event()

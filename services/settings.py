@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     whatsapp_api_version: str = "v21.0"
     cloud_api_standin_port: int = 8090
 
+    # Inbox/outbox workers: items in hand at once, and how long a claim holds before
+    # another worker (or a restarted process) may take the item over.
+    messaging_concurrency: int = Field(default=32, ge=1)
+    messaging_lease_seconds: float = Field(default=30.0, gt=0)
+    messaging_poll_seconds: float = Field(default=1.0, gt=0)
+    whatsapp_send_attempts: int = Field(default=4, ge=1)
+
     gateway_port: int = 8080
     gateway_admin_port: int = 9901
 

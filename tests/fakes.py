@@ -5,6 +5,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Self
 
+from core.conversation.commands import ListConversations, ListMessages
+from core.conversation.model import Conversation, ConversationStatus, Message
+from core.conversation.ports import CachedHistory, HistoryKey
 from core.shared.paging import Page, PageQuery
 from core.tenant.model import Outlet, OutletStatus, Tenant, TenantStatus, User, UserRole
 
@@ -107,3 +110,119 @@ class FakeTenantUnitOfWork:
 
     async def commit(self) -> None:
         self.commits += 1
+
+
+# -- conversation context -----------------------------------------------------------------
+
+
+def _slice(rows: list, page: PageQuery) -> Page:
+    start = int(page.token or 0)
+    end = start + page.size
+    return Page(rows[start:end], str(end) if end < len(rows) else "")
+
+
+def _matches_conversation(row: Conversation, query: ListConversations) -> bool:
+    term = query.customer.lower()
+    wanted = {
+        "outlet_id": query.outlet_id,
+        "status": query.status,
+        "handoff_agent_id": query.handoff_agent_id,
+    }
+    return (
+        row.tenant_id == query.tenant_id
+        and all(getattr(row, k) == v for k, v in wanted.items() if v is not None)
+        and (query.status is not None or row.status is not ConversationStatus.ARCHIVED)
+        and (row.handoff_requested or not query.handoff_only)
+        and (term in row.customer_phone or term in row.customer_name.lower())
+    )
+
+
+class FakeConversationRepository(_FakeTable):
+    async def add_open(self, conversation: Conversation) -> Conversation | None:
+        if self._find(
+            outlet_id=conversation.outlet_id,
+            customer_phone=conversation.customer_phone,
+            status=ConversationStatus.OPEN,
+        ):
+            return None
+        return self._add(conversation)
+
+    async def get(self, tenant_id, conversation_id, *, for_update=False) -> Conversation | None:
+        return self._find(tenant_id=tenant_id, id=conversation_id)
+
+    async def get_open(self, tenant_id, outlet_id, customer_phone) -> Conversation | None:
+        return self._find(
+            tenant_id=tenant_id,
+            outlet_id=outlet_id,
+            customer_phone=customer_phone,
+            status=ConversationStatus.OPEN,
+        )
+
+    async def update(self, conversation: Conversation) -> Conversation:
+        return self._update(conversation)
+
+    async def list(self, query: ListConversations) -> Page[Conversation]:
+        rows = [r for r in self.rows.values() if _matches_conversation(r, query)]
+        rows.sort(key=lambda r: (r.last_message_at or r.created_at, r.id), reverse=True)
+        return _slice(rows, query.page)
+
+
+class FakeMessageRepository(_FakeTable):
+    async def add(self, message: Message) -> Message:
+        return self._add(message)
+
+    async def get_by_whatsapp_id(self, tenant_id, whatsapp_message_id) -> Message | None:
+        return self._find(tenant_id=tenant_id, whatsapp_message_id=whatsapp_message_id)
+
+    async def list(self, query: ListMessages) -> Page[Message]:
+        rows = [
+            r
+            for r in self.rows.values()
+            if (r.tenant_id, r.conversation_id) == (query.tenant_id, query.conversation_id)
+            and (query.before is None or r.timestamp < query.before)
+            and (query.after is None or r.timestamp >= query.after)
+        ]
+        rows.sort(key=lambda r: (r.timestamp, r.id), reverse=query.newest_first)
+        return _slice(rows, query.page)
+
+
+class FakeConversationUnitOfWork:
+    """Shares its repositories across uses, like one database; counts commits."""
+
+    def __init__(self) -> None:
+        self.conversations = FakeConversationRepository()
+        self.messages = FakeMessageRepository()
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
+class FakeHistoryCache:
+    """Pages by key; an invalidation moves the conversation's generation on. Counts hits."""
+
+    def __init__(self) -> None:
+        self.pages: dict[HistoryKey, tuple[int, Page[Message]]] = {}
+        self.generations: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+        self.hits = 0
+
+    async def get(self, key: HistoryKey) -> CachedHistory:
+        generation = self.generations.get((key.tenant_id, key.conversation_id), 0)
+        stored = self.pages.get(key)
+        if stored is None or stored[0] != generation:
+            return CachedHistory(generation)
+        self.hits += 1
+        return CachedHistory(generation, stored[1])
+
+    async def put(self, key: HistoryKey, generation: int, page: Page[Message]) -> None:
+        self.pages[key] = (generation, page)
+
+    async def invalidate(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        key = (tenant_id, conversation_id)
+        self.generations[key] = self.generations.get(key, 0) + 1

@@ -6,12 +6,15 @@ from typing import Any
 
 import grpc
 
+from core.messaging.errors import SignatureMismatch, SignatureMissing
+from core.messaging.subscription import VerificationRefused
 from core.shared.errors import (
     AlreadyExists,
     DomainError,
     FailedPrecondition,
     InvalidInput,
     NotFound,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -21,6 +24,17 @@ STATUS_OF: dict[type[DomainError], grpc.StatusCode] = {
     NotFound: grpc.StatusCode.NOT_FOUND,
     AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
     FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    Unavailable: grpc.StatusCode.UNAVAILABLE,
+    SignatureMissing: grpc.StatusCode.UNAUTHENTICATED,
+    SignatureMismatch: grpc.StatusCode.PERMISSION_DENIED,
+    VerificationRefused: grpc.StatusCode.PERMISSION_DENIED,
+}
+# What a peer's status means to the caller; anything else is a fault of the peer.
+ERROR_OF: dict[grpc.StatusCode, type[DomainError]] = {
+    grpc.StatusCode.INVALID_ARGUMENT: InvalidInput,
+    grpc.StatusCode.NOT_FOUND: NotFound,
+    grpc.StatusCode.ALREADY_EXISTS: AlreadyExists,
+    grpc.StatusCode.FAILED_PRECONDITION: FailedPrecondition,
 }
 
 
@@ -29,6 +43,14 @@ def status_for(error: DomainError) -> grpc.StatusCode:
         if kind in STATUS_OF:
             return STATUS_OF[kind]
     return grpc.StatusCode.FAILED_PRECONDITION
+
+
+def error_from(rpc_error: grpc.aio.AioRpcError) -> DomainError:
+    """A peer's refusal as the domain error it stands for; transport trouble is Unavailable."""
+    kind = ERROR_OF.get(rpc_error.code(), Unavailable)
+    error = kind.__new__(kind)
+    DomainError.__init__(error, rpc_error.details() or rpc_error.code().name)
+    return error
 
 
 class DomainErrorInterceptor(grpc.aio.ServerInterceptor):

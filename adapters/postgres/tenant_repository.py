@@ -1,11 +1,7 @@
 """Postgres repositories and unit of work of the tenant context."""
 
 import uuid
-from collections.abc import Callable
-from dataclasses import asdict
-from typing import Any, Generic, TypeVar
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.shared.paging import Page, PageQuery
@@ -20,17 +16,8 @@ from core.tenant.model import (
 )
 
 from .models.tenant import OutletRow, TenantRow, UserRow
-from .paging import paginate, split_page
+from .table import Table
 from .unit_of_work import SqlAlchemyUnitOfWork
-
-E = TypeVar("E")
-
-
-def _writable(entity: Any) -> dict[str, Any]:
-    values = asdict(entity)
-    for name in ("created_at", "updated_at"):
-        values.pop(name)
-    return values
 
 
 def _tenant(row: TenantRow) -> Tenant:
@@ -78,43 +65,7 @@ def _user(row: UserRow) -> User:
     )
 
 
-class _Table(Generic[E]):
-    """Insert, fetch, update and page one table's rows as one entity type."""
-
-    row: Any
-    to_entity: Callable[[Any], E]
-    immutable: tuple[str, ...] = ("id",)
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, entity: E) -> E:
-        statement = insert(self.row).values(**_writable(entity)).returning(self.row)
-        return type(self).to_entity(await self._session.scalar(statement))
-
-    async def _one(self, *where: Any) -> E | None:
-        row = await self._session.scalar(select(self.row).where(*where))
-        return type(self).to_entity(row) if row else None
-
-    async def update(self, entity: E) -> E:
-        values = _writable(entity)
-        keys = {name: values.pop(name) for name in self.immutable}
-        statement = (
-            update(self.row)
-            .where(*(getattr(self.row, name) == value for name, value in keys.items()))
-            .values(**values)
-            .returning(self.row)
-            .execution_options(populate_existing=True)
-        )
-        return type(self).to_entity(await self._session.scalar(statement))
-
-    async def _page(self, page: PageQuery, *where: Any) -> Page[E]:
-        statement = paginate(select(self.row).where(*where), self.row, page)
-        rows, token = split_page((await self._session.scalars(statement)).all(), page)
-        return Page([type(self).to_entity(row) for row in rows], token)
-
-
-class SqlAlchemyTenantRepository(_Table[Tenant]):
+class SqlAlchemyTenantRepository(Table[Tenant]):
     row = TenantRow
     to_entity = staticmethod(_tenant)
 
@@ -129,7 +80,7 @@ class SqlAlchemyTenantRepository(_Table[Tenant]):
         return await self._page(page, *where)
 
 
-class SqlAlchemyOutletRepository(_Table[Outlet]):
+class SqlAlchemyOutletRepository(Table[Outlet]):
     """Every read and write is scoped by tenant, except the webhook's phone lookup."""
 
     row = OutletRow
@@ -149,7 +100,7 @@ class SqlAlchemyOutletRepository(_Table[Outlet]):
         return await self._page(page, OutletRow.tenant_id == tenant_id, *where)
 
 
-class SqlAlchemyUserRepository(_Table[User]):
+class SqlAlchemyUserRepository(Table[User]):
     """Every read and write is scoped by tenant, except sign-in's identity lookup."""
 
     row = UserRow

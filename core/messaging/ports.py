@@ -1,8 +1,14 @@
 """What the messaging use cases need from the outside world."""
 
-from typing import Protocol
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Protocol, Self
 
-from .model import Piece, SendResult
+from core.shared.paging import Page, PageQuery
+
+from .model import InboundMessage, OutboundContent, Piece, SendResult, StatusUpdate
+from .queue import InboxItem, OutboxMessage, OutletRef, ProcessingStatus
 
 
 class WhatsAppSender(Protocol):
@@ -13,3 +19,74 @@ class WhatsAppSender(Protocol):
     ) -> SendResult: ...
 
     async def mark_read(self, phone_number_id: str, whatsapp_message_id: str) -> None: ...
+
+
+class OutletDirectory(Protocol):
+    """Which tenant and outlet own a business number (the tenant service).
+
+    Raises NotFound for an unknown number, FailedPrecondition for an inactive one,
+    Unavailable when the directory cannot be asked right now.
+    """
+
+    async def resolve(self, phone_number_id: str) -> OutletRef: ...
+
+
+class ReplyEngine(Protocol):
+    """What the bot answers (the orchestrator); None when it stays quiet (handoff)."""
+
+    async def reply_to(
+        self, message: InboundMessage, outlet: OutletRef
+    ) -> OutboundContent | None: ...
+
+
+class InboxRepository(Protocol):
+    async def add_new(self, messages: Sequence[InboundMessage]) -> int:
+        """Store the messages not seen before; the number stored."""
+
+    async def claim(self, limit: int, lease: timedelta) -> list[InboxItem]:
+        """Due items, at most one per conversation and only its oldest, leased to the caller."""
+
+    async def complete(self, item_id: uuid.UUID, outlet: OutletRef) -> None: ...
+    async def retry_later(self, item_id: uuid.UUID, error: str, delay: timedelta) -> None: ...
+    async def bury(self, item_id: uuid.UUID, error: str) -> None: ...
+    async def get(self, tenant_id: uuid.UUID | None, item_id: uuid.UUID) -> InboxItem | None: ...
+    async def requeue(self, item_id: uuid.UUID) -> InboxItem: ...
+    async def list(
+        self,
+        tenant_id: uuid.UUID | None,
+        page: PageQuery,
+        status: ProcessingStatus | None,
+        customer_phone: str,
+    ) -> Page[InboxItem]: ...
+
+
+class OutboxRepository(Protocol):
+    async def enqueue(self, messages: Sequence[OutboxMessage]) -> None:
+        """Queue messages; one whose idempotency key is already queued is skipped."""
+
+    async def claim(self, limit: int, lease: timedelta) -> list[OutboxMessage]:
+        """Due messages, only the oldest queued per recipient, leased to the caller."""
+
+    async def mark_sent(self, message_id: uuid.UUID, whatsapp_message_id: str) -> None: ...
+    async def retry_later(self, message_id: uuid.UUID, error: dict, delay: timedelta) -> None: ...
+    async def mark_failed(self, message_id: uuid.UUID, error: dict) -> None: ...
+
+    async def apply_statuses(self, statuses: Sequence[StatusUpdate]) -> int:
+        """Move messages forward to the reported statuses (never backwards); how many moved."""
+
+    async def get(
+        self, tenant_id: uuid.UUID | None, message_id: uuid.UUID
+    ) -> OutboxMessage | None: ...
+    async def requeue(self, message_id: uuid.UUID) -> OutboxMessage: ...
+    async def list(
+        self, tenant_id: uuid.UUID | None, page: PageQuery, to_phone: str
+    ) -> Page[OutboxMessage]: ...
+
+
+class MessagingUnitOfWork(Protocol):
+    inbox: InboxRepository
+    outbox: OutboxRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+    async def commit(self) -> None: ...

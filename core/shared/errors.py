@@ -34,3 +34,7 @@ class AlreadyExists(DomainError):
 
 class FailedPrecondition(DomainError):
     """The entity is in a state that does not allow the operation."""
+
+
+class Unavailable(DomainError):
+    """A peer service is down or timed out: nothing is wrong with the request; try later."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.shared.errors import AlreadyExists, FailedPrecondition, NotFound
 from core.shared.paging import Page
+from core.shared.validation import validated
 
 from . import commands as c
 from .model import (
@@ -18,7 +19,6 @@ from .model import (
     TenantStatus,
     User,
     UserStatus,
-    validated,
 )
 from .ports import TenantUnitOfWork
 

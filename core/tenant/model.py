@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.shared.errors import InvalidInput
+from core.shared.validation import optional_text, required_text, valid_phone
 
 
 class TenantStatus(StrEnum):
@@ -35,17 +36,7 @@ class UserStatus(StrEnum):
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _DIGITS = re.compile(r"^\d{1,64}$")
-
-
-def required_text(value: str, field_name: str, max_length: int = 200) -> str:
-    value = value.strip()
-    if not value:
-        raise InvalidInput(field_name, "is required")
-    if len(value) > max_length:
-        raise InvalidInput(field_name, f"must be at most {max_length} characters")
-    return value
 
 
 def valid_slug(value: str) -> str:
@@ -61,12 +52,6 @@ def valid_email(value: str, field_name: str = "email", *, required: bool = True)
     if not _EMAIL.match(value):
         raise InvalidInput(field_name, f"{value!r} is not an email address")
     return value.lower()
-
-
-def valid_phone(value: str, field_name: str) -> str:
-    if value and not _E164.match(value):
-        raise InvalidInput(field_name, f"{value!r} must be in E.164 form, e.g. +14155550100")
-    return value
 
 
 def valid_numeric_id(value: str, field_name: str, *, required: bool) -> str:
@@ -136,15 +121,6 @@ class User:
     updated_at: datetime | None = None
 
 
-def optional_text(max_length: int):
-    def check(value: str, field_name: str) -> str:
-        if len(value) > max_length:
-            raise InvalidInput(field_name, f"must be at most {max_length} characters")
-        return value
-
-    return check
-
-
 def _tone(value: Any, field_name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidInput(field_name, "must be an object")
@@ -185,13 +161,3 @@ def _role(value: UserRole | None, field_name: str) -> UserRole:
     if value is None:
         raise InvalidInput(field_name, "is required (owner, admin or agent)")
     return UserRole(value)
-
-
-def validated(values: dict[str, Any], rules: dict[str, Any], *, mask_field: str) -> dict[str, Any]:
-    """Each value checked by its field's rule; a field without a rule is not writable."""
-    clean = {}
-    for name, value in values.items():
-        if name not in rules:
-            raise InvalidInput(mask_field, f"{name!r} cannot be set")
-        clean[name] = rules[name](value, name)
-    return clean

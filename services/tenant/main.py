@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from services.assembly import serving
 from services.catalog import ServiceSpec
 from services.database import database_url
 from services.runtime import Register
@@ -15,9 +16,5 @@ from .container import TenantContainer
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = TenantContainer()
     container.config.database_url.from_value(await database_url(settings))
-    await container.init_resources()
-    try:
-        servicer = await container.servicer()
-        yield lambda server: spec.adder()(servicer, server)
-    finally:
-        await container.shutdown_resources()
+    async with serving(container, spec) as register:
+        yield register

@@ -1,0 +1,71 @@
+"""The tenant service as other services see it: outlet resolution and tenant profiles."""
+
+import time
+import uuid
+
+from crm.tenant.v1 import tenant_pb2 as pb
+from crm.tenant.v1 import tenant_pb2_grpc
+
+from core.messaging.queue import OutletRef
+from core.orchestrator.model import TenantProfile
+
+from .peers import call, open_channel
+
+# Outlets and tenant profiles change rarely; a short memory saves a call per message.
+CACHE_SECONDS = 30.0
+
+
+class _Memo:
+    """A small time-bounded memo of answers by key."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._answers: dict[str, tuple[float, object]] = {}
+
+    def get(self, key: str) -> object | None:
+        hit = self._answers.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        return None
+
+    def put(self, key: str, value: object) -> None:
+        if len(self._answers) > 10_000:
+            self._answers.clear()
+        self._answers[key] = (time.monotonic() + self._seconds, value)
+
+
+class GrpcTenantDirectory:
+    """OutletDirectory and TenantProfiles over TenantService."""
+
+    def __init__(self, address: str, cache_seconds: float = CACHE_SECONDS) -> None:
+        self._channel = open_channel(address)
+        self._stub = tenant_pb2_grpc.TenantServiceStub(self._channel)
+        self._memo = _Memo(cache_seconds)
+
+    async def resolve(self, phone_number_id: str) -> OutletRef:
+        key = f"outlet:{phone_number_id}"
+        if (known := self._memo.get(key)) is not None:
+            return known  # type: ignore[return-value]
+        reply = await call(
+            self._stub.ResolveOutlet, pb.ResolveOutletRequest(phone_number_id=phone_number_id)
+        )
+        outlet = OutletRef(uuid.UUID(reply.tenant.id), uuid.UUID(reply.outlet.id))
+        self._memo.put(key, outlet)
+        return outlet
+
+    async def profile(self, tenant_id: uuid.UUID) -> TenantProfile:
+        key = f"tenant:{tenant_id}"
+        if (known := self._memo.get(key)) is not None:
+            return known  # type: ignore[return-value]
+        reply = await call(self._stub.GetTenant, pb.GetTenantRequest(tenant_id=str(tenant_id)))
+        profile = TenantProfile(
+            tenant_id=tenant_id,
+            name=reply.tenant.name,
+            greeting_message=reply.tenant.greeting_message,
+            error_message=reply.tenant.error_message,
+        )
+        self._memo.put(key, profile)
+        return profile
+
+    async def aclose(self) -> None:
+        await self._channel.close()

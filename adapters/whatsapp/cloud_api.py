@@ -1,0 +1,124 @@
+"""CloudApiSender: the WhatsAppSender port over the Cloud API's HTTP endpoints, with retries."""
+
+from typing import Any
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from core.messaging.model import Piece, SendFailure, SendResult
+
+from .payloads import message_payload, read_payload
+
+# Meta's throttling codes: cloud throughput (130429) and too many to one user (131056).
+RETRYABLE_CODES = frozenset({130429, 131056})
+
+
+class CloudApiSender:
+    """Sends through `POST {base_url}/{version}/{phone_number_id}/messages`.
+
+    429, 5xx, Meta's throttling codes and connection errors are retried with exponential
+    backoff and jitter (never shorter than a Retry-After, up to `max_delay`), `attempts`
+    times in all; then SendFailure(retryable=True). Other refusals raise at once with
+    retryable=False and Meta's error object as details.
+    """
+
+    def __init__(
+        self,
+        base_url: str = "https://graph.facebook.com",
+        version: str = "v23.0",
+        token: str = "",
+        client: httpx.AsyncClient | None = None,
+        attempts: int = 4,
+        base_delay: float = 0.5,
+        max_delay: float = 8.0,
+    ) -> None:
+        self._base = f"{base_url.rstrip('/')}/{version}"
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._owns_client = client is None
+        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        self._attempts = attempts
+        self._backoff = wait_exponential_jitter(
+            multiplier=base_delay, max=max_delay, jitter=base_delay
+        )
+        self._max_delay = max_delay
+
+    async def send(
+        self, phone_number_id: str, to: str, piece: Piece, reply_to: str = ""
+    ) -> SendResult:
+        body = await self._post(phone_number_id, message_payload(to, piece, reply_to))
+        try:
+            return SendResult(whatsapp_message_id=body["messages"][0]["id"])
+        except (KeyError, IndexError, TypeError) as error:
+            raise SendFailure(
+                "Cloud API answered without a message id", retryable=False, details=body
+            ) from error
+
+    async def mark_read(self, phone_number_id: str, whatsapp_message_id: str) -> None:
+        await self._post(phone_number_id, read_payload(whatsapp_message_id))
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, unless the caller supplied (and so owns) it."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def _post(self, phone_number_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._attempts),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, SendFailure) and e.retryable),
+            reraise=True,
+        )
+        return await retrying(self._post_once, f"{self._base}/{phone_number_id}/messages", payload)
+
+    async def _post_once(self, url: str, payload: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = await self._client.post(url, json=payload, headers=self._headers)
+        except httpx.TransportError as error:
+            raise SendFailure(f"Cloud API unreachable: {error!r}", retryable=True) from error
+        if response.is_success:
+            return _json(response)
+        raise _failure(response)
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Exponential backoff with jitter, but never sooner than the server asked."""
+        error = state.outcome.exception() if state.outcome else None
+        asked = getattr(error, "retry_after", None) or 0.0
+        return max(self._backoff(state), min(asked, self._max_delay))
+
+
+def _failure(response: httpx.Response) -> SendFailure:
+    error = _json(response).get("error")
+    details = error if isinstance(error, dict) else {}
+    code = details.get("code")
+    retryable = response.status_code == 429 or response.status_code >= 500
+    retryable = retryable or code in RETRYABLE_CODES
+    message = details.get("message") or response.reason_phrase
+    return SendFailure(
+        f"Cloud API {response.status_code}: {message}",
+        retryable=retryable,
+        code=code if isinstance(code, int) else None,
+        retry_after=_retry_after(response),
+        details=details,
+    )
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:  # an HTML error page from a proxy, say
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After in seconds; the HTTP-date form is not used by Meta and reads as absent."""
+    try:
+        return max(float(response.headers["Retry-After"]), 0.0)
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,1 @@
+"""Conversation context: customer conversations, their messages and human handoff."""

@@ -1,0 +1,160 @@
+"""Use cases of the messaging context: take webhooks in, work the inbox, send the outbox."""
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from core.shared.errors import DomainError, FailedPrecondition, NotFound
+
+from .fitting import fit
+from .model import SendFailure, WebhookBatch
+from .ports import MessagingUnitOfWork, OutletDirectory, ReplyEngine, WhatsAppSender
+from .queue import Backoff, InboxItem, OutboxMessage
+from .signature import verify_signature
+
+log = logging.getLogger(__name__)
+
+UnitOfWork = Callable[[], MessagingUnitOfWork]
+
+
+async def receive_webhook(
+    raw_body: bytes,
+    signature: str | None,
+    app_secret: str,
+    parse: Callable[[bytes], WebhookBatch],
+    uow: MessagingUnitOfWork,
+) -> tuple[int, int]:
+    """Verify, parse and store a webhook before it is acknowledged.
+
+    New messages go to the inbox (a redelivered one changes nothing); statuses move
+    outbound messages forward. Returns (messages stored, statuses applied).
+    """
+    verify_signature(app_secret, raw_body, signature)
+    batch = parse(raw_body)
+    async with uow:
+        stored = await uow.inbox.add_new(batch.messages)
+        applied = await uow.outbox.apply_statuses(batch.statuses)
+        await uow.commit()
+    return stored, applied
+
+
+class InboxWorker:
+    """Turns an inbox item into queued replies: resolve the outlet, ask for the reply."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        outlets: OutletDirectory,
+        replies: ReplyEngine,
+        on_enqueued: Callable[[], None],
+        lease: timedelta,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self._uow = uow
+        self._outlets = outlets
+        self._replies = replies
+        self._on_enqueued = on_enqueued
+        self._lease = lease
+        self._backoff = backoff or Backoff()
+
+    async def claim(self, limit: int) -> list[InboxItem]:
+        async with self._uow() as uow:
+            items = await uow.inbox.claim(limit, self._lease)
+            await uow.commit()
+        return items
+
+    async def handle(self, item: InboxItem) -> None:
+        try:
+            outlet = await self._outlets.resolve(item.message.phone_number_id)
+            reply = await self._replies.reply_to(item.message, outlet)
+        except (NotFound, FailedPrecondition) as refused:
+            await self._settle(item, bury=str(refused))
+            return
+        except Exception as error:  # a peer is down, slow or broken: keep the item, retry
+            log.warning("inbox item %s will be retried: %s", item.id, error)
+            await self._settle(item, retry=_describe(error))
+            return
+        pieces = fit(reply) if reply else []
+        queued = [
+            OutboxMessage(
+                id=uuid.uuid4(),
+                tenant_id=outlet.tenant_id,
+                outlet_id=outlet.outlet_id,
+                phone_number_id=item.message.phone_number_id,
+                to_phone=item.message.customer_phone,
+                piece=piece,
+                reply_to_message_id=item.message.whatsapp_message_id if i == 0 else "",
+                idempotency_key=f"reply:{item.message.whatsapp_message_id}:{i}",
+            )
+            for i, piece in enumerate(pieces)
+        ]
+        async with self._uow() as uow:
+            await uow.outbox.enqueue(queued)
+            await uow.inbox.complete(item.id, outlet)
+            await uow.commit()
+        if queued:
+            self._on_enqueued()
+
+    async def _settle(self, item: InboxItem, *, bury: str = "", retry: str = "") -> None:
+        async with self._uow() as uow:
+            if bury:
+                await uow.inbox.bury(item.id, bury)
+            else:
+                await uow.inbox.retry_later(item.id, retry, self._backoff.after(item.attempts))
+            await uow.commit()
+
+
+class OutboxSender:
+    """Sends queued messages through the Cloud API; 429/5xx come back later, never dropped."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        sender: WhatsAppSender,
+        lease: timedelta,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self._uow = uow
+        self._sender = sender
+        self._lease = lease
+        self._backoff = backoff or Backoff()
+
+    async def claim(self, limit: int) -> list[OutboxMessage]:
+        async with self._uow() as uow:
+            messages = await uow.outbox.claim(limit, self._lease)
+            await uow.commit()
+        return messages
+
+    async def handle(self, message: OutboxMessage) -> None:
+        try:
+            result = await self._sender.send(
+                message.phone_number_id,
+                message.to_phone,
+                message.piece,
+                message.reply_to_message_id,
+            )
+        except SendFailure as failure:
+            await self._failed(message, failure)
+            return
+        async with self._uow() as uow:
+            await uow.outbox.mark_sent(message.id, result.whatsapp_message_id)
+            await uow.commit()
+
+    async def _failed(self, message: OutboxMessage, failure: SendFailure) -> None:
+        error = {"message": str(failure), "code": failure.code, "retryable": failure.retryable,
+                 **failure.details}  # fmt: skip
+        async with self._uow() as uow:
+            if failure.retryable:
+                delay = max(
+                    self._backoff.after(message.attempts),
+                    timedelta(seconds=failure.retry_after or 0),
+                )
+                await uow.outbox.retry_later(message.id, error, delay)
+            else:
+                await uow.outbox.mark_failed(message.id, error)
+            await uow.commit()
+
+
+def _describe(error: Exception) -> str:
+    return error.message if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"

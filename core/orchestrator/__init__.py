@@ -1,0 +1,1 @@
+"""Orchestrator context: the Router that decides what the bot answers."""

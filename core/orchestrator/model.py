@@ -1,0 +1,60 @@
+"""What the Router knows and decides: the tenant's voice, the message, the reply."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.messaging.model import InboundType, ReplyOption
+
+# When even the tenant's own error message cannot be had.
+FALLBACK_ERROR = "Sorry, something went wrong on our side. Please try again in a moment."
+
+
+@dataclass(frozen=True, slots=True)
+class TenantProfile:
+    tenant_id: uuid.UUID
+    name: str
+    greeting_message: str
+    error_message: str
+
+    def greeting(self) -> str:
+        return self.greeting_message or f"Hi! Thanks for writing to {self.name}. How can we help?"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerMessage:
+    """HandleMessage: one inbound message of a customer to an outlet."""
+
+    tenant_id: uuid.UUID
+    outlet_id: uuid.UUID
+    customer_phone: str
+    customer_name: str
+    type: InboundType
+    text: str
+    whatsapp_message_id: str
+    sent_at: datetime
+    reply_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    id: uuid.UUID
+    created: bool
+    handoff_active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BotReply:
+    text: str
+    options: tuple[ReplyOption, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The Router's answer; no reply when the bot stays quiet (handoff, reactions)."""
+
+    reply: BotReply | None
+    handled_by: str
+    conversation_id: uuid.UUID | None = None
+    handoff_active: bool = False
+    duplicate: bool = False

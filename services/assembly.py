@@ -1,0 +1,37 @@
+"""Shared composition-root pieces: peer clients as resources, a container made servable."""
+
+import inspect
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from dependency_injector import containers
+
+from .catalog import ServiceSpec
+from .runtime import Register
+
+
+async def peer_client(factory: Callable[[str], Any], address: str) -> AsyncIterator[Any]:
+    """A gRPC client of a peer service, its channel closed when the process stops."""
+    client = factory(address)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+async def _resolved(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+@asynccontextmanager
+async def serving(
+    container: containers.DeclarativeContainer, spec: ServiceSpec
+) -> AsyncIterator[Register]:
+    """Initialise the container's resources, hand its servicer to the runtime, shut down."""
+    await _resolved(container.init_resources())
+    try:
+        servicer = await _resolved(container.servicer())
+        yield lambda server: spec.adder()(servicer, server)
+    finally:
+        await _resolved(container.shutdown_resources())

@@ -1,0 +1,65 @@
+"""Wiring of messaging: database, Cloud API sender, peers, the two queue workers, servicer."""
+
+from datetime import timedelta
+from functools import partial
+
+from dependency_injector import containers, providers
+
+from adapters.grpc.messaging_servicer import MessagingServicer
+from adapters.grpc.orchestrator_client import GrpcReplyEngine
+from adapters.grpc.tenant_client import GrpcTenantDirectory
+from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
+from adapters.whatsapp.cloud_api import CloudApiSender
+from core.messaging.drain import Drainer
+from core.messaging.handlers import InboxWorker, OutboxSender
+from services.assembly import peer_client
+
+
+async def cloud_api_sender(base_url: str, version: str, token: str, attempts: int):
+    sender = CloudApiSender(base_url=base_url, version=version, token=token, attempts=attempts)
+    try:
+        yield sender
+    finally:
+        await sender.aclose()
+
+
+def _drainer(name: str, worker, concurrency: int, poll_seconds: float) -> Drainer:
+    return Drainer(name, worker.claim, worker.handle, concurrency, poll_seconds)
+
+
+class MessagingContainer(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
+    sessions = providers.Singleton(session_factory, engine)
+    unit_of_work = providers.Singleton(partial, SqlAlchemyMessagingUnitOfWork, sessions)
+    lease = providers.Callable(lambda seconds: timedelta(seconds=seconds), config.lease_seconds)
+
+    sender = providers.Resource(
+        cloud_api_sender,
+        config.whatsapp.base_url,
+        config.whatsapp.version,
+        config.whatsapp.token,
+        config.whatsapp.attempts,
+    )
+    outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
+    replies = providers.Resource(peer_client, GrpcReplyEngine, config.orchestrator_address)
+
+    outbox_sender = providers.Singleton(OutboxSender, unit_of_work, sender, lease)
+    outbox = providers.Singleton(
+        _drainer, "outbox", outbox_sender, config.concurrency, config.poll_seconds
+    )
+    inbox_worker = providers.Singleton(
+        InboxWorker, unit_of_work, outlets, replies, outbox.provided.wake, lease
+    )
+    inbox = providers.Singleton(
+        _drainer, "inbox", inbox_worker, config.concurrency, config.poll_seconds
+    )
+    servicer = providers.Singleton(
+        MessagingServicer,
+        unit_of_work=unit_of_work,
+        app_secret=config.whatsapp.app_secret,
+        verify_token=config.whatsapp.verify_token,
+        on_received=inbox.provided.wake,
+    )

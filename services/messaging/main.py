@@ -1,0 +1,54 @@
+"""Assemble messaging: the servicer for the runtime, the inbox and outbox workers beside it."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from services.assembly import serving
+from services.catalog import ServiceSpec
+from services.database import database_url
+from services.runtime import Register
+from services.settings import Settings
+
+from .container import MessagingContainer
+
+
+def configure(container: MessagingContainer, settings: Settings, url: str) -> None:
+    container.config.from_dict(
+        {
+            "database_url": url,
+            "tenant_address": settings.address_of("tenant"),
+            "orchestrator_address": settings.address_of("orchestrator"),
+            "lease_seconds": settings.messaging_lease_seconds,
+            "concurrency": settings.messaging_concurrency,
+            "poll_seconds": settings.messaging_poll_seconds,
+            "whatsapp": {
+                "base_url": settings.whatsapp_api_base_url,
+                "version": settings.whatsapp_api_version,
+                "token": settings.whatsapp_token,
+                "attempts": settings.whatsapp_send_attempts,
+                "app_secret": settings.whatsapp_app_secret,
+                "verify_token": settings.whatsapp_verify_token,
+            },
+        }
+    )
+
+
+@asynccontextmanager
+async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
+    container = MessagingContainer()
+    configure(container, settings, await database_url(settings))
+    async with serving(container, spec) as register:
+        stopping = asyncio.Event()
+        drainers = [await container.inbox(), await container.outbox()]
+        tasks = [asyncio.create_task(d.run(stopping)) for d in drainers]
+        try:
+            yield register
+        finally:
+            # The server has drained its RPCs; let the workers finish what they hold.
+            stopping.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    asyncio.gather(*tasks, return_exceptions=True), settings.shutdown_grace_seconds
+                )
