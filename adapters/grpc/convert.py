@@ -24,6 +24,20 @@ def timestamp(value: datetime | None) -> Timestamp | None:
     return stamp
 
 
+def to_datetime(message: Message, field: str) -> datetime | None:
+    """A Timestamp field as an aware UTC datetime; None when unset."""
+    if not message.HasField(field):
+        return None
+    return getattr(message, field).ToDatetime(tzinfo=UTC)
+
+
+def present(message: Message, field: str) -> Any:
+    """A sub-message the request must carry."""
+    if not message.HasField(field):
+        raise InvalidInput(field, "is required")
+    return getattr(message, field)
+
+
 def struct(value: dict[str, Any]) -> Struct:
     message = Struct()
     message.update(value)

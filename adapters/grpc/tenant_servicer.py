@@ -12,7 +12,7 @@ from core.tenant import handlers
 from core.tenant.model import OutletStatus, TenantStatus, UserRole
 from core.tenant.ports import TenantUnitOfWork
 
-from .convert import changed_fields, enum_to_domain, page_query
+from .convert import changed_fields, enum_to_domain, page_query, present
 from .tenant_mapping import (
     OUTLET_READERS,
     TENANT_READERS,
@@ -24,12 +24,6 @@ from .tenant_mapping import (
 )
 
 
-def _present(request, field: str):
-    if not request.HasField(field):
-        raise InvalidInput(field, "is required")
-    return getattr(request, field)
-
-
 class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
     def __init__(self, unit_of_work: Callable[[], TenantUnitOfWork]) -> None:
         self._uow = unit_of_work
@@ -37,7 +31,7 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
     # -- tenants ---------------------------------------------------------------------------
 
     async def CreateTenant(self, request, context):
-        fields = read_all(_present(request, "tenant"), TENANT_READERS)
+        fields = read_all(present(request, "tenant"), TENANT_READERS)
         tenant = await handlers.create_tenant(c.CreateTenant(**fields), self._uow())
         return pb.CreateTenantResponse(tenant=tenant_message(tenant))
 
@@ -47,7 +41,7 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
         return pb.GetTenantResponse(tenant=tenant_message(tenant))
 
     async def UpdateTenant(self, request, context):
-        tenant = _present(request, "tenant")
+        tenant = present(request, "tenant")
         command = c.UpdateTenant(
             tenant_id=parse_id(tenant.id, "tenant.id"),
             changes=changed_fields(tenant, request.update_mask, TENANT_READERS),
@@ -74,7 +68,7 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
     # -- outlets ---------------------------------------------------------------------------
 
     async def CreateOutlet(self, request, context):
-        outlet = _present(request, "outlet")
+        outlet = present(request, "outlet")
         command = c.CreateOutlet(
             tenant_id=parse_id(outlet.tenant_id, "outlet.tenant_id"),
             **read_all(outlet, OUTLET_READERS),
@@ -91,7 +85,7 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
         return pb.GetOutletResponse(outlet=outlet_message(outlet))
 
     async def UpdateOutlet(self, request, context):
-        outlet = _present(request, "outlet")
+        outlet = present(request, "outlet")
         command = c.UpdateOutlet(
             tenant_id=parse_id(outlet.tenant_id, "outlet.tenant_id"),
             outlet_id=parse_id(outlet.id, "outlet.id"),
@@ -131,7 +125,7 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
     # -- users -----------------------------------------------------------------------------
 
     async def CreateUser(self, request, context):
-        user = _present(request, "user")
+        user = present(request, "user")
         command = c.CreateUser(
             tenant_id=parse_id(user.tenant_id, "user.tenant_id"), **read_all(user, USER_READERS)
         )
@@ -147,7 +141,7 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
         return pb.GetUserResponse(user=user_message(user))
 
     async def UpdateUser(self, request, context):
-        user = _present(request, "user")
+        user = present(request, "user")
         command = c.UpdateUser(
             tenant_id=parse_id(user.tenant_id, "user.tenant_id"),
             user_id=parse_id(user.id, "user.id"),

@@ -50,3 +50,11 @@ async def tenant_stub(grpc_channel_to, tenant_uow):
         ["crm.tenant.v1.TenantService"],
     )
     return tenant_pb2_grpc.TenantServiceStub(channel)
+
+
+@pytest.fixture
+def messaging_uow(db):
+    from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
+
+    sessions = session_factory(db)
+    return lambda: SqlAlchemyMessagingUnitOfWork(sessions)

@@ -1,0 +1,135 @@
+"""crm.conversation.v1.ConversationService: proto -> command -> use case -> proto."""
+
+import uuid
+from collections.abc import Callable
+
+from crm.conversation.v1 import conversation_pb2 as pb
+from crm.conversation.v1 import conversation_pb2_grpc
+
+from core.conversation import commands as c
+from core.conversation import handlers
+from core.conversation.model import Conversation, ConversationStatus, utcnow
+from core.conversation.ports import Clock, ConversationUnitOfWork, HistoryCache
+from core.shared.ids import parse_id
+
+from .conversation_mapping import (
+    CONVERSATION_READERS,
+    append_command,
+    conversation_message,
+    message_message,
+    optional_id,
+)
+from .convert import changed_fields, enum_to_domain, page_query, present, to_datetime
+
+
+def _target(request) -> tuple[uuid.UUID, uuid.UUID]:
+    """The (tenant id, conversation id) pair most requests name."""
+    tenant_id = parse_id(request.tenant_id, "tenant_id")
+    return tenant_id, parse_id(request.conversation_id, "conversation_id")
+
+
+class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
+    def __init__(
+        self,
+        unit_of_work: Callable[[], ConversationUnitOfWork],
+        history: HistoryCache,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._uow = unit_of_work
+        self._history = history
+        self._now = clock
+
+    def _message(self, conversation: Conversation) -> pb.Conversation:
+        return conversation_message(conversation, self._now())
+
+    # -- conversations ---------------------------------------------------------------------
+
+    async def CreateOrGetConversation(self, request, context):
+        command = c.CreateOrGetConversation(
+            tenant_id=parse_id(request.tenant_id, "tenant_id"),
+            outlet_id=parse_id(request.outlet_id, "outlet_id"),
+            customer_phone=request.customer_phone,
+            customer_name=request.customer_name,
+        )
+        conversation, created = await handlers.create_or_get_conversation(command, self._uow())
+        return pb.CreateOrGetConversationResponse(
+            conversation=self._message(conversation), created=created
+        )
+
+    async def GetConversation(self, request, context):
+        conversation = await handlers.get_conversation(*_target(request), self._uow())
+        return pb.GetConversationResponse(conversation=self._message(conversation))
+
+    async def ListConversations(self, request, context):
+        command = c.ListConversations(
+            tenant_id=parse_id(request.tenant_id, "tenant_id"),
+            page=page_query(request.page),
+            outlet_id=optional_id(request.outlet_id, "outlet_id"),
+            status=enum_to_domain(request, "status", ConversationStatus),
+            handoff_only=request.handoff_only,
+            handoff_agent_id=optional_id(request.handoff_agent_id, "handoff_agent_id"),
+            customer=request.customer_phone.strip(),
+        )
+        page = await handlers.list_conversations(command, self._uow())
+        return pb.ListConversationsResponse(
+            conversations=[self._message(item) for item in page.items],
+            page={"next_page_token": page.next_token},
+        )
+
+    async def UpdateConversation(self, request, context):
+        conversation = present(request, "conversation")
+        command = c.UpdateConversation(
+            tenant_id=parse_id(conversation.tenant_id, "conversation.tenant_id"),
+            conversation_id=parse_id(conversation.id, "conversation.id"),
+            changes=changed_fields(conversation, request.update_mask, CONVERSATION_READERS),
+        )
+        updated = await handlers.update_conversation(command, self._uow())
+        return pb.UpdateConversationResponse(conversation=self._message(updated))
+
+    async def CloseConversation(self, request, context):
+        command = c.CloseConversation(*_target(request), archive=request.archive)
+        closed = await handlers.close_conversation(command, self._uow(), self._now)
+        return pb.CloseConversationResponse(conversation=self._message(closed))
+
+    # -- messages --------------------------------------------------------------------------
+
+    async def AppendMessage(self, request, context):
+        command = append_command(request.tenant_id, present(request, "message"))
+        appended = await handlers.append_message(command, self._uow(), self._history, self._now)
+        return pb.AppendMessageResponse(
+            message=message_message(appended.message),
+            conversation=self._message(appended.conversation),
+            duplicate=appended.duplicate,
+        )
+
+    async def ListMessages(self, request, context):
+        command = c.ListMessages(
+            *_target(request),
+            page=page_query(request.page),
+            newest_first=request.newest_first,
+            before=to_datetime(request, "before_time"),
+            after=to_datetime(request, "after_time"),
+        )
+        page = await handlers.list_messages(command, self._uow(), self._history)
+        return pb.ListMessagesResponse(
+            messages=[message_message(m) for m in page.items],
+            page={"next_page_token": page.next_token},
+        )
+
+    # -- handoff ---------------------------------------------------------------------------
+
+    async def RequestHandoff(self, request, context):
+        command = c.RequestHandoff(*_target(request), reason=request.reason)
+        conversation = await handlers.request_handoff(command, self._uow(), self._now)
+        return pb.RequestHandoffResponse(conversation=self._message(conversation))
+
+    async def AssignHandoff(self, request, context):
+        command = c.AssignHandoff(
+            *_target(request), agent_id=parse_id(request.agent_user_id, "agent_user_id")
+        )
+        conversation = await handlers.assign_handoff(command, self._uow())
+        return pb.AssignHandoffResponse(conversation=self._message(conversation))
+
+    async def ReleaseHandoff(self, request, context):
+        conversation = await handlers.release_handoff(*_target(request), self._uow())
+        return pb.ReleaseHandoffResponse(conversation=self._message(conversation))
