@@ -230,7 +230,7 @@ async def run_envoy(
             log_file.close()
     try:
         async with asyncio.timeout(ready_timeout):
-            await _wait_ready(settings, process)
+            await wait_ready(settings, process)
     except TimeoutError:
         await stop_envoy(process)
         raise TimeoutError(f"envoy was not ready within {ready_timeout} s") from None
@@ -243,7 +243,7 @@ async def run_envoy(
     return process
 
 
-async def _wait_ready(settings: Settings, process: asyncio.subprocess.Process) -> None:
+async def wait_ready(settings: Settings, process: asyncio.subprocess.Process) -> None:
     """Until the admin interface answers /ready with LIVE (listeners are up by then)."""
     url = f"http://127.0.0.1:{settings.gateway_admin_port}/ready"
     async with httpx.AsyncClient(timeout=1.0) as client:

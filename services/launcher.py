@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -10,6 +11,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from . import gateway
 from .catalog import SERVICES
 from .database import prepare
 from .probe import wait_until_serving
@@ -17,6 +19,7 @@ from .seed import seed_demo
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1
 console = Console()
 COLOURS = [
     "cyan",
@@ -33,7 +36,7 @@ COLOURS = [
 
 async def _relay(name: str, colour: str, stream: asyncio.StreamReader) -> None:
     """Each child's log lines, prefixed with its name so nine streams stay readable."""
-    width = max(len(n) for n in [*SERVICES, "cloud-api"])
+    width = max(len(n) for n in [*SERVICES, "cloud-api", "gateway"])
     async for raw in stream:
         line = raw.decode(errors="replace").rstrip()
         console.print(
@@ -41,21 +44,31 @@ async def _relay(name: str, colour: str, stream: asyncio.StreamReader) -> None:
         )
 
 
+def _die_with_launcher() -> None:
+    """In the child: receive SIGTERM if the launcher dies, so no process outlives it."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 async def _spawn(argv: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, *argv, env=env,
+        *argv, env=env, preexec_fn=_die_with_launcher,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
 
 
 def _programs(settings: Settings) -> dict[str, list[str]]:
-    """Every process of the local mesh: the Cloud API stand-in, then the nine services."""
+    """Every process of the local mesh: Cloud API stand-in, nine services, Envoy gateway."""
+    python = [sys.executable, "-m"]
     standin = [
-        "-m", "adapters.local.cloud_api_standin",
+        *python, "adapters.local.cloud_api_standin",
         "--port", str(settings.cloud_api_standin_port), "--token", settings.whatsapp_token,
     ]  # fmt: skip
-    services = {name: ["-m", "services.cli", "serve", name] for name in SERVICES}
-    return {"cloud-api": standin, **services}
+    services = {name: [*python, "services.cli", "serve", name] for name in SERVICES}
+    envoy = [
+        str(gateway.envoy_binary()), "-c", str(gateway.write_local(settings)),
+        "--log-level", "warn", "--disable-hot-restart",
+    ]  # fmt: skip
+    return {"cloud-api": standin, **services, "gateway": envoy}
 
 
 async def _stop(processes: dict[str, asyncio.subprocess.Process], grace: float) -> None:
@@ -78,11 +91,29 @@ def _report(statuses: dict[str, str], settings: Settings) -> None:
         table.add_column(column)
     for name, status in statuses.items():
         style = "green" if status == "SERVING" else "red"
-        table.add_row(name, settings.address_of(name), f"[{style}]{status}[/]")
+        address = (
+            f"http://127.0.0.1:{settings.gateway_port}"
+            if name == "gateway"
+            else settings.address_of(name)
+        )
+        table.add_row(name, address, f"[{style}]{status}[/]")
     console.print(table)
 
 
+async def _gateway_status(settings: Settings, process: asyncio.subprocess.Process) -> str:
+    try:
+        async with asyncio.timeout(15):
+            await gateway.wait_ready(settings, process)
+    except (TimeoutError, RuntimeError) as failure:
+        return f"NOT READY ({failure})"
+    return "SERVING"
+
+
 async def run_mesh(settings: Settings) -> int:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
     url = await prepare(settings)
     await seed_demo(url)
     env = {**os.environ, "DATABASE_URL": url}
@@ -91,18 +122,18 @@ async def run_mesh(settings: Settings) -> int:
         asyncio.create_task(_relay(name, COLOURS[i % len(COLOURS)], p.stdout))
         for i, (name, p) in enumerate(processes.items())
     ]
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
     exit_code = 0
     try:
         statuses = await wait_until_serving(settings, list(SERVICES), within_seconds=60)
+        statuses["gateway"] = await _gateway_status(settings, processes["gateway"])
         _report(statuses, settings)
         if any(s != "SERVING" for s in statuses.values()):
             console.print("[red]not every service came up; stopping[/]")
             return 1
-        console.print("[bold]Mesh is up.[/] Ctrl-C stops every service.")
+        console.print(
+            f"[bold]Mesh is up.[/] Gateway: http://127.0.0.1:{settings.gateway_port} "
+            f"(webhook: /webhooks/whatsapp, admin: /v1/...). Ctrl-C stops every service."
+        )
         died = [asyncio.create_task(p.wait()) for p in processes.values()]
         await asyncio.wait(
             [asyncio.create_task(stopping.wait()), *died], return_when=asyncio.FIRST_COMPLETED

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Self
 
 from core.conversation.commands import ListConversations, ListMessages
@@ -226,3 +226,16 @@ class FakeHistoryCache:
     async def invalidate(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
         key = (tenant_id, conversation_id)
         self.generations[key] = self.generations.get(key, 0) + 1
+
+
+class FakeClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
