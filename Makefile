@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PROTOS := $(shell find proto/crm -name '*.proto')
 DESCRIPTOR := gen/crm_descriptor.pb
 
-.PHONY: run test lint proto health install unit integration clean gateway-validate
+.PHONY: run test lint proto health install unit integration clean chat bench gateway-validate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ gen/crm: | $(STAMP)
 
 run: install | gen/crm
 	$(PY) -m services.cli run
+
+chat: $(STAMP)
+	$(PY) -m services.cli chat
 
 health: $(STAMP)
 	$(PY) -m services.cli health

@@ -63,6 +63,17 @@ def health() -> None:
     raise typer.Exit(0 if all(s == "SERVING" for s in statuses.values()) else 1)
 
 
+@app.command()
+def chat(
+    customer: str = typer.Option("34600123456", help="Your WhatsApp number (wa_id, digits)."),
+    name: str = typer.Option("Alex", help="Your WhatsApp profile name."),
+) -> None:
+    """Chat with the demo outlet as a customer, through the gateway and the Cloud API stand-in."""
+    from .chat import run_chat
+
+    raise typer.Exit(asyncio.run(run_chat(_settings("chat"), customer, name)))
+
+
 @db.command()
 def upgrade() -> None:
     """Migrate the database to the newest revision (safe to run twice)."""

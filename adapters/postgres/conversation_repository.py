@@ -162,6 +162,19 @@ class SqlAlchemyMessageRepository(Table[Message]):
     to_values = staticmethod(_message_values)
     immutable = ("id", "tenant_id")
 
+    async def add_once(self, message: Message) -> Message | None:
+        statement = (
+            insert(MessageRow)
+            .values(**_message_values(message))
+            .on_conflict_do_nothing(
+                index_elements=["whatsapp_message_id"],
+                index_where=MessageRow.whatsapp_message_id.is_not(None),
+            )
+            .returning(MessageRow)
+        )
+        row = await self._session.scalar(statement)
+        return _message(row) if row else None
+
     async def get_by_whatsapp_id(
         self, tenant_id: uuid.UUID, whatsapp_message_id: str
     ) -> Message | None:

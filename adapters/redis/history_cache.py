@@ -50,10 +50,12 @@ def decode(raw: str | bytes) -> tuple[int, Page[Message]]:
 
 
 class RedisHistoryCache:
-    def __init__(self, client: Redis, prefix: str = "crm:history", ttl_seconds: int = 600) -> None:
+    def __init__(
+        self, client: Redis, prefix: str = "crm:history", ttl_seconds: float = 600.0
+    ) -> None:
         self._redis = client
         self._prefix = prefix
-        self._ttl = ttl_seconds
+        self._ttl_ms = int(ttl_seconds * 1000)
 
     def _key(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> str:
         return f"{self._prefix}:{tenant_id}:{conversation_id}"
@@ -75,14 +77,14 @@ class RedisHistoryCache:
         hash_key = self._key(key.tenant_id, key.conversation_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(hash_key, str(key.limit), encode(generation, page))
-            pipe.expire(hash_key, self._ttl)
+            pipe.pexpire(hash_key, self._ttl_ms)
             await self._quietly(pipe)
 
     async def invalidate(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
         hash_key = self._key(tenant_id, conversation_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hincrby(hash_key, _GENERATION, 1)
-            pipe.expire(hash_key, self._ttl)
+            pipe.pexpire(hash_key, self._ttl_ms)
             await self._quietly(pipe)
 
     @staticmethod

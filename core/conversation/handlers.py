@@ -11,7 +11,7 @@ from core.shared.validation import optional_text, validated
 from . import commands as c
 from .model import (
     CONVERSATION_FIELDS,
-    MESSAGE_RULES,
+    MESSAGE_FIELDS,
     Conversation,
     Message,
     MessageType,
@@ -153,7 +153,7 @@ async def release_handoff(
 def _new_message(cmd: c.AppendMessage, now: Clock) -> Message:
     if cmd.sender_type is None:
         raise InvalidInput("sender_type", "is required")
-    fields = {name: getattr(cmd, name) for name in MESSAGE_RULES}
+    fields = {name: getattr(cmd, name) for name in MESSAGE_FIELDS}
     return Message(
         tenant_id=cmd.tenant_id,
         conversation_id=cmd.conversation_id,
@@ -161,17 +161,16 @@ def _new_message(cmd: c.AppendMessage, now: Clock) -> Message:
         timestamp=cmd.timestamp or now(),
         message_type=cmd.message_type or MessageType.TEXT,
         content=cmd.content,
-        **validated(fields, MESSAGE_RULES, mask_field="message"),
+        **validated(fields, MESSAGE_FIELDS, mask_field="message"),
     )
 
 
-async def _stored_before(uow: ConversationUnitOfWork, message: Message) -> Message | None:
-    """The message a redelivery of this WhatsApp id already stored, if any."""
-    if not message.whatsapp_message_id:
-        return None
-    stored = await uow.messages.get_by_whatsapp_id(message.tenant_id, message.whatsapp_message_id)
-    if stored and stored.conversation_id != message.conversation_id:
-        raise AlreadyExists("message", "whatsapp_message_id", message.whatsapp_message_id)
+async def _stored_before(uow: ConversationUnitOfWork, message: Message) -> Message:
+    """The message stored under this WhatsApp id before; only another tenant's is unseen."""
+    wamid = message.whatsapp_message_id
+    stored = await uow.messages.get_by_whatsapp_id(message.tenant_id, wamid)
+    if stored is None:
+        raise AlreadyExists("message", "whatsapp_message_id", wamid)
     return stored
 
 
@@ -182,12 +181,11 @@ async def append_message(
     message = _new_message(cmd, now)
     async with uow:
         conversation = await _conversation(uow, cmd.tenant_id, cmd.conversation_id, lock=True)
-        stored = await _stored_before(uow, message)
-        if stored:
-            return Appended(stored, conversation, duplicate=True)
-        recorded = conversation.recording(message)
-        stored = await uow.messages.add(message)
-        conversation = await uow.conversations.update(recorded)
+        stored = await uow.messages.add_once(message)
+        if stored is None:
+            return Appended(await _stored_before(uow, message), conversation, duplicate=True)
+        # Refused (conversation closed) means no commit: the insert is rolled back.
+        conversation = await uow.conversations.update(conversation.recording(stored))
         await uow.commit()
     await history.invalidate(cmd.tenant_id, cmd.conversation_id)
     return Appended(stored, conversation, duplicate=False)

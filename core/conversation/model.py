@@ -163,7 +163,7 @@ CONVERSATION_FIELDS = {
     "customer_name": optional_text(200),
     "metadata": _metadata,
 }
-MESSAGE_RULES = {
+MESSAGE_FIELDS = {
     "sender_id": optional_text(128),
     "whatsapp_message_id": optional_text(128),
     "metadata": _metadata,

@@ -35,7 +35,10 @@ class ConversationRepository(Protocol):
 
 
 class MessageRepository(Protocol):
-    async def add(self, message: Message) -> Message: ...
+    async def add_once(self, message: Message) -> Message | None:
+        """Store the message; None when its WhatsApp id is stored already (by anyone)."""
+        ...
+
     async def get_by_whatsapp_id(
         self, tenant_id: uuid.UUID, whatsapp_message_id: str
     ) -> Message | None: ...

@@ -11,12 +11,17 @@ from adapters.local.memory_cache import InProcessHistoryCache
 from adapters.postgres.conversation_repository import SqlAlchemyConversationUnitOfWork
 from adapters.postgres.database import engine_resource, session_factory
 from adapters.redis.history_cache import RedisHistoryCache
+from core.conversation.ports import HistoryCache
 
 
-async def redis_resource(url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(url)
+async def history_resource(redis_url: str | None) -> AsyncIterator[HistoryCache]:
+    """Redis when REDIS_URL is set (its client closed at shutdown), else this process's memory."""
+    if not redis_url:
+        yield InProcessHistoryCache()
+        return
+    client = Redis.from_url(redis_url)
     try:
-        yield client
+        yield RedisHistoryCache(client)
     finally:
         await client.aclose()
 
@@ -29,11 +34,5 @@ class ConversationContainer(containers.DeclarativeContainer):
     # A plain callable, so each RPC opens its own unit of work without going through the
     # container (whose providers turn async once the engine resource is async).
     unit_of_work = providers.Singleton(partial, SqlAlchemyConversationUnitOfWork, sessions)
-
-    redis = providers.Resource(redis_resource, url=config.redis_url)
-    history = providers.Selector(
-        config.history_cache,
-        redis=providers.Singleton(RedisHistoryCache, redis),
-        local=providers.Singleton(InProcessHistoryCache),
-    )
+    history = providers.Resource(history_resource, redis_url=config.redis_url)
     servicer = providers.Singleton(ConversationServicer, unit_of_work=unit_of_work, history=history)

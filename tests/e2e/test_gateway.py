@@ -1,7 +1,6 @@
 """The real Envoy gateway in front of real gRPC services: REST/JSON in, gRPC out, statuses back."""
 
 import json
-import socket
 import uuid
 
 import grpc
@@ -18,19 +17,10 @@ from services import gateway
 from services.catalog import SERVICES
 from services.runtime import build_server, set_serving
 from services.settings import Settings
+from tests.e2e.mesh import free_ports
 
 TENANT = "crm.tenant.v1.TenantService"
 SIGNATURE = "sha256=" + "ab" * 32
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 class FakeMessaging(messaging_pb2_grpc.MessagingServiceServicer):

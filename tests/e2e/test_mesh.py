@@ -1,9 +1,7 @@
 """`crm run` as an operator uses it: nine processes, health, demo data, clean Ctrl-C."""
 
 import asyncio
-import os
 import signal
-import socket
 import sys
 
 import grpc
@@ -11,35 +9,18 @@ import pytest
 from crm.booking.v1 import booking_pb2, booking_pb2_grpc
 from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 
-from adapters.postgres.urls import plain
 from services.catalog import SERVICES
 from services.probe import status_of_all
 from services.seed import DEMO_PHONE_NUMBER_ID, DEMO_SLUG
-from services.settings import Settings
+from tests.e2e.mesh import Mesh, mesh_environment
 
 READY = "Mesh is up"
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 @pytest.fixture
 async def mesh(empty_database_url, tmp_path):
     """The launcher on free ports and a fresh database; yields its settings and output."""
-    ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
-    env = {
-        **os.environ,
-        "DATABASE_URL": plain(empty_database_url),
-        "DATA_DIR": str(tmp_path),
-        **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
-    }
+    env = mesh_environment(empty_database_url, tmp_path)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "services.cli", "run",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -54,7 +35,7 @@ async def mesh(empty_database_url, tmp_path):
         raise AssertionError("launcher exited before the mesh was up:\n" + "".join(output))
 
     await asyncio.wait_for(read_until_ready(), 90)
-    settings = Settings(**{f"{name}_port": port for name, port in ports.items()})
+    settings = Mesh(env, tmp_path).settings
     yield settings, process, output
     if process.returncode is None:
         process.kill()

@@ -58,3 +58,30 @@ def messaging_uow(db):
 
     sessions = session_factory(db)
     return lambda: SqlAlchemyMessagingUnitOfWork(sessions)
+
+
+@pytest.fixture
+def conversation_uow(db):
+    """A factory of the conversation context's Postgres units of work."""
+    from adapters.postgres.conversation_repository import SqlAlchemyConversationUnitOfWork
+
+    sessions = session_factory(db)
+    return lambda: SqlAlchemyConversationUnitOfWork(sessions)
+
+
+@pytest.fixture
+async def conversation_stub(grpc_channel_to, conversation_uow):
+    """ConversationService over Postgres, with the in-process history cache."""
+    from crm.conversation.v1 import conversation_pb2_grpc
+
+    from adapters.grpc.conversation_servicer import ConversationServicer
+    from adapters.local.memory_cache import InProcessHistoryCache
+
+    servicer = ConversationServicer(conversation_uow, InProcessHistoryCache())
+    channel = await grpc_channel_to(
+        lambda server: conversation_pb2_grpc.add_ConversationServiceServicer_to_server(
+            servicer, server
+        ),
+        ["crm.conversation.v1.ConversationService"],
+    )
+    return conversation_pb2_grpc.ConversationServiceStub(channel)

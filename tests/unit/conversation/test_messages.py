@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -44,13 +45,26 @@ async def test_a_redelivered_whatsapp_id_changes_nothing(uow, history, append):
     assert (uow.commits, history.generations) == (commits, generations)
 
 
-async def test_a_whatsapp_id_of_another_conversation_is_refused(uow, append):
-    await append(CUSTOMER, "hola", whatsapp_message_id="wamid.1")
-    other, _ = await handlers.create_or_get_conversation(
-        c.CreateOrGetConversation(TENANT, OUTLET, "+6289999999999"), uow
+async def test_a_redelivery_after_the_conversation_closed_is_still_a_duplicate(
+    uow, clock, conversation, append
+):
+    first = await append(CUSTOMER, "hola", whatsapp_message_id="wamid.1")
+    await handlers.close_conversation(c.CloseConversation(TENANT, conversation.id), uow, clock)
+    reopened, _ = await handlers.create_or_get_conversation(
+        c.CreateOrGetConversation(TENANT, OUTLET, conversation.customer_phone), uow
     )
+    again = await append(CUSTOMER, "hola", reopened.id, whatsapp_message_id="wamid.1")
+    assert again.duplicate and again.message == first.message
+    assert again.conversation.message_count == 0
+
+
+async def test_another_tenants_whatsapp_id_is_already_taken(uow, append):
+    await append(CUSTOMER, "hola", whatsapp_message_id="wamid.1")
+    uow.messages.rows = {
+        k: replace(m, tenant_id=uuid.uuid4()) for k, m in uow.messages.rows.items()
+    }
     with pytest.raises(AlreadyExists, match="whatsapp_message_id"):
-        await append(CUSTOMER, "x", conversation_id=other.id, whatsapp_message_id="wamid.1")
+        await append(CUSTOMER, "x", whatsapp_message_id="wamid.1")
 
 
 async def test_a_late_old_message_does_not_move_activity_back(clock, append):

@@ -1,0 +1,20 @@
+import pytest
+
+from adapters.postgres.migrate import upgrade
+from adapters.postgres.urls import plain
+from services.catalog import SERVICES
+from services.seed import seed_demo
+from tests.e2e.mesh import Mesh, mesh_environment
+
+
+@pytest.fixture
+async def mesh(empty_database_url, tmp_path):
+    """The whole mesh as separate processes on a fresh, migrated, seeded database."""
+    await upgrade(empty_database_url)
+    await seed_demo(plain(empty_database_url))
+    started = Mesh(mesh_environment(empty_database_url, tmp_path), tmp_path)
+    try:
+        await started.start("cloud-api", *SERVICES, "gateway")
+        yield started
+    finally:
+        await started.stop_all()

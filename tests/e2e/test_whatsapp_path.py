@@ -1,0 +1,247 @@
+"""A customer's WhatsApp message as Meta sends it, through Envoy and every service, to a reply."""
+
+import asyncio
+import signal
+from typing import Any
+
+import grpc
+import httpx
+import pytest
+from crm.conversation.v1 import conversation_pb2, conversation_pb2_grpc
+from crm.messaging.v1 import messaging_pb2, messaging_pb2_grpc
+
+from services.seed import DEMO_PHONE_NUMBER_ID
+from tests import whatsapp_payloads as wa
+
+WEBHOOK = "/webhooks/whatsapp"
+
+
+def webhook(*messages: dict[str, Any], statuses=()) -> dict[str, Any]:
+    return wa.webhook(messages, statuses, phone_number_id=DEMO_PHONE_NUMBER_ID)
+
+
+async def post(mesh, payload: dict[str, Any], signature: str | None = "sign") -> httpx.Response:
+    raw = wa.body(payload)
+    headers = {"Content-Type": "application/json"}
+    if signature == "sign":
+        headers["X-Hub-Signature-256"] = wa.sign(mesh.settings.whatsapp_app_secret, raw)
+    elif signature:
+        headers["X-Hub-Signature-256"] = signature
+    async with httpx.AsyncClient(base_url=mesh.gateway_url) as client:
+        return await client.post(WEBHOOK, content=raw, headers=headers)
+
+
+async def sent_to(mesh, customer: str) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient() as client:
+        reply = await client.get(f"{mesh.standin_url}/_standin/sent", params={"to": customer})
+    return [s for s in reply.json() if s["type"] != "read"]
+
+
+async def replies(mesh, customer: str, count: int = 1, within: float = 15) -> list[dict]:
+    """The sends recorded for a customer once there are `count` of them."""
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        found = await sent_to(mesh, customer)
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{customer} got {await sent_to(mesh, customer)}, wanted {count}")
+
+
+def text_of(send: dict[str, Any]) -> str:
+    payload = send["payload"]
+    return (
+        payload["text"]["body"]
+        if payload["type"] == "text"
+        else payload["interactive"]["body"]["text"]
+    )
+
+
+async def test_verification_echoes_the_challenge_only_for_our_token(mesh):
+    async with httpx.AsyncClient(base_url=mesh.gateway_url) as client:
+        good = await client.get(
+            WEBHOOK,
+            params={
+                "hub.mode": "subscribe",
+                "hub.verify_token": mesh.settings.whatsapp_verify_token,
+                "hub.challenge": "1158201444",
+            },
+        )
+        bad = await client.get(
+            WEBHOOK,
+            params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+        )
+        wrong_mode = await client.get(
+            WEBHOOK,
+            params={
+                "hub.mode": "unsubscribe",
+                "hub.verify_token": mesh.settings.whatsapp_verify_token,
+                "hub.challenge": "1",
+            },
+        )
+    assert (good.status_code, good.text) == (200, "1158201444")
+    assert good.headers["content-type"].startswith("text/plain")
+    assert bad.status_code == wrong_mode.status_code == 403
+
+
+async def test_a_text_gets_the_greeting_then_an_acknowledgement(mesh):
+    customer = "34600000101"
+    first = await post(mesh, webhook(wa.text_message("Hola", **{"from": customer})))
+    assert first.status_code == 200
+    (greeting,) = await replies(mesh, customer)
+    assert "Demo Bistro" in text_of(greeting)
+    assert greeting["payload"]["context"]["message_id"]
+
+    await post(mesh, webhook(wa.text_message("Do you open on Sunday?", **{"from": customer})))
+    second = (await replies(mesh, customer, 2))[1]
+    assert "Thanks for your message" in text_of(second)
+
+
+@pytest.mark.parametrize(
+    ("signature", "status"), [(None, 401), ("sha256=" + "0" * 64, 403), ("garbage", 403)]
+)
+async def test_unsigned_or_badly_signed_updates_are_refused_and_nothing_is_stored(
+    mesh, signature, status
+):
+    customer = "34600000102"
+    response = await post(mesh, webhook(wa.text_message(**{"from": customer})), signature)
+    assert response.status_code == status
+    assert "message" in response.json()
+    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
+        listed = await messaging_pb2_grpc.MessagingServiceStub(channel).ListInboxItems(
+            messaging_pb2.ListInboxItemsRequest(tenant_id="-", customer_phone=customer)
+        )
+    assert list(listed.inbox_items) == []
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'{"object": "page"}'])
+async def test_malformed_updates_are_a_clear_400(mesh, raw):
+    headers = {"X-Hub-Signature-256": wa.sign(mesh.settings.whatsapp_app_secret, raw),
+               "Content-Type": "application/json"}  # fmt: skip
+    async with httpx.AsyncClient(base_url=mesh.gateway_url) as client:
+        response = await client.post(WEBHOOK, content=raw, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["message"]
+
+
+async def test_every_message_type_is_stored_and_answered_except_reactions(mesh):
+    kinds = {
+        "text": wa.text_message(),
+        "button_reply": wa.button_reply(),
+        "list_reply": wa.list_reply(),
+        "button": wa.template_button(),
+        "image": wa.media_message("image"),
+        "audio": wa.media_message("audio"),
+        "video": wa.media_message("video"),
+        "document": wa.media_message("document"),
+        "sticker": wa.media_message("sticker"),
+        "location": wa.location_message(),
+        "contacts": wa.contacts_message(),
+        "order": wa.order_message(),
+        "unsupported": wa.unsupported_message(),
+        "reaction": wa.reaction_message(),
+    }
+    customers = {kind: f"3460100{i:04d}" for i, kind in enumerate(kinds)}
+    messages = [{**message, "from": customers[kind]} for kind, message in kinds.items()]
+    assert (await post(mesh, webhook(*messages))).status_code == 200
+
+    for kind, customer in customers.items():
+        if kind != "reaction":
+            assert len(await replies(mesh, customer)) == 1, kind
+    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
+        stub = messaging_pb2_grpc.MessagingServiceStub(channel)
+        stored = await stub.ListInboxItems(
+            messaging_pb2.ListInboxItemsRequest(tenant_id="-", page={"page_size": 100})
+        )
+    assert {i.customer_phone for i in stored.inbox_items} >= set(customers.values())
+    assert await sent_to(mesh, customers["reaction"]) == []
+
+
+async def test_a_redelivered_webhook_changes_nothing_and_sends_no_second_reply(mesh):
+    customer = "34600000103"
+    payload = webhook(wa.text_message("Hola", **{"from": customer}))
+    assert (await post(mesh, payload)).status_code == 200
+    await replies(mesh, customer)
+    assert (await post(mesh, payload)).status_code == 200
+    await asyncio.sleep(1.5)
+    assert len(await sent_to(mesh, customer)) == 1
+
+
+async def test_delivery_statuses_move_the_outbound_message_forward(mesh):
+    customer = "34600000104"
+    await post(mesh, webhook(wa.text_message(**{"from": customer})))
+    (sent,) = await replies(mesh, customer)
+    read_first = [wa.status("read", sent["id"], recipient=customer),
+                  wa.status("delivered", sent["id"], recipient=customer)]  # fmt: skip
+    assert (await post(mesh, webhook(statuses=read_first))).status_code == 200
+    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
+        listed = await messaging_pb2_grpc.MessagingServiceStub(channel).ListOutboxMessages(
+            messaging_pb2.ListOutboxMessagesRequest(tenant_id="-", to=customer)
+        )
+    (outbound,) = listed.messages
+    assert outbound.whatsapp_message_id == sent["id"]
+    assert outbound.status == messaging_pb2.OUTBOUND_STATUS_READ
+
+
+async def test_a_handed_off_conversation_gets_no_bot_reply_but_keeps_the_messages(mesh):
+    customer = "34600000105"
+    await post(mesh, webhook(wa.text_message("Hola", **{"from": customer})))
+    await replies(mesh, customer)
+    async with grpc.aio.insecure_channel(mesh.settings.address_of("conversation")) as channel:
+        stub = conversation_pb2_grpc.ConversationServiceStub(channel)
+        found = await stub.ListConversations(
+            conversation_pb2.ListConversationsRequest(
+                tenant_id=await demo_tenant_id(mesh), customer_phone=f"+{customer}"
+            )
+        )
+        (conversation,) = found.conversations
+        await stub.RequestHandoff(
+            conversation_pb2.RequestHandoffRequest(
+                tenant_id=conversation.tenant_id, conversation_id=conversation.id,
+                reason="customer asked for a person",
+            )
+        )  # fmt: skip
+        await post(mesh, webhook(wa.text_message("Are you there?", **{"from": customer})))
+        await asyncio.sleep(2)
+        assert len(await sent_to(mesh, customer)) == 1
+        history = await stub.ListMessages(
+            conversation_pb2.ListMessagesRequest(
+                tenant_id=conversation.tenant_id, conversation_id=conversation.id
+            )
+        )
+    assert "Are you there?" in [m.content for m in history.messages]
+
+
+async def demo_tenant_id(mesh) -> str:
+    from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
+
+    async with grpc.aio.insecure_channel(mesh.settings.address_of("tenant")) as channel:
+        resolved = await tenant_pb2_grpc.TenantServiceStub(channel).ResolveOutlet(
+            tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID)
+        )
+    return resolved.tenant.id
+
+
+async def test_nothing_is_lost_when_the_orchestrator_is_down_and_messaging_restarts(mesh):
+    customer = "34600000106"
+    await mesh.stop("orchestrator")
+    assert (
+        await post(mesh, webhook(wa.text_message("Hola", **{"from": customer})))
+    ).status_code == 200
+    await asyncio.sleep(1)
+    await mesh.stop("messaging", signal.SIGKILL)
+    await mesh.start("orchestrator", "messaging")
+    (reply,) = await replies(mesh, customer, within=30)
+    assert "Demo Bistro" in text_of(reply)
+
+
+async def test_a_throttled_cloud_api_is_retried_until_the_reply_goes_out(mesh):
+    customer = "34600000107"
+    async with httpx.AsyncClient() as client:
+        await client.post(
+            f"{mesh.standin_url}/_standin/fail", json={"status": 429, "count": 2, "code": 130429}
+        )
+    await post(mesh, webhook(wa.text_message(**{"from": customer})))
+    assert len(await replies(mesh, customer)) == 1
+    await asyncio.sleep(1)
+    assert len(await sent_to(mesh, customer)) == 1
