@@ -33,6 +33,10 @@ gen/crm: | $(STAMP)
 run: install | gen/crm
 	$(PY) -m services.cli run
 
+# Throughput and latency of the WhatsApp path; figures printed and written to bench-results/.
+bench: install | gen/crm
+	$(PY) -m services.tools.bench
+
 chat: $(STAMP)
 	$(PY) -m services.cli chat
 

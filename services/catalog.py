@@ -2,11 +2,11 @@
 
 import importlib
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from types import ModuleType
 
-from .runtime import Register
+from .runtime import Register, Unit, serve
 from .settings import DEFAULT_PORTS, Settings
 
 
@@ -56,3 +56,15 @@ def assembly_of(name: str) -> Assembly:
             raise
         return contract_only
     return module.assemble
+
+
+async def serve_services(names: list[str], settings: Settings) -> None:
+    """Assemble the named services and serve them from this process until SIGTERM."""
+    async with AsyncExitStack() as stack:
+        units = []
+        for name in names:
+            spec = SERVICES[name]
+            register = await stack.enter_async_context(assembly_of(name)(spec, settings))
+            address = f"{settings.bind_host}:{settings.port_of(name)}"
+            units.append(Unit(name, address, register, [spec.grpc_service]))
+        await serve(units, settings.shutdown_grace_seconds)

@@ -114,4 +114,6 @@ async def run_chat(settings: Settings, customer: str, name: str) -> int:
                 await chat.say(line)
                 await chat.await_replies()
             except httpx.TransportError as down:
-                console.print(f"[red]The mesh stopped answering ({down}). Is `make run` still up?[/]")
+                console.print(
+                    f"[red]The mesh stopped answering ({down}). Is `make run` still up?[/]"
+                )

@@ -20,26 +20,13 @@ def _settings(service: str) -> Settings:
 
 @app.command()
 def serve(name: str) -> None:
-    """Serve one service (tenant, conversation, ..., messaging) until SIGTERM."""
-    from .catalog import SERVICES, assembly_of
-    from .runtime import serve as serve_forever
+    """Serve one service (tenant, conversation, ..., messaging), or `all` in one process."""
+    from .catalog import SERVICES, serve_services
 
-    if name not in SERVICES:
-        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
-    settings = _settings(name)
-    spec = SERVICES[name]
-
-    async def main() -> None:
-        async with assembly_of(name)(spec, settings) as register:
-            await serve_forever(
-                name,
-                f"{settings.bind_host}:{settings.port_of(name)}",
-                register,
-                [spec.grpc_service],
-                settings.shutdown_grace_seconds,
-            )
-
-    asyncio.run(main())
+    names = list(SERVICES) if name == "all" else [name]
+    if any(n not in SERVICES for n in names):
+        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}, all")
+    asyncio.run(serve_services(names, _settings(name)))
 
 
 @app.command()

@@ -4,6 +4,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -49,20 +50,27 @@ async def set_serving(
         await health_servicer.set(name, status)
 
 
-async def serve(
-    name: str,
-    address: str,
-    register: Register,
-    service_names: Sequence[str],
-    grace_seconds: float,
-) -> None:
+@dataclass(frozen=True)
+class Unit:
+    """One gRPC server to run: a service on its address."""
+
+    name: str
+    address: str
+    register: Register
+    service_names: Sequence[str]
+
+
+async def serve(units: Sequence[Unit], grace_seconds: float) -> None:
     """Serve until SIGTERM or SIGINT, then drain: NOT_SERVING first, then stop with grace."""
-    server, health_servicer = build_server(register, service_names)
-    if server.add_insecure_port(address) == 0:
-        raise SystemExit(f"{name}: cannot listen on {address}")
-    await server.start()
-    await set_serving(health_servicer, service_names, True)
-    log.info("serving", extra={"address": address})
+    running = []
+    for unit in units:
+        server, health_servicer = build_server(unit.register, unit.service_names)
+        if server.add_insecure_port(unit.address) == 0:
+            raise SystemExit(f"{unit.name}: cannot listen on {unit.address}")
+        await server.start()
+        await set_serving(health_servicer, unit.service_names, True)
+        log.info("serving %s", unit.name, extra={"address": unit.address})
+        running.append((unit, server, health_servicer))
 
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -71,6 +79,7 @@ async def serve(
     await stopping.wait()
 
     log.info("draining", extra={"grace_seconds": grace_seconds})
-    await set_serving(health_servicer, service_names, False)
-    await server.stop(grace_seconds)
+    for unit, _, health_servicer in running:
+        await set_serving(health_servicer, unit.service_names, False)
+    await asyncio.gather(*(server.stop(grace_seconds) for _, server, _ in running))
     log.info("stopped")

@@ -22,6 +22,8 @@ from core.shared.paging import Page
 log = logging.getLogger(__name__)
 
 _GENERATION = "generation"
+# The generation of a failed read: no page carries it, so the refill that follows is never served.
+_UNKNOWN = -1
 
 
 def _parsed(raw: dict[str, Any]) -> dict[str, Any]:
@@ -36,20 +38,22 @@ def _parsed(raw: dict[str, Any]) -> dict[str, Any]:
     return parsed
 
 
-def encode(generation: int, page: Page[Message]) -> str:
+def _encode(generation: int, page: Page[Message]) -> str:
     items = [asdict(message) for message in page.items]
     return json.dumps(
         {"generation": generation, "items": items, "next": page.next_token}, default=str
     )
 
 
-def decode(raw: str | bytes) -> tuple[int, Page[Message]]:
+def _decode(raw: str | bytes) -> tuple[int, Page[Message]]:
     data = json.loads(raw)
     items = [Message(**_parsed(item)) for item in data["items"]]
     return data["generation"], Page(items, data["next"])
 
 
 class RedisHistoryCache:
+    """HistoryCache over redis.asyncio; keys are `<prefix>:<tenant id>:<conversation id>`."""
+
     def __init__(
         self, client: Redis, prefix: str = "crm:history", ttl_seconds: float = 600.0
     ) -> None:
@@ -66,17 +70,17 @@ class RedisHistoryCache:
             generation, raw = await self._redis.hmget(hash_key, [_GENERATION, str(key.limit)])
         except RedisError:
             log.warning("history cache unavailable; reading the database", exc_info=True)
-            return CachedHistory(-1)
+            return CachedHistory(_UNKNOWN)
         current = int(generation or 0)
         if raw is None:
             return CachedHistory(current)
-        stored_generation, page = decode(raw)
+        stored_generation, page = _decode(raw)
         return CachedHistory(current, page if stored_generation == current else None)
 
     async def put(self, key: HistoryKey, generation: int, page: Page[Message]) -> None:
         hash_key = self._key(key.tenant_id, key.conversation_id)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(hash_key, str(key.limit), encode(generation, page))
+            pipe.hset(hash_key, str(key.limit), _encode(generation, page))
             pipe.pexpire(hash_key, self._ttl_ms)
             await self._quietly(pipe)
 

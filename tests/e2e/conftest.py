@@ -4,7 +4,7 @@ from adapters.postgres.migrate import upgrade
 from adapters.postgres.urls import plain
 from services.catalog import SERVICES
 from services.seed import seed_demo
-from tests.e2e.mesh import Mesh, mesh_environment
+from services.tools.mesh import Mesh, mesh_environment
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from services import gateway
 from services.catalog import SERVICES
 from services.runtime import build_server, set_serving
 from services.settings import Settings
-from tests.e2e.mesh import free_ports
+from services.tools.mesh import free_ports
 
 TENANT = "crm.tenant.v1.TenantService"
 SIGNATURE = "sha256=" + "ab" * 32

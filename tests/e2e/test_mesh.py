@@ -12,7 +12,7 @@ from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 from services.catalog import SERVICES
 from services.probe import status_of_all
 from services.seed import DEMO_PHONE_NUMBER_ID, DEMO_SLUG
-from tests.e2e.mesh import Mesh, mesh_environment
+from services.tools.mesh import Mesh, mesh_environment
 
 READY = "Mesh is up"
 

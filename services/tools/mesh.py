@@ -1,4 +1,8 @@
-"""The local mesh as separate processes that a test can stop and start one by one."""
+"""The local mesh as processes that tests and benchmarks start and stop one by one.
+
+Names are the nine services, "cloud-api" (the stand-in), "gateway" (Envoy), and "all"
+(every servicer in one process, to compare against the mesh).
+"""
 
 import asyncio
 import os
@@ -76,7 +80,7 @@ class Mesh:
             self.processes[name] = await asyncio.create_subprocess_exec(
                 *self._argv(name), env=self.env, stdout=log, stderr=log
             )
-        services = [n for n in names if n in SERVICES]
+        services = list(SERVICES) if "all" in names else [n for n in names if n in SERVICES]
         statuses = await wait_until_serving(self.settings, services, within_seconds=30)
         assert set(statuses.values()) <= {"SERVING"}, statuses
         if "gateway" in names:

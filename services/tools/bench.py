@@ -1,0 +1,103 @@
+"""`make bench`: the WhatsApp path under load, for the mesh and for one process.
+
+For each layout it starts the stand-in, the services and Envoy on a fresh database, runs
+the load generator as a separate process, prints the figures and writes them all to
+bench-results/whatsapp.json.
+"""
+
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from adapters.postgres.admin import drop_database, ensure_database
+from adapters.postgres.embedded import start_embedded
+from adapters.postgres.migrate import upgrade
+from adapters.postgres.urls import async_url, plain
+from services.catalog import SERVICES
+from services.seed import DEMO_PHONE_NUMBER_ID, seed_demo
+from services.settings import Settings
+
+from .mesh import Mesh, mesh_environment
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench-results" / "whatsapp.json"
+LAYOUTS = {"mesh": [*SERVICES], "one-process": ["all"]}
+LOADS = [  # (messages, rate/s, concurrency): a steady load, then as fast as it goes
+    (300, 50.0, 32),
+    (1000, 0.0, 64),
+]
+console = Console()
+
+
+async def _database(settings: Settings, name: str):
+    server = (
+        async_url(settings.database_url)
+        if settings.database_url
+        else start_embedded(settings.data_dir / "postgres")
+    )
+    await drop_database(server, name)
+    url = await ensure_database(server, name)
+    await upgrade(url)
+    await seed_demo(plain(url))
+    return server, url
+
+
+async def _load(mesh: Mesh, messages: int, rate: float, concurrency: int) -> dict:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "services.tools.loadgen",
+        "--gateway", mesh.gateway_url, "--standin", mesh.standin_url,
+        "--app-secret", mesh.settings.whatsapp_app_secret,
+        "--phone-number-id", DEMO_PHONE_NUMBER_ID,
+        "--messages", str(messages), "--rate", str(rate), "--concurrency", str(concurrency),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await process.communicate()
+    return json.loads(out)
+
+
+async def bench_layout(layout: str, settings: Settings) -> list[dict]:
+    server, url = await _database(settings, f"crm_bench_{layout.replace('-', '_')}")
+    with tempfile.TemporaryDirectory() as logs:
+        mesh = Mesh(mesh_environment(url, Path(logs), LOG_LEVEL="WARNING"), Path(logs))
+        try:
+            await mesh.start("cloud-api", *LAYOUTS[layout], "gateway")
+            results = []
+            for messages, rate, concurrency in LOADS:
+                result = await _load(mesh, messages, rate, concurrency)
+                results.append({"layout": layout, **result})
+                _print(results[-1])
+            return results
+        finally:
+            await mesh.stop_all()
+            await drop_database(server, url.database)
+
+
+def _print(result: dict) -> None:
+    table = Table(title=f"{result['layout']}: {result['messages']} messages at "
+                        f"{result['target_rate_per_s']}/s, concurrency {result['concurrency']}")  # fmt: skip
+    for column in ("", "p50 ms", "p99 ms", "max ms"):
+        table.add_column(column)
+    for label, key in (("ack", "ack_latency"), ("end to end", "end_to_end_latency")):
+        figures = result[key]
+        table.add_row(label, str(figures["p50_ms"]), str(figures["p99_ms"]), str(figures["max_ms"]))
+    console.print(table)
+    console.print(f"answered {result['answered']}/{result['messages']}, "
+                  f"sustained {result['sustained_answered_per_s']} answered/s")  # fmt: skip
+
+
+async def main() -> int:
+    settings = Settings()
+    results = [r for layout in LAYOUTS for r in await bench_layout(layout, settings)]
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2))
+    console.print(f"written to {RESULTS.relative_to(ROOT)}")
+    return 0 if all(r["answered"] == r["messages"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
