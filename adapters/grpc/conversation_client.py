@@ -85,3 +85,23 @@ class GrpcConversationLog:
 
     async def aclose(self) -> None:
         await self._channel.close()
+
+
+class GrpcCustomerWindow:
+    """CustomerWindow over ConversationService.GetConversation."""
+
+    def __init__(self, address: str) -> None:
+        self._channel = open_channel(address)
+        self._stub = conversation_pb2_grpc.ConversationServiceStub(self._channel)
+
+    async def is_open(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> bool:
+        reply = await call(
+            self._stub.GetConversation,
+            pb.GetConversationRequest(
+                tenant_id=str(tenant_id), conversation_id=str(conversation_id)
+            ),
+        )
+        return reply.conversation.window_open
+
+    async def aclose(self) -> None:
+        await self._channel.close()

@@ -9,10 +9,12 @@ from google.api.httpbody_pb2 import HttpBody
 
 from adapters.whatsapp.webhook import parse_webhook
 from core.messaging import handlers
-from core.messaging.ports import MessagingUnitOfWork
+from core.messaging.model import OutboundContent, ReplyOption
+from core.messaging.ports import CustomerWindow, MessagingUnitOfWork, OutletDirectory
 from core.messaging.queue import ProcessingStatus
+from core.messaging.sending import SendMessage, send_message
 from core.messaging.subscription import verify_subscription
-from core.shared.errors import NotFound
+from core.shared.errors import InvalidInput, NotFound
 from core.shared.ids import parse_id
 
 from .convert import enum_to_domain, page_query
@@ -25,6 +27,21 @@ ALL_TENANTS = "-"
 def _tenant_scope(value: str) -> uuid.UUID | None:
     """A tenant id, or None for "-" (every tenant: platform operators only)."""
     return None if value == ALL_TENANTS else parse_id(value, "tenant_id")
+
+
+def _content(request: pb.SendMessageRequest) -> OutboundContent:
+    kind = request.WhichOneof("content")
+    if kind is None:
+        raise InvalidInput("content", "text or interactive is required")
+    if kind == "text":
+        return OutboundContent(request.text.body, reply_to=request.reply_to_message_id)
+    interactive = request.interactive
+    return OutboundContent(
+        interactive.body,
+        tuple(ReplyOption(o.id, o.title, o.description) for o in interactive.options),
+        list_button=interactive.list_button_text or "Choose",
+        reply_to=request.reply_to_message_id,
+    )
 
 
 def _metadata(context, key: str) -> str | None:
@@ -41,11 +58,17 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         app_secret: str,
         verify_token: str,
         on_received: Callable[[], None],
+        outlets: OutletDirectory,
+        windows: CustomerWindow,
+        on_enqueued: Callable[[], None],
     ) -> None:
         self._uow = unit_of_work
         self._app_secret = app_secret
         self._verify_token = verify_token
         self._on_received = on_received
+        self._outlets = outlets
+        self._windows = windows
+        self._on_enqueued = on_enqueued
 
     async def VerifyWebhook(self, request, context):
         hub = request.hub
@@ -114,3 +137,26 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
             messages=[outbound_message(m) for m in page.items],
             page={"next_page_token": page.next_token},
         )
+
+    async def SendMessage(self, request, context):
+        command = SendMessage(
+            tenant_id=parse_id(request.tenant_id, "tenant_id"),
+            outlet_id=parse_id(request.outlet_id, "outlet_id"),
+            conversation_id=parse_id(request.conversation_id, "conversation_id"),
+            to=request.to,
+            content=_content(request),
+            phone_number_id=request.phone_number_id,
+            idempotency_key=request.idempotency_key,
+        )
+        queued = await send_message(
+            command, self._uow(), self._outlets, self._windows, self._on_enqueued
+        )
+        return pb.SendMessageResponse(message=outbound_message(queued[0]))
+
+    async def RetryOutboxMessage(self, request, context):
+        await self.GetOutboundMessage(request, context)  # scope check: NOT_FOUND across tenants
+        async with self._uow() as uow:
+            message = await uow.outbox.requeue(parse_id(request.message_id, "message_id"))
+            await uow.commit()
+        self._on_enqueued()
+        return pb.RetryOutboxMessageResponse(message=outbound_message(message))

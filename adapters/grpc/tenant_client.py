@@ -53,6 +53,13 @@ class GrpcTenantDirectory:
         self._memo.put(key, outlet)
         return outlet
 
+    async def phone_number_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        reply = await call(
+            self._stub.GetOutlet,
+            pb.GetOutletRequest(tenant_id=str(tenant_id), outlet_id=str(outlet_id)),
+        )
+        return reply.outlet.waba_phone_number_id
+
     async def profile(self, tenant_id: uuid.UUID) -> TenantProfile:
         key = f"tenant:{tenant_id}"
         if (known := self._memo.get(key)) is not None:

@@ -324,6 +324,15 @@ class SqlAlchemyOutboxRepository:
         row = await self._session.scalar(statement)
         return _outbox_message(row) if row else None
 
+    async def get_by_key(self, tenant_id: uuid.UUID, idempotency_key: str) -> OutboxMessage | None:
+        row = await self._session.scalar(
+            select(OutboxMessageRow).where(
+                OutboxMessageRow.tenant_id == tenant_id,
+                OutboxMessageRow.idempotency_key == idempotency_key,
+            )
+        )
+        return _outbox_message(row) if row else None
+
     async def requeue(self, message_id: uuid.UUID) -> OutboxMessage:
         await self._set(message_id, status="queued", next_attempt_at=func.now(), error=None)
         message = await self.get(None, message_id)

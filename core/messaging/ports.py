@@ -30,6 +30,15 @@ class OutletDirectory(Protocol):
 
     async def resolve(self, phone_number_id: str) -> OutletRef: ...
 
+    async def phone_number_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        """The business number an outlet sends from."""
+
+
+class CustomerWindow(Protocol):
+    """Whether WhatsApp's 24-hour customer-service window is open (the conversation service)."""
+
+    async def is_open(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> bool: ...
+
 
 class ReplyEngine(Protocol):
     """What the bot answers (the orchestrator); None when it stays quiet (handoff)."""

@@ -5,6 +5,7 @@ from functools import partial
 
 from dependency_injector import containers, providers
 
+from adapters.grpc.conversation_client import GrpcCustomerWindow
 from adapters.grpc.messaging_servicer import MessagingServicer
 from adapters.grpc.orchestrator_client import GrpcReplyEngine
 from adapters.grpc.tenant_client import GrpcTenantDirectory
@@ -45,6 +46,7 @@ class MessagingContainer(containers.DeclarativeContainer):
     )
     outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     replies = providers.Resource(peer_client, GrpcReplyEngine, config.orchestrator_address)
+    windows = providers.Resource(peer_client, GrpcCustomerWindow, config.conversation_address)
 
     outbox_sender = providers.Singleton(OutboxSender, unit_of_work, sender, lease)
     outbox = providers.Singleton(
@@ -62,4 +64,7 @@ class MessagingContainer(containers.DeclarativeContainer):
         app_secret=config.whatsapp.app_secret,
         verify_token=config.whatsapp.verify_token,
         on_received=inbox.provided.wake,
+        outlets=outlets,
+        windows=windows,
+        on_enqueued=outbox.provided.wake,
     )

@@ -20,6 +20,7 @@ def configure(container: MessagingContainer, settings: Settings, url: str) -> No
             "database_url": url,
             "tenant_address": settings.address_of("tenant"),
             "orchestrator_address": settings.address_of("orchestrator"),
+            "conversation_address": settings.address_of("conversation"),
             "lease_seconds": settings.messaging_lease_seconds,
             "concurrency": settings.messaging_concurrency,
             "poll_seconds": settings.messaging_poll_seconds,

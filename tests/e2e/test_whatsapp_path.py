@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+import time
 from typing import Any
 
 import grpc
@@ -245,3 +246,28 @@ async def test_a_throttled_cloud_api_is_retried_until_the_reply_goes_out(mesh):
     assert len(await replies(mesh, customer)) == 1
     await asyncio.sleep(1)
     assert len(await sent_to(mesh, customer)) == 1
+
+
+async def test_staff_can_write_inside_the_window(mesh):
+    customer = "34600000108"
+    now = str(int(time.time()))  # the window runs from the customer's last message
+    await post(mesh, webhook(wa.text_message("Hola", timestamp=now, **{"from": customer})))
+    await replies(mesh, customer)
+    tenant_id = await demo_tenant_id(mesh)
+    async with grpc.aio.insecure_channel(mesh.settings.address_of("conversation")) as channel:
+        found = await conversation_pb2_grpc.ConversationServiceStub(channel).ListConversations(
+            conversation_pb2.ListConversationsRequest(
+                tenant_id=tenant_id, customer_phone=f"+{customer}"
+            )
+        )
+    (conversation,) = found.conversations
+    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
+        sent = await messaging_pb2_grpc.MessagingServiceStub(channel).SendMessage(
+            messaging_pb2.SendMessageRequest(
+                tenant_id=tenant_id, outlet_id=conversation.outlet_id,
+                conversation_id=conversation.id, to=f"+{customer}",
+                text=messaging_pb2.TextContent(body="This is Marta from the bistro 👋"),
+            )
+        )  # fmt: skip
+    assert sent.message.status == messaging_pb2.OUTBOUND_STATUS_QUEUED
+    assert text_of((await replies(mesh, customer, 2))[1]) == "This is Marta from the bistro 👋"
