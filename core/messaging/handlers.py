@@ -40,7 +40,11 @@ async def receive_webhook(
 
 
 class InboxWorker:
-    """Turns an inbox item into queued replies: resolve the outlet, ask for the reply."""
+    """Turns an inbox item into queued replies: resolve the outlet, ask for the reply.
+
+    The customer's message is marked read (blue ticks) once handled; that receipt is a
+    courtesy, so its failure is logged and nothing more.
+    """
 
     def __init__(
         self,
@@ -50,10 +54,12 @@ class InboxWorker:
         on_enqueued: Callable[[], None],
         lease: timedelta,
         backoff: Backoff | None = None,
+        receipts: WhatsAppSender | None = None,
     ) -> None:
         self._uow = uow
         self._outlets = outlets
         self._replies = replies
+        self._receipts = receipts
         self._on_enqueued = on_enqueued
         self._lease = lease
         self._backoff = backoff or Backoff()
@@ -95,6 +101,17 @@ class InboxWorker:
             await uow.commit()
         if queued:
             self._on_enqueued()
+        await self._mark_read(item)
+
+    async def _mark_read(self, item: InboxItem) -> None:
+        if self._receipts is None:
+            return
+        try:
+            await self._receipts.mark_read(
+                item.message.phone_number_id, item.message.whatsapp_message_id
+            )
+        except SendFailure as failure:
+            log.info("read receipt for %s not sent: %s", item.message.whatsapp_message_id, failure)
 
     async def _settle(self, item: InboxItem, *, bury: str = "", retry: str = "") -> None:
         async with self._uow() as uow:

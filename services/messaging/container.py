@@ -53,7 +53,7 @@ class MessagingContainer(containers.DeclarativeContainer):
         _drainer, "outbox", outbox_sender, config.concurrency, config.poll_seconds
     )
     inbox_worker = providers.Singleton(
-        InboxWorker, unit_of_work, outlets, replies, outbox.provided.wake, lease
+        InboxWorker, unit_of_work, outlets, replies, outbox.provided.wake, lease, receipts=sender
     )
     inbox = providers.Singleton(
         _drainer, "inbox", inbox_worker, config.concurrency, config.poll_seconds

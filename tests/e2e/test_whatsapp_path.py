@@ -87,11 +87,17 @@ async def test_verification_echoes_the_challenge_only_for_our_token(mesh):
 
 async def test_a_text_gets_the_greeting_then_an_acknowledgement(mesh):
     customer = "34600000101"
-    first = await post(mesh, webhook(wa.text_message("Hola", **{"from": customer})))
+    hello = wa.text_message("Hola", **{"from": customer})
+    first = await post(mesh, webhook(hello))
     assert first.status_code == 200
     (greeting,) = await replies(mesh, customer)
     assert "Demo Bistro" in text_of(greeting)
-    assert greeting["payload"]["context"]["message_id"]
+    assert greeting["payload"]["context"]["message_id"] == hello["id"]
+    async with httpx.AsyncClient() as client:
+        everything = (await client.get(f"{mesh.standin_url}/_standin/sent")).json()
+    assert {"type": "read", "message_id": hello["id"]}.items() <= next(
+        s for s in everything if s.get("message_id") == hello["id"]
+    ).items()  # the customer sees blue ticks
 
     await post(mesh, webhook(wa.text_message("Do you open on Sunday?", **{"from": customer})))
     second = (await replies(mesh, customer, 2))[1]
