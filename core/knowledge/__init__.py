@@ -1,0 +1,1 @@
+"""Knowledge context: each business's documents, chunked, embedded and searchable."""
