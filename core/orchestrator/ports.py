@@ -1,13 +1,19 @@
 """What the Router needs from other services."""
 
 import uuid
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from .model import ConversationRef, CustomerMessage, TenantProfile
+from .nlu import Passage, Turn
 
 
 class TenantProfiles(Protocol):
     async def profile(self, tenant_id: uuid.UUID) -> TenantProfile: ...
+
+    async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        """IANA name; dates the customer says are read in the outlet's time zone."""
 
 
 class ConversationLog(Protocol):
@@ -23,3 +29,34 @@ class ConversationLog(Protocol):
     async def record_bot(
         self, conversation: ConversationRef, tenant_id: uuid.UUID, text: str
     ) -> None: ...
+
+    async def recent(
+        self, conversation: ConversationRef, tenant_id: uuid.UUID, limit: int
+    ) -> list[Turn]:
+        """The latest messages, oldest first (the one being handled included)."""
+
+    async def request_handoff(
+        self, conversation: ConversationRef, tenant_id: uuid.UUID, reason: str
+    ) -> None: ...
+
+
+class KnowledgeSearch(Protocol):
+    async def search(
+        self, tenant_id: uuid.UUID, outlet_id: uuid.UUID, query: str, top_k: int
+    ) -> Sequence[Passage]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something analytics counts: an intent routed, a reply given, its latency."""
+
+    name: str
+    tenant_id: uuid.UUID
+    outlet_id: uuid.UUID
+    properties: dict[str, Any] = field(default_factory=dict)
+    value: float = 0.0
+
+
+class Events(Protocol):
+    async def emit(self, event: Event) -> None:
+        """Best effort: a lost event never fails a customer's message."""

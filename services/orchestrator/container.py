@@ -1,20 +1,44 @@
-"""Wiring of the orchestrator: peer clients (tenant, conversation) -> servicer."""
+"""Wiring of the orchestrator: peers, dialogue store, language models -> Router -> servicer."""
 
 from dependency_injector import containers, providers
 
+from adapters.grpc.agent_clients import booking_agent, order_agent
 from adapters.grpc.conversation_client import GrpcConversationLog
+from adapters.grpc.knowledge_client import GrpcKnowledgeSearch
 from adapters.grpc.orchestrator_servicer import OrchestratorServicer
 from adapters.grpc.tenant_client import GrpcTenantDirectory
+from adapters.local.events import LoggedEvents
+from core.orchestrator.router import Router
 from services.assembly import peer_client
+
+from .language import language_models
+from .stores import dialogue_store
 
 
 class OrchestratorContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
+    settings = providers.Dependency()
 
     tenants = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     conversations = providers.Resource(
         peer_client, GrpcConversationLog, config.conversation_address
     )
-    servicer = providers.Singleton(
-        OrchestratorServicer, tenants=tenants, conversations=conversations
+    knowledge = providers.Resource(peer_client, GrpcKnowledgeSearch, config.knowledge_address)
+    booking = providers.Resource(peer_client, booking_agent, config.booking_address)
+    order = providers.Resource(peer_client, order_agent, config.order_address)
+    dialogue = providers.Resource(dialogue_store, config.redis_url, config.database_url)
+    language = providers.Resource(language_models, settings)
+    events = providers.Singleton(LoggedEvents)
+
+    router = providers.Singleton(
+        Router,
+        tenants=tenants,
+        conversations=conversations,
+        dialogue=dialogue,
+        classifier=language.provided.classifier,
+        answers=language.provided.answers,
+        knowledge=knowledge,
+        agents=providers.Dict(booking=booking, order=order),
+        events=events,
     )
+    servicer = providers.Singleton(OrchestratorServicer, router=router, dialogue=dialogue)

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from services.assembly import serving
 from services.catalog import ServiceSpec
+from services.database import database_url
 from services.runtime import Register
 from services.settings import Settings
 
@@ -13,12 +14,14 @@ from .container import OrchestratorContainer
 
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
-    container = OrchestratorContainer()
+    container = OrchestratorContainer(settings=settings)
     container.config.from_dict(
         {
-            "tenant_address": settings.address_of("tenant"),
-            "conversation_address": settings.address_of("conversation"),
+            **{f"{peer}_address": settings.address_of(peer)
+               for peer in ("tenant", "conversation", "knowledge", "booking", "order")},
+            "redis_url": settings.redis_url,
+            "database_url": await database_url(settings),
         }
-    )
+    )  # fmt: skip
     async with serving(container, spec) as register:
         yield register

@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "orders": {"categories", "products", "stock_adjustments", "orders", "order_items"},
     "analytics": {"events"},
     "messaging": {"inbox_items", "outbox_messages"},
+    "orchestrator": {"dialogue_states"},
 }
 
 

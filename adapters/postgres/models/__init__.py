@@ -7,12 +7,13 @@ from . import (
     conversation,
     knowledge,
     messaging,
+    orchestrator,
     order,
     tenant,
 )
 from .base import Base
 
-# Every service schema, in creation order (the initial migration creates the same set).
+# Every service schema, in creation order (migrations 0001 and 0003 create the same set).
 SCHEMAS: tuple[str, ...] = (
     tenant.SCHEMA,
     billing.SCHEMA,
@@ -22,6 +23,7 @@ SCHEMAS: tuple[str, ...] = (
     order.SCHEMA,
     analytics.SCHEMA,
     messaging.SCHEMA,
+    orchestrator.SCHEMA,
 )
 
 __all__ = ["SCHEMAS", "Base"]

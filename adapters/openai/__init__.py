@@ -1,0 +1,1 @@
+"""OpenAI adapters: intent classification, grounded answers and embeddings over the official SDK."""

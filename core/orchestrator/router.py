@@ -1,0 +1,244 @@
+"""The Router: classify the customer's message, then delegate, answer from documents or hand off."""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from core.messaging.model import ACTIONABLE, InboundType
+from core.shared.errors import DomainError
+
+from . import replies
+from .agents import Agent, AgentReply, AgentTurn
+from .dialogue import HANDOFF_OFFER, DialogueState, DialogueStore
+from .model import (
+    FALLBACK_ERROR,
+    BotReply,
+    ConversationRef,
+    CustomerMessage,
+    Outcome,
+    TenantProfile,
+)
+from .nlu import NO_VOCABULARY, AnswerWriter, Classification, Intent, IntentClassifier
+from .ports import ConversationLog, Event, Events, KnowledgeSearch, TenantProfiles
+
+log = logging.getLogger(__name__)
+
+HISTORY_TURNS = 10
+TOP_K = 5
+# Our own yes/no buttons answer for themselves, whatever the classifier thinks.
+BUTTON_INTENTS = {"yes": Intent.CONFIRM_YES, "no": Intent.CONFIRM_NO}
+
+
+@dataclass
+class Exchange:
+    """One customer message on its way through the Router."""
+
+    message: CustomerMessage
+    conversation: ConversationRef
+    profile: TenantProfile
+    state: DialogueState
+    classification: Classification | None = None
+
+
+class Router:
+    def __init__(
+        self,
+        tenants: TenantProfiles,
+        conversations: ConversationLog,
+        dialogue: DialogueStore,
+        classifier: IntentClassifier,
+        answers: AnswerWriter,
+        knowledge: KnowledgeSearch,
+        agents: dict[str, Agent],
+        events: Events,
+    ) -> None:
+        self._tenants = tenants
+        self._conversations = conversations
+        self._dialogue = dialogue
+        self._classifier = classifier
+        self._answers = answers
+        self._knowledge = knowledge
+        self._agents = agents
+        self._events = events
+
+    async def handle(self, message: CustomerMessage) -> Outcome:
+        """Both sides of the exchange are saved; a failing peer yields the tenant's error message."""
+        try:
+            profile = await self._tenants.profile(message.tenant_id)
+        except DomainError as failure:
+            log.warning("tenant profile unavailable: %s", failure)
+            return Outcome(BotReply(FALLBACK_ERROR), handled_by="fallback")
+        try:
+            return await self._handle(message, profile)
+        except DomainError as failure:
+            log.warning("routing failed, answering with the error message: %s", failure)
+            return Outcome(BotReply(profile.error_message or FALLBACK_ERROR), handled_by="fallback")
+
+    async def _handle(self, message: CustomerMessage, profile: TenantProfile) -> Outcome:
+        conversation = await self._conversations.open(message)
+        duplicate = await self._conversations.record_customer(conversation, message)
+        if conversation.handoff_active:
+            return Outcome(
+                None, "handoff", conversation.id, handoff_active=True, duplicate=duplicate
+            )
+        state = await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
+        exchange = Exchange(message, conversation, profile, state)
+        answer = await self.reply(exchange)
+        await self._dialogue.save(message.tenant_id, conversation.id, state)
+        if answer is not None:
+            await self._conversations.record_bot(conversation, message.tenant_id, answer.text)
+        classification = exchange.classification
+        return Outcome(
+            answer,
+            handled_by=state.active_agent or "router",
+            conversation_id=conversation.id,
+            duplicate=duplicate,
+            intent=classification.intent.value if classification else "",
+            confidence=classification.confidence if classification else 0.0,
+        )
+
+    async def reply(self, exchange: Exchange) -> BotReply | None:
+        """The bot's answer to one message; the dialogue state is updated in place."""
+        started = time.perf_counter()
+        message = exchange.message
+        if message.type is InboundType.REACTION:
+            return None
+        if message.type not in ACTIONABLE:
+            return BotReply(
+                exchange.profile.greeting() if exchange.conversation.created else replies.TEXT_ONLY
+            )
+        exchange.classification = await self._classify(exchange)
+        answer = await self._route(exchange)
+        exchange.state.last_intent = exchange.classification.intent.value
+        exchange.state.turn_count += 1
+        await self._emit(exchange, time.perf_counter() - started)
+        return answer
+
+    async def load_state(
+        self, message: CustomerMessage, conversation: ConversationRef
+    ) -> DialogueState:
+        return await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
+
+    async def save_state(self, exchange: Exchange) -> None:
+        await self._dialogue.save(
+            exchange.message.tenant_id, exchange.conversation.id, exchange.state
+        )
+
+    async def _classify(self, exchange: Exchange) -> Classification:
+        message = exchange.message
+        if message.reply_id in BUTTON_INTENTS:
+            return Classification(BUTTON_INTENTS[message.reply_id], 1.0)
+        history = await self._conversations.recent(
+            exchange.conversation, message.tenant_id, HISTORY_TURNS
+        )
+        zone = await self._tenants.outlet_timezone(message.tenant_id, message.outlet_id)
+        now = datetime.now(UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        previous = history[:-1] if history and history[-1].text == message.text else history
+        return await self._classifier.classify(
+            message.tenant_id, message.text, previous, now, NO_VOCABULARY
+        )
+
+    async def _route(self, exchange: Exchange) -> BotReply:
+        intent = exchange.classification.intent
+        state = exchange.state
+        if intent in (Intent.CONFIRM_YES, Intent.CONFIRM_NO):
+            return await self._confirmation(exchange, intent)
+        if intent is Intent.HANDOFF:
+            return await self._handoff(exchange, "customer asked for a person")
+        if intent.domain in self._agents:
+            state.switch_to(intent.domain)
+            return await self._delegate(exchange, intent.domain)
+        if state.active_agent in self._agents and intent is Intent.OUT_OF_SCOPE:
+            return await self._delegate(exchange, state.active_agent)  # e.g. "at 8 then"
+        if intent is Intent.SUPPORT:
+            return await self._support(exchange)
+        state.finish()
+        return self._small_talk(exchange, intent)
+
+    async def _confirmation(self, exchange: Exchange, intent: Intent) -> BotReply:
+        pending = exchange.state.pending
+        if pending == HANDOFF_OFFER:
+            exchange.state.finish()
+            if intent is Intent.CONFIRM_YES:
+                return await self._handoff(exchange, "customer accepted the offer of a person")
+            return BotReply(replies.HANDOFF_DECLINED)
+        if pending in self._agents:
+            return await self._delegate(exchange, pending)
+        return BotReply(replies.NOTHING_PENDING)
+
+    async def _delegate(self, exchange: Exchange, name: str) -> BotReply:
+        message, state = exchange.message, exchange.state
+        turn = AgentTurn(
+            tenant_id=message.tenant_id,
+            outlet_id=message.outlet_id,
+            conversation_id=exchange.conversation.id,
+            customer_phone=message.customer_phone,
+            customer_name=message.customer_name,
+            text=message.text,
+            intent=exchange.classification.intent.value,
+            entities=dict(exchange.classification.entities),
+            state=state.agent_state,
+            reply_id=message.reply_id,
+            sent_at=message.sent_at,
+        )
+        answer: AgentReply = await self._agents[name].handle(turn)
+        state.agent_state = answer.state
+        state.pending = name if answer.confirmation_pending else ""
+        if answer.done:
+            state.finish()
+        return BotReply(answer.text, answer.options)
+
+    async def _support(self, exchange: Exchange) -> BotReply:
+        message, profile = exchange.message, exchange.profile
+        exchange.state.switch_to("support")
+        passages = await self._knowledge.search(
+            message.tenant_id, message.outlet_id, message.text, TOP_K
+        )
+        if passages:
+            answer = await self._answers.answer(
+                message.tenant_id, message.text, passages, profile.tone
+            )
+            if answer.grounded:
+                exchange.state.finish()
+                return BotReply(answer.text)
+        exchange.state.pending = HANDOFF_OFFER
+        return BotReply(replies.NOT_IN_DOCUMENTS, replies.YES_NO)
+
+    async def _handoff(self, exchange: Exchange, reason: str) -> BotReply:
+        exchange.state.finish()
+        await self._conversations.request_handoff(
+            exchange.conversation, exchange.message.tenant_id, reason
+        )
+        return BotReply(replies.HANDOFF_STARTED)
+
+    def _small_talk(self, exchange: Exchange, intent: Intent) -> BotReply:
+        profile = exchange.profile
+        if intent is Intent.GREETING:
+            return BotReply(
+                profile.greeting()
+                if exchange.conversation.created
+                else replies.hello_again(profile)
+            )
+        if intent is Intent.THANKS:
+            return BotReply(replies.THANKS)
+        if intent is Intent.GOODBYE:
+            return BotReply(replies.GOODBYE)
+        return BotReply(replies.out_of_scope(profile))
+
+    async def _emit(self, exchange: Exchange, seconds: float) -> None:
+        classification = exchange.classification
+        await self._events.emit(
+            Event(
+                name="message.routed",
+                tenant_id=exchange.message.tenant_id,
+                outlet_id=exchange.message.outlet_id,
+                properties={
+                    "intent": classification.intent.value,
+                    "confidence": round(classification.confidence, 3),
+                    "agent": exchange.state.active_agent,
+                },
+                value=round(seconds * 1000, 2),
+            )
+        )

@@ -1,0 +1,112 @@
+"""The Router's decisions, with every peer faked."""
+
+from core.messaging.model import InboundType
+from core.orchestrator import replies
+from core.orchestrator.nlu import Intent, Passage
+
+
+async def test_a_new_customer_saying_hello_gets_the_tenants_greeting(say, parts):
+    parts["classifier"].on("hola", Intent.GREETING)
+    outcome = await say("hola")
+    assert outcome.reply.text == "¡Hola! Welcome to Casa Pepe."
+    again = await say("hola")
+    assert "Hi again" in again.reply.text
+
+
+async def test_booking_is_delegated_with_entities_and_confirmed_on_yes(say, parts):
+    classifier, agent = parts["classifier"], parts["agents"]["booking"]
+    classifier.on("table for 2 tomorrow", Intent.BOOKING_NEW, party_size="2", date="2026-11-28")
+    classifier.on("yes", Intent.CONFIRM_YES)
+    proposal = await say("table for 2 tomorrow")
+    assert proposal.reply.text.startswith("Confirm") and proposal.handled_by == "booking"
+    booked = await say("yes")
+    assert booked.reply.text == "Booked! ID B-1"
+    assert [t.intent for t in agent.turns] == ["booking.new", "confirm.yes"]
+    assert agent.turns[1].state == {"party_size": "2", "date": "2026-11-28"}
+
+
+async def test_a_bare_continuation_goes_to_the_active_agent(say, parts):
+    parts["classifier"].on("book a court", Intent.BOOKING_NEW)
+    await say("book a court")
+    await say("at 8 then")  # unscripted: out_of_scope, but a booking is in progress
+    assert [t.text for t in parts["agents"]["booking"].turns] == ["book a court", "at 8 then"]
+
+
+async def test_a_new_intent_mid_flow_switches_agent_cleanly(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("book for 4", Intent.BOOKING_NEW, party_size="4")
+    classifier.on("actually I want to order 2 pizzas", Intent.ORDER_ADD, quantity="2")
+    classifier.on("yes", Intent.CONFIRM_YES)
+    await say("book for 4")
+    await say("actually I want to order 2 pizzas")
+    await say("yes")
+    order_turns = parts["agents"]["order"].turns
+    assert [t.intent for t in order_turns] == ["order.add", "confirm.yes"]
+    assert order_turns[0].state == {}  # the booking's slots did not leak into the order
+    assert len(parts["agents"]["booking"].turns) == 1
+
+
+async def test_yes_with_nothing_pending_is_not_guessed(say, parts):
+    parts["classifier"].on("yes", Intent.CONFIRM_YES)
+    outcome = await say("yes")
+    assert outcome.reply.text == replies.NOTHING_PENDING
+
+
+async def test_a_support_question_is_answered_from_the_documents(say, parts):
+    parts["classifier"].on("when do you open on sunday", Intent.SUPPORT)
+    parts["knowledge"].passages = [Passage("Sunday: 10:00 to 23:00.", 0.9)]
+    outcome = await say("when do you open on sunday")
+    assert outcome.reply.text == "Sunday: 10:00 to 23:00."
+
+
+async def test_an_unanswerable_question_offers_a_person_and_yes_hands_off(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("do you have parking", Intent.SUPPORT)
+    offer = await say("do you have parking")
+    assert offer.reply.text == replies.NOT_IN_DOCUMENTS
+    assert [o.id for o in offer.reply.options] == ["yes", "no"]
+    handed = await say("Yes, please", reply_id="yes")
+    assert handed.reply.text == replies.HANDOFF_STARTED
+    assert parts["conversations"].handoffs == ["customer accepted the offer of a person"]
+    quiet = await say("hello?")
+    assert quiet.reply is None and quiet.handoff_active
+
+
+async def test_talk_to_a_human_always_works_even_mid_booking(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("book for 4", Intent.BOOKING_NEW)
+    classifier.on("let me talk to a person", Intent.HANDOFF)
+    await say("book for 4")
+    outcome = await say("let me talk to a person")
+    assert outcome.reply.text == replies.HANDOFF_STARTED
+    assert parts["conversations"].handoffs
+
+
+async def test_the_classifier_sees_the_history_before_the_message(say, parts):
+    parts["classifier"].on("hola", Intent.GREETING)
+    await say("hola")
+    await say("and tomorrow?")
+    last = parts["classifier"].histories[-1]
+    assert [t.text for t in last] == ["hola", "¡Hola! Welcome to Casa Pepe."]
+
+
+async def test_media_gets_a_polite_text_only_reply_and_reactions_none(say, parts):
+    parts["classifier"].on("hola", Intent.GREETING)
+    await say("hola")
+    assert (await say("", kind=InboundType.IMAGE)).reply.text == replies.TEXT_ONLY
+    assert (await say("👍", kind=InboundType.REACTION)).reply is None
+
+
+async def test_a_down_peer_yields_the_tenants_error_message(say, parts):
+    parts["conversations"].down = True
+    assert (await say("hola")).reply.text == "Oops, try later."
+    parts["tenants"].down = True
+    assert "something went wrong" in (await say("hola")).reply.text
+
+
+async def test_intent_and_latency_are_emitted(say, parts):
+    parts["classifier"].on("hola", Intent.GREETING)
+    await say("hola")
+    (event,) = parts["events"].events
+    assert event.name == "message.routed" and event.properties["intent"] == "greeting"
+    assert event.value >= 0
