@@ -14,6 +14,7 @@ from rich.table import Table
 from . import gateway
 from .catalog import SERVICES
 from .database import prepare
+from .demo.knowledge import seed_demo_documents
 from .probe import wait_until_serving
 from .seed import seed_demo
 from .settings import Settings
@@ -130,6 +131,9 @@ async def run_mesh(settings: Settings) -> int:
         if any(s != "SERVING" for s in statuses.values()):
             console.print("[red]not every service came up; stopping[/]")
             return 1
+        uploaded = await seed_demo_documents(settings)
+        if uploaded:
+            console.print(f"Uploaded {uploaded} demo documents to the knowledge service.")
         console.print(
             f"[bold]Mesh is up.[/] Gateway: http://127.0.0.1:{settings.gateway_port} "
             f"(webhook: /webhooks/whatsapp, admin: /v1/...). Ctrl-C stops every service."

@@ -1,6 +1,7 @@
 """Settings of every process, read from the environment (and .env) once at start-up."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,18 @@ class Settings(BaseSettings):
 
     # Unset: an in-process cache stands in for Redis.
     redis_url: str | None = None
+
+    # Knowledge. Unset QDRANT_URL: Qdrant local mode on disk under data_dir/qdrant, which only
+    # one process may open (the knowledge service). Unset storage dir: data_dir/documents.
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    knowledge_storage_dir: Path | None = None
+    # "local": all-MiniLM-L6-v2 on the CPU (`make models` fetches it); "hashing": no model,
+    # words hashed into a vector (tests, or a machine without the weights).
+    embedder: Literal["local", "hashing"] = "local"
+    embedding_model_dir: Path | None = None  # unset: data_dir/models/all-MiniLM-L6-v2
+    # "hybrid": dense + BM25 fused by reciprocal rank; "dense": the dense vectors alone.
+    knowledge_search: Literal["hybrid", "dense"] = "hybrid"
 
     # WhatsApp Cloud API. Defaults point at the local stand-in that `make run` starts.
     whatsapp_app_secret: str = "local-app-secret"

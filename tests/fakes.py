@@ -1,13 +1,29 @@
 """In-memory fakes of the core's ports, for unit tests of the use cases."""
 
+import re
 import uuid
+import zlib
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Self
 
+from adapters.local.hashing_embedder import HashingEmbedder
 from core.conversation.commands import ListConversations, ListMessages
 from core.conversation.model import Conversation, ConversationStatus, Message
 from core.conversation.ports import CachedHistory, HistoryKey
+from core.knowledge.commands import ListDocuments, ListKnowledgeBases
+from core.knowledge.model import Document, KnowledgeBase, KnowledgeBaseStatus
+from core.knowledge.ports import (
+    EmbeddedChunk,
+    Passage,
+    Pipeline,
+    QueryVectors,
+    SearchScope,
+    Source,
+    UnreadableDocument,
+)
+from core.knowledge.vectors import SparseVector
 from core.shared.paging import Page, PageQuery
 from core.tenant.model import Outlet, OutletStatus, Tenant, TenantStatus, User, UserRole
 
@@ -242,3 +258,221 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
+
+
+# -- knowledge context --------------------------------------------------------------------
+
+
+class FakeKnowledgeBaseRepository(_FakeTable):
+    def __init__(self, documents: "FakeDocumentRepository") -> None:
+        super().__init__()
+        self._documents = documents
+
+    def _counted(self, kb: KnowledgeBase) -> KnowledgeBase:
+        docs = [d for d in self._documents.rows.values() if d.knowledge_base_id == kb.id]
+        total = sum(d.file_size_bytes for d in docs)
+        return replace(kb, document_count=len(docs), total_size_bytes=total)
+
+    async def add(self, kb: KnowledgeBase) -> KnowledgeBase:
+        return self._add(kb)
+
+    async def get(self, tenant_id, kb_id) -> KnowledgeBase | None:
+        found = self._find(tenant_id=tenant_id, id=kb_id)
+        return self._counted(found) if found else None
+
+    async def update(self, kb: KnowledgeBase) -> KnowledgeBase:
+        return self._counted(self._update(kb))
+
+    async def delete(self, tenant_id, kb_id) -> None:
+        if self.rows.pop(kb_id, None) is not None:
+            for doc in [d for d in self._documents.rows.values() if d.knowledge_base_id == kb_id]:
+                del self._documents.rows[doc.id]
+
+    def _reaches(self, kb: KnowledgeBase, outlet_id) -> bool:
+        return outlet_id is None or kb.outlet_id in (None, outlet_id)
+
+    async def searchable(self, tenant_id, outlet_id, among) -> list[uuid.UUID]:
+        return [
+            kb.id
+            for kb in self.rows.values()
+            if kb.tenant_id == tenant_id
+            and kb.status is KnowledgeBaseStatus.ACTIVE
+            and self._reaches(kb, outlet_id)
+            and (not among or kb.id in among)
+        ]
+
+    async def list(self, query: ListKnowledgeBases) -> Page[KnowledgeBase]:
+        rows = [
+            self._counted(kb)
+            for kb in self.rows.values()
+            if kb.tenant_id == query.tenant_id
+            and self._reaches(kb, query.outlet_id)
+            and query.status in (None, kb.status)
+        ]
+        return _slice(rows, query.page)
+
+
+class FakeDocumentRepository(_FakeTable):
+    async def add(self, document: Document) -> Document:
+        return self._add(document)
+
+    async def get(self, tenant_id, document_id) -> Document | None:
+        return self._find(tenant_id=tenant_id, id=document_id)
+
+    async def update(self, document: Document) -> Document:
+        return self._update(document)
+
+    async def delete(self, tenant_id, document_id) -> None:
+        if self._find(tenant_id=tenant_id, id=document_id):
+            del self.rows[document_id]
+
+    async def in_knowledge_base(self, tenant_id, kb_id) -> list[Document]:
+        rows = self.rows.values()
+        return [d for d in rows if (d.tenant_id, d.knowledge_base_id) == (tenant_id, kb_id)]
+
+    async def with_content(self, kb_id, sha256) -> Document | None:
+        return self._find(knowledge_base_id=kb_id, sha256=sha256)
+
+    async def list(self, query: ListDocuments) -> Page[Document]:
+        match = {"tenant_id": query.tenant_id, "knowledge_base_id": query.knowledge_base_id}
+        if query.status:
+            match["processing_status"] = query.status
+        return self._page(query.page, **match)
+
+
+class FakeKnowledgeUnitOfWork:
+    """Shares its repositories across uses, like one database; counts commits."""
+
+    def __init__(self) -> None:
+        self.documents = FakeDocumentRepository()
+        self.knowledge_bases = FakeKnowledgeBaseRepository(self.documents)
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
+class FakeDocumentStore:
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def path_for(self, document: Document) -> str:
+        return f"{document.tenant_id}/{document.knowledge_base_id}/{document.id}"
+
+    async def save(self, path: str, content: bytes) -> None:
+        self.files[path] = content
+
+    async def load(self, path: str) -> bytes:
+        return self.files[path]
+
+    async def delete(self, path: str) -> None:
+        self.files.pop(path, None)
+
+
+class FakeTextExtractor:
+    """UTF-8 as it is; content starting with b"%BROKEN" is unreadable."""
+
+    async def extract(self, content: bytes, file_type: str) -> str:
+        if content.startswith(b"%BROKEN"):
+            raise UnreadableDocument("the PDF is damaged or not a PDF")
+        return content.decode()
+
+
+class FakeSparseEncoder:
+    """SparseEncoder port, BM25-like: crc32 term ids, saturated term counts, no stopwords;
+    queries weigh each term 1 (Qdrant applies IDF)."""
+
+    STOPWORDS = frozenset("a an and are at for how i in is it of on or the to we what when".split())
+
+    def _ids(self, text: str) -> list[int]:
+        words = [w for w in re.findall(r"\w+", text.lower()) if w not in self.STOPWORDS]
+        return [zlib.crc32(word.encode()) & 0x7FFFFFFF for word in words]
+
+    def encode_documents(self, texts) -> list[SparseVector]:
+        vectors = []
+        for text in texts:
+            counts = Counter(self._ids(text))
+            ids = sorted(counts)
+            weights = tuple(counts[i] * 2.2 / (counts[i] + 1.2) for i in ids)
+            vectors.append(SparseVector(tuple(ids), weights))
+        return vectors
+
+    def encode_query(self, text: str) -> SparseVector:
+        ids = sorted(set(self._ids(text)))
+        return SparseVector(tuple(ids), (1.0,) * len(ids))
+
+
+class FakeVectorIndex:
+    """Points in memory, ranked by dense cosine; records every search scope.
+
+    `fail_after_upsert` makes upserts store their points and then fail, as a crash halfway would.
+    """
+
+    def __init__(self) -> None:
+        self.points: dict[tuple[uuid.UUID, int], tuple[Source, EmbeddedChunk]] = {}
+        self.scopes: list[SearchScope] = []
+        self.fail_after_upsert = False
+
+    def document_ids(self) -> set[uuid.UUID]:
+        return {source.document_id for source, _ in self.points.values()}
+
+    def _drop(self, keep) -> None:
+        self.points = {k: v for k, v in self.points.items() if keep(v[0])}
+
+    async def upsert(self, source: Source, chunks) -> None:
+        for embedded in chunks:
+            self.points[(source.document_id, embedded.chunk.position)] = (source, embedded)
+        if self.fail_after_upsert:
+            raise RuntimeError("index went away")
+
+    async def delete_document(self, tenant_id, document_id) -> None:
+        self._drop(lambda s: (s.tenant_id, s.document_id) != (tenant_id, document_id))
+
+    async def delete_knowledge_base(self, tenant_id, kb_id) -> None:
+        self._drop(lambda s: (s.tenant_id, s.knowledge_base_id) != (tenant_id, kb_id))
+
+    async def move_knowledge_base(self, tenant_id, kb_id, outlet_id) -> None:
+        for key, (source, embedded) in list(self.points.items()):
+            if (source.tenant_id, source.knowledge_base_id) == (tenant_id, kb_id):
+                self.points[key] = (replace(source, outlet_id=outlet_id), embedded)
+
+    def _in_scope(self, source: Source, scope: SearchScope) -> bool:
+        return (
+            source.tenant_id == scope.tenant_id
+            and source.knowledge_base_id in scope.knowledge_base_ids
+            and (scope.outlet_id is None or source.outlet_id in (None, scope.outlet_id))
+        )
+
+    async def search(self, vectors: QueryVectors, scope: SearchScope, limit: int) -> list:
+        self.scopes.append(scope)
+        found = [
+            Passage(
+                e.chunk.text,
+                e.chunk.heading,
+                sum(a * b for a, b in zip(e.dense, vectors.dense, strict=True)),
+                s.document_id,
+                s.filename,
+                s.knowledge_base_id,
+                e.chunk.position,
+            )
+            for s, e in self.points.values()
+            if self._in_scope(s, scope)
+        ]
+        return sorted(found, key=lambda p: -p.score)[:limit]
+
+
+def fake_pipeline(index: FakeVectorIndex | None = None) -> Pipeline:
+    """Fakes of every port, with the model-free hashing embedder so retrieval means something."""
+    return Pipeline(
+        store=FakeDocumentStore(),
+        extractor=FakeTextExtractor(),
+        embedder=HashingEmbedder(),
+        encoder=FakeSparseEncoder(),
+        index=index or FakeVectorIndex(),
+    )

@@ -88,12 +88,17 @@ def classify(messages: list[dict[str, Any]], today: date, keys: list[str]) -> di
     return {"intent": intent, "confidence": confidence, "entities": entities}
 
 
+def _shared(asked: set[str], words: list[str]) -> int:
+    """Question words a passage shares, plurals and -ing forms forgiven: park ~ parking."""
+    return sum(any(w.startswith(a) or a.startswith(w) for w in words if len(w) > 3) for a in asked)
+
+
 def grounded_reply(prompt: str) -> dict[str, Any]:
     """Answer with the numbered passage sharing most words (4+ letters) with the question."""
     head, _, question = prompt.rpartition("Question: ")
     asked = {w for w in _words(question) if len(w) > 3}
     passages = re.findall(r"^\[(\d+)\] (.*)$", head, re.M)
-    overlap = [(len(asked & set(_words(text))), int(n), text) for n, text in passages]
+    overlap = [(_shared(asked, _words(text)), int(n), text) for n, text in passages]
     shared, number, text = max(overlap, key=lambda o: (o[0], -o[1]), default=(0, 0, ""))
     if not shared:
         return {"answer": NOT_FOUND, "used": [], "grounded": False}

@@ -28,7 +28,9 @@ ERRORS = {
     ),
     500: ("The server had an error while processing your request.", "server_error", None),
     400: ("Invalid request.", "invalid_request_error", None),
+    401: ("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
 }
+NATIVE_DIMENSIONS = {"text-embedding-3-large": 3072}
 
 
 @dataclass
@@ -56,6 +58,7 @@ class OpenAIServerState:
 
 
 STATE = web.AppKey("state", OpenAIServerState)
+BODY = web.RequestKey("body", dict)
 
 
 def _error(status: int, message: str = "", headers: dict[str, str] | None = None) -> web.Response:
@@ -69,10 +72,10 @@ async def openai_front(request: web.Request, handler: Any) -> web.StreamResponse
     """Log every request, then play the planned fault, if any, instead of the handler."""
     state = request.app[STATE]
     body = json.loads(await request.read() or b"{}")
-    entry = {"path": request.path, "body": body, "at": time.monotonic()}
+    entry = {"path": request.path, "body": body}
     state.requests.append(entry)
     if not request.headers.get("Authorization", "").startswith("Bearer "):
-        return _error(401, "You didn't provide an API key.")
+        return _error(401)
     fault = state.faults.popleft() if state.faults else None
     if fault == "hang":  # past the client's timeout, then answer as usual
         with contextlib.suppress(TimeoutError):
@@ -80,30 +83,24 @@ async def openai_front(request: web.Request, handler: Any) -> web.StreamResponse
     elif fault is not None:
         headers = {"Retry-After": state.retry_after} if fault == 429 else None
         return _error(int(fault), headers=headers)
-    request["body"] = body
+    request[BODY] = body
     response = await handler(request)
-    entry["usage"] = json.loads(response.body)["usage"]
+    entry["usage"] = json.loads(response.body).get("usage")
     return response
 
 
 async def chat_completions(request: web.Request) -> web.Response:
-    body = request["body"]
+    body = request[BODY]
     messages = body.get("messages") or []
     if not body.get("model") or not messages:
         return _error(400, "model and messages are required")
     raw = request.app[STATE].raw_replies
     if body.get("tools"):
-        function = body["tools"][0]["function"]
-        keys = list(function["parameters"]["properties"]["entities"]["properties"])
-        arguments = raw.popleft() if raw else json.dumps(classify(messages, _today(messages), keys))
-        call = {"id": f"call_{uuid.uuid4().hex[:24]}", "type": "function"}
-        call["function"] = {"name": function["name"], "arguments": arguments}
-        message = {"role": "assistant", "content": None, "tool_calls": [call]}
-        finish, output = "tool_calls", arguments
+        message, output = _tool_call(body["tools"][0]["function"], messages, raw)
     else:
         output = raw.popleft() if raw else json.dumps(grounded_reply(messages[-1]["content"]))
-        message, finish = {"role": "assistant", "content": output}, "stop"
-    choice = {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
+        message = {"role": "assistant", "content": output}
+    finish = "tool_calls" if "tool_calls" in message else "stop"
     prompt = _tokens(" ".join(str(m.get("content")) for m in messages))
     return web.json_response(
         {
@@ -111,19 +108,33 @@ async def chat_completions(request: web.Request) -> web.Response:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": f"{body['model']}-2024-07-18",
-            "choices": [choice],
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
+            ],
             "usage": _usage(prompt, _tokens(output)),
             "system_fingerprint": "fp_local",
         }
     )
 
 
+def _tool_call(
+    function: dict[str, Any], messages: list[dict[str, Any]], raw: deque[str]
+) -> tuple[dict[str, Any], str]:
+    """The assistant message calling the first tool, with arguments by the keyword rules."""
+    keys = list(function["parameters"]["properties"]["entities"]["properties"])
+    arguments = raw.popleft() if raw else json.dumps(classify(messages, _today(messages), keys))
+    call = {"id": f"call_{uuid.uuid4().hex[:24]}", "type": "function"}
+    call["function"] = {"name": function["name"], "arguments": arguments}
+    return {"role": "assistant", "content": None, "tool_calls": [call]}, arguments
+
+
 async def embeddings(request: web.Request) -> web.Response:
-    body = request["body"]
+    body = request[BODY]
     texts = [body["input"]] if isinstance(body.get("input"), str) else body.get("input") or []
     if not texts or any(not isinstance(t, str) or not t for t in texts) or len(texts) > 2048:
         return _error(400, "'input' must be 1 to 2048 non-empty strings")
-    vectors = [_hashed_vector(text, int(body.get("dimensions", 1536))) for text in texts]
+    size = body.get("dimensions") or NATIVE_DIMENSIONS.get(body.get("model"), 1536)
+    vectors = [_hashed_vector(text, int(size)) for text in texts]
     encode = _base64 if body.get("encoding_format") == "base64" else np.ndarray.tolist
     data = [
         {"object": "embedding", "index": i, "embedding": encode(v)} for i, v in enumerate(vectors)

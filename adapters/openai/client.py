@@ -63,7 +63,7 @@ class OpenAIGateway:
         self.breaker = breaker or CircuitBreaker()
         self._attempts = attempts
         self._backoff = wait_exponential_jitter(
-            initial=base_delay, max=max_delay, jitter=base_delay
+            multiplier=base_delay, max=max_delay, jitter=base_delay
         )
         self._max_delay = max_delay
 

@@ -108,9 +108,7 @@ async def list_documents(cmd: c.ListDocuments, uow: KnowledgeUnitOfWork) -> Page
         return await uow.documents.list(cmd)
 
 
-async def delete_document(
-    key: c.DocumentKey, uow: KnowledgeUnitOfWork, pipeline: Pipeline
-) -> None:
+async def delete_document(key: c.DocumentKey, uow: KnowledgeUnitOfWork, pipeline: Pipeline) -> None:
     async with uow:
         document = await document_of(uow, key)
     await forget(pipeline, document)

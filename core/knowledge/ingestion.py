@@ -119,7 +119,9 @@ async def _index(
     )
     # A reindex may yield fewer chunks: the old ones must not linger.
     await pipeline.index.delete_document(document.tenant_id, document.id)
-    await pipeline.index.upsert(source, [EmbeddedChunk(*v) for v in zip(chunks, dense, sparse, strict=True)])
+    await pipeline.index.upsert(
+        source, [EmbeddedChunk(*v) for v in zip(chunks, dense, sparse, strict=True)]
+    )
     return len(chunks)
 
 

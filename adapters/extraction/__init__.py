@@ -1,0 +1,1 @@
+"""Text out of uploaded files: PDF, Word, HTML, Markdown and plain text."""

@@ -1,0 +1,57 @@
+"""Uploaded files kept under one directory: <tenant>/<knowledge base>/<document>/<safe name>."""
+
+import asyncio
+import re
+from pathlib import Path
+
+from core.knowledge.model import Document
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(filename: str) -> str:
+    """Letters, digits, dot, dash and underscore only, never hidden, never empty."""
+    name = _UNSAFE.sub("_", filename).lstrip(".")[-120:]
+    return name or "file"
+
+
+class LocalDocumentStore:
+    """DocumentStore port on the local disk; paths are relative to the root directory."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root.resolve()
+
+    def path_for(self, document: Document) -> str:
+        parts = (document.tenant_id, document.knowledge_base_id, document.id)
+        return "/".join([*(str(part) for part in parts), safe_name(document.filename)])
+
+    def _file(self, path: str) -> Path:
+        file = (self._root / path).resolve()
+        if not file.is_relative_to(self._root):
+            raise ValueError(f"{path!r} is outside the document store")
+        return file
+
+    async def save(self, path: str, content: bytes) -> None:
+        await asyncio.to_thread(self._write, self._file(path), content)
+
+    async def load(self, path: str) -> bytes:
+        return await asyncio.to_thread(self._file(path).read_bytes)
+
+    async def delete(self, path: str) -> None:
+        await asyncio.to_thread(self._remove, self._file(path))
+
+    @staticmethod
+    def _write(file: Path, content: bytes) -> None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial = file.with_name(file.name + ".partial")
+        partial.write_bytes(content)
+        partial.replace(file)  # readers never see half a file
+
+    def _remove(self, file: Path) -> None:
+        file.unlink(missing_ok=True)
+        # Folders emptied by the removal go too, up to (not including) the root.
+        for folder in file.parents:
+            if folder == self._root:
+                break
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()

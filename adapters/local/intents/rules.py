@@ -1,0 +1,61 @@
+"""Precise routing rules: stock short replies, asking for a person, and answers to the bot's question.
+
+They run before the model and only fire when they are surer than it: a message made only
+of stock words ("yes please", "no thanks", "hi there", "thanks, bye"), a request for a
+human, or a bare slot ("7pm", "for 4") right after the bot asked about a booking or order.
+"""
+
+import re
+
+from core.orchestrator.nlu import Intent
+
+# One category per stock word; multi-word phrases are written with "_" and joined first.
+_STOCK = {
+    Intent.CONFIRM_NO: "no nope nopes nah n negative incorrect wrong tidak nggak gak enggak 👎 ❌ "
+    "not_really never_mind no_way not_now not_yet don't dont",
+    Intent.CONFIRM_YES: "yes yep yeah yup yess yesss sure correct confirm confirmed absolutely "
+    "definitely exactly affirmative si sí iya betul claro 👍 ✅ 👌 of_course go_ahead",
+    Intent.GOODBYE: "bye byee byeee goodbye cya ciao chao adios dadah laters nite see_you see_u "
+    "see_ya good_night goodnight take_care hasta_luego sampai_jumpa",
+    Intent.THANKS: "thanks thank_you thank_u thx ty tq tysm thnx tnx cheers gracias makasih "
+    "terima_kasih appreciated 🙏",
+    Intent.GREETING: "hi hii hiii hello helo hey heyy heya hiya yo howdy hola halo hallo hai "
+    "morning evening afternoon good_morning good_afternoon good_evening good_day "
+    "buenos_días buenas_tardes selamat_pagi selamat_siang selamat_malam 👋",
+}
+_WEAK_YES = set("ok okay k oke okey alright cool great perfect fine good right nice lovely".split())
+_FILLER = set(
+    "please pls plz there again all guys team everyone you u so much very a lot mate kak ya "
+    "then for now the that that's thats is it sir bro hmm wait oh ah and just".split()
+)
+_PRIORITY = [Intent.CONFIRM_NO, Intent.CONFIRM_YES, Intent.GOODBYE, Intent.THANKS, Intent.GREETING]
+_WORDS = {w: i for i, words in _STOCK.items() for w in words.split()}
+_PHRASES = re.compile("|".join(re.escape(w.replace("_", " ")) for w in _WORDS if "_" in w))
+_TOKEN = re.compile(r"[\w']+|[\U0001F300-\U0001FAFF\u2705\u274C]")
+_HANDOFF = re.compile(
+    r"\b(?:humano?s?|human being|real person|actual person|live (?:agent|person|chat)"
+    r"|real agent|representative|operator|supervisor|call me)\b|^agent\b"
+    r"|\b(?:talk|speak|chat|connect|transfer|put me through|hablar|bicara|ngobrol)\b.{0,25}"
+    r"\b(?:someone|somebody|a person|persona|staff|manager|owner|team|admin|alguien|orang|cs"
+    r"|customer (?:service|support)|whoever|in charge)\b"
+)
+
+
+def stock_reply(text: str) -> Intent | None:
+    """The intent of a short message made only of stock words and fillers."""
+    lowered = _PHRASES.sub(lambda m: m.group(0).replace(" ", "_"), text.lower())
+    tokens = _TOKEN.findall(lowered)
+    if not tokens or len(tokens) > 6:
+        return None
+    if any(t not in _WORDS and t not in _WEAK_YES and t not in _FILLER for t in tokens):
+        return None
+    found = {_WORDS[t] for t in tokens if t in _WORDS}
+    for intent in _PRIORITY:
+        if intent in found:
+            return intent
+    return Intent.CONFIRM_YES if any(t in _WEAK_YES for t in tokens) else None
+
+
+def wants_person(text: str) -> bool:
+    """Asking for a human always works, whatever else the message says."""
+    return bool(_HANDOFF.search(text.lower()))

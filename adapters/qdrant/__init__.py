@@ -1,0 +1,1 @@
+"""Qdrant: the vector index of the knowledge service."""

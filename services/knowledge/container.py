@@ -1,0 +1,57 @@
+"""Wiring of the knowledge service: database, file store, extractor, encoders, Qdrant -> servicer."""
+
+from functools import partial
+from pathlib import Path
+
+from dependency_injector import containers, providers
+
+from adapters.extraction.text import DocumentTextExtractor
+from adapters.grpc.knowledge_servicer import KnowledgeServicer
+from adapters.local.document_store import LocalDocumentStore
+from adapters.local.hashing_embedder import HashingEmbedder
+from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
+from adapters.qdrant.vector_index import open_vector_index, qdrant_client
+from core.knowledge.ports import Pipeline
+
+
+def minilm_embedder(model_dir: str):
+    """Imported here: the model's code (and numpy weights) load only when chosen."""
+    from adapters.local.minilm import MiniLmEmbedder
+
+    return MiniLmEmbedder(Path(model_dir))
+
+
+def bm25_encoder():
+    from adapters.local.bm25 import HashingBm25Encoder
+
+    return HashingBm25Encoder()
+
+
+class KnowledgeContainer(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    engine = providers.Resource(engine_resource, url=config.database_url)
+    sessions = providers.Singleton(session_factory, engine)
+    unit_of_work = providers.Singleton(partial, SqlAlchemyKnowledgeUnitOfWork, sessions)
+
+    embedder = providers.Selector(
+        config.embedder,
+        local=providers.Singleton(minilm_embedder, config.embedding_model_dir),
+        hashing=providers.Singleton(HashingEmbedder),
+    )
+    encoder = providers.Singleton(bm25_encoder)
+    qdrant = providers.Resource(
+        qdrant_client, config.qdrant.url, config.qdrant.api_key, config.qdrant.path
+    )
+    index = providers.Resource(open_vector_index, qdrant, embedder, config.hybrid)
+    store = providers.Singleton(LocalDocumentStore, config.storage_dir)
+    pipeline = providers.Singleton(
+        Pipeline,
+        store=store,
+        extractor=providers.Singleton(DocumentTextExtractor),
+        embedder=embedder,
+        encoder=encoder,
+        index=index,
+    )
+    servicer = providers.Singleton(KnowledgeServicer, unit_of_work=unit_of_work, pipeline=pipeline)

@@ -1,0 +1,39 @@
+"""Assemble the knowledge service from its container for the runtime to serve."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from services.assembly import serving
+from services.catalog import ServiceSpec
+from services.database import database_url
+from services.runtime import Register
+from services.settings import Settings
+
+from .container import KnowledgeContainer
+
+
+def configure(container: KnowledgeContainer, settings: Settings, url: str) -> None:
+    data = settings.data_dir
+    model_dir = settings.embedding_model_dir or data / "models" / "all-MiniLM-L6-v2"
+    container.config.from_dict(
+        {
+            "database_url": url,
+            "embedder": settings.embedder,
+            "embedding_model_dir": str(model_dir),
+            "hybrid": settings.knowledge_search == "hybrid",
+            "storage_dir": settings.knowledge_storage_dir or data / "documents",
+            "qdrant": {
+                "url": settings.qdrant_url,
+                "api_key": settings.qdrant_api_key,
+                "path": data / "qdrant",
+            },
+        }
+    )
+
+
+@asynccontextmanager
+async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
+    container = KnowledgeContainer()
+    configure(container, settings, await database_url(settings))
+    async with serving(container, spec) as register:
+        yield register
