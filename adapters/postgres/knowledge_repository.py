@@ -92,7 +92,7 @@ class SqlAlchemyKnowledgeBaseRepository(Table[KnowledgeBase]):
         counted = []
         for kb in bases:
             count, total = totals.get(kb.id, (0, 0))
-            counted.append(replace(kb, document_count=count, total_size_bytes=total))
+            counted.append(replace(kb, document_count=count, total_size_bytes=int(total)))
         return counted
 
     async def get(self, tenant_id: uuid.UUID, kb_id: uuid.UUID) -> KnowledgeBase | None:

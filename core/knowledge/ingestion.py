@@ -110,18 +110,10 @@ async def _index(
     texts = [piece.contextual for piece in chunks]
     dense = await pipeline.embedder.embed_documents(texts)
     sparse = pipeline.encoder.encode_documents(texts)
-    source = Source(
-        document.tenant_id,
-        knowledge_base.outlet_id,
-        knowledge_base.id,
-        document.id,
-        document.filename,
-    )
     # A reindex may yield fewer chunks: the old ones must not linger.
     await pipeline.index.delete_document(document.tenant_id, document.id)
-    await pipeline.index.upsert(
-        source, [EmbeddedChunk(*v) for v in zip(chunks, dense, sparse, strict=True)]
-    )
+    embedded = [EmbeddedChunk(*v) for v in zip(chunks, dense, sparse, strict=True)]
+    await pipeline.index.upsert(Source.of(document, knowledge_base.outlet_id), embedded)
     return len(chunks)
 
 

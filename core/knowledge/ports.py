@@ -87,6 +87,16 @@ class Source:
     document_id: uuid.UUID
     filename: str
 
+    @classmethod
+    def of(cls, document: Document, outlet_id: uuid.UUID | None) -> "Source":
+        return cls(
+            document.tenant_id,
+            outlet_id,
+            document.knowledge_base_id,
+            document.id,
+            document.filename,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class EmbeddedChunk:

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.svm import LinearSVC
 from sklearn.pipeline import Pipeline, make_union
 
 from core.orchestrator.nlu import Intent
@@ -28,7 +29,7 @@ def load_examples(path: Path = EXAMPLES) -> list[tuple[str, Intent]]:
     return [(str(text), Intent(label)) for label, texts in data.items() for text in texts]
 
 
-def build_pipeline(c: float = 10.0) -> Pipeline:
+def build_pipeline(c: float = 0.5) -> Pipeline:
     """Character n-grams within words carry typos and inflections; word n-grams carry phrasing."""
     features = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
@@ -36,7 +37,8 @@ def build_pipeline(c: float = 10.0) -> Pipeline:
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"
         ),
     )
-    return Pipeline([("features", features), ("model", LogisticRegression(C=c, max_iter=2000))])
+    model = CalibratedClassifierCV(LinearSVC(C=c), cv=3, method="sigmoid")
+    return Pipeline([("features", features), ("model", model)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class IntentModel:
     pipeline: Pipeline
 
     @classmethod
-    def fit(cls, examples: Sequence[tuple[str, Intent]], c: float = 10.0) -> "IntentModel":
+    def fit(cls, examples: Sequence[tuple[str, Intent]], c: float = 0.5) -> "IntentModel":
         pipeline = build_pipeline(c)
         pipeline.fit([normalise(text) for text, _ in examples], [i.value for _, i in examples])
         return cls(pipeline)

@@ -39,15 +39,25 @@ _HANDOFF = re.compile(
     r"\b(?:someone|somebody|a person|persona|staff|manager|owner|team|admin|alguien|orang|cs"
     r"|customer (?:service|support)|whoever|in charge)\b"
 )
+_BOOKING_TOPIC = re.compile(r"\b(?:book\w*|reserv\w*|tables?|guests?|people|party|date|day)\b")
+_ORDER_TOPIC = re.compile(r"\b(?:order|cart|basket|add\w*|anything else|menu|how many (?!people|guests))")
+_CHANGE = re.compile(r"\b(?:change|move|reschedul\w*|instead)\b")
+_SWITCH = re.compile(r"\b(?:cancel\w*|status|where|human|menu|pay|checkout)\b")
+_BOOKING_SLOTS = {"date", "time", "party_size", "resource"}
+_ORDER_SLOTS = {"product", "quantity"}
+_NUMBER = re.compile(r"\b\d{1,2}\b")
+_QUESTION = re.compile(
+    r"(?:what|when|where|which|who|how|why|do|does|did|is|are|can|could|will|would|may|should|have|has)\b"
+)
 
 
 def stock_reply(text: str) -> Intent | None:
-    """The intent of a short message made only of stock words and fillers."""
+    """The intent of a short message made only of stock words, fillers and emoji."""
     lowered = _PHRASES.sub(lambda m: m.group(0).replace(" ", "_"), text.lower())
     tokens = _TOKEN.findall(lowered)
     if not tokens or len(tokens) > 6:
         return None
-    if any(t not in _WORDS and t not in _WEAK_YES and t not in _FILLER for t in tokens):
+    if any(t not in _WORDS and t not in _WEAK_YES and t not in _FILLER and t.isalnum() for t in tokens):
         return None
     found = {_WORDS[t] for t in tokens if t in _WORDS}
     for intent in _PRIORITY:
@@ -59,3 +69,34 @@ def stock_reply(text: str) -> Intent | None:
 def wants_person(text: str) -> bool:
     """Asking for a human always works, whatever else the message says."""
     return bool(_HANDOFF.search(text.lower()))
+
+
+def topic(bot_text: str) -> Intent | None:
+    """What the bot's last turn was about: a new or changed booking, or adding to an order."""
+    booking = len(_BOOKING_TOPIC.findall(bot_text.lower()))
+    order = len(_ORDER_TOPIC.findall(bot_text.lower()))
+    if booking > order:
+        return Intent.BOOKING_CHANGE if _CHANGE.search(bot_text.lower()) else Intent.BOOKING_NEW
+    return Intent.ORDER_ADD if order > booking else None
+
+
+def continuation(text: str, entities: dict[str, str], bot_text: str) -> Intent | None:
+    """A bare slot ("7pm", "for 4", "2 cokes") right after the bot asked about it continues that flow."""
+    intent = topic(bot_text)
+    if intent is None or len(_TOKEN.findall(text)) > 6 or _SWITCH.search(text.lower()):
+        return None
+    slots = _ORDER_SLOTS if intent is Intent.ORDER_ADD else _BOOKING_SLOTS
+    if slots & entities.keys() or bare_number(text):
+        return intent
+    return None
+
+
+def bare_number(text: str) -> str | None:
+    """The lone number of a short answer ("6", "make it 3"), if there is one."""
+    numbers = _NUMBER.findall(text.lower())
+    return numbers[0] if len(numbers) == 1 else None
+
+
+def question_shaped(text: str) -> bool:
+    """Ends in a question mark or opens like a question."""
+    return text.rstrip().endswith("?") or bool(_QUESTION.match(text.lower()))

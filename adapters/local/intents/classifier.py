@@ -1,0 +1,72 @@
+"""LocalIntentClassifier: rules where they are precise, the trained model for the rest, no network."""
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from core.orchestrator.nlu import Classification, Intent, Turn, Vocabulary
+
+from .entities import extract
+from .model import IntentModel, trained_model
+from .rules import bare_number, continuation, question_shaped, stock_reply, topic, wants_person
+
+# Below this probability the model is guessing; chosen by cross-validation on examples.yaml.
+MIN_CONFIDENCE = 0.3
+RULE_CONFIDENCE = 0.95
+
+
+class LocalIntentClassifier:
+    """The IntentClassifier port, filled offline with rules, a small model and entity extraction."""
+
+    def __init__(
+        self, model: Callable[[], IntentModel] = trained_model, min_confidence: float = MIN_CONFIDENCE
+    ) -> None:
+        self._model = model
+        self._min_confidence = min_confidence
+
+    async def classify(
+        self,
+        tenant_id: uuid.UUID,
+        text: str,
+        history: Sequence[Turn],
+        now: datetime,
+        vocabulary: Vocabulary = Vocabulary(),
+    ) -> Classification:
+        """The intent of `text` given the recent history; `now` (outlet-local) anchors dates."""
+        return self.classify_now(text, history, now, vocabulary)
+
+    def classify_now(
+        self, text: str, history: Sequence[Turn], now: datetime, vocabulary: Vocabulary = Vocabulary()
+    ) -> Classification:
+        """classify without the event loop: the work is CPU-bound and well under a millisecond."""
+        entities = extract(text, now, vocabulary)
+        bot_text = _last_bot_turn(history)
+        intent, confidence = self._route(text, entities, bot_text)
+        return Classification(intent, round(confidence, 3), entities)
+
+    def _route(self, text: str, entities: dict[str, str], bot_text: str) -> tuple[Intent, float]:
+        """The first of: a person wanted, a stock reply, a slot answer (filled into entities), the model."""
+        if wants_person(text):
+            return Intent.HANDOFF, RULE_CONFIDENCE
+        if stock := stock_reply(text):
+            return stock, RULE_CONFIDENCE
+        if follow := continuation(text, entities, bot_text):
+            _fill_bare_number(text, entities, bot_text)
+            return follow, RULE_CONFIDENCE
+        intent, probability = self._model().predict(text)
+        if probability >= self._min_confidence:
+            return intent, probability
+        return (Intent.SUPPORT if question_shaped(text) else Intent.OUT_OF_SCOPE), probability
+
+
+def _last_bot_turn(history: Sequence[Turn]) -> str:
+    """The bot's latest message, when it is the turn just before this one."""
+    return history[-1].text if history and history[-1].sender == "bot" else ""
+
+
+def _fill_bare_number(text: str, entities: dict[str, str], bot_text: str) -> None:
+    """"6" after "how many guests?" is the party size; "make it 3" in an order, the quantity."""
+    number = bare_number(text)
+    key = "quantity" if topic(bot_text) is Intent.ORDER_ADD else "party_size"
+    if number and key not in entities and "time" not in entities:
+        entities[key] = number
