@@ -46,6 +46,10 @@ run: install | gen/crm
 bench: install | gen/crm
 	$(PY) -m services.tools.bench
 
+# Offline evaluations of the local language adapters; figures printed and written to bench-results/.
+eval: $(STAMP)
+	$(PY) -m services.tools.evaluate
+
 chat: $(STAMP)
 	$(PY) -m services.cli chat
 

@@ -57,7 +57,8 @@ class Classification:
     intent: Intent
     confidence: float  # 0..1
     # Normalised values: date "YYYY-MM-DD", time "HH:MM", party_size "4", quantity "2",
-    # product / resource: the matched name from the vocabulary, booking_ref, order_ref.
+    # product / resource: the matched name from the vocabulary, booking_ref, order_ref;
+    # products: every product named, in order, as "2x Pizza Margherita|1x Coke".
     entities: dict[str, str] = field(default_factory=dict)
 
 

@@ -19,19 +19,27 @@ from .when import NUMBER_WORDS, find_date, find_time
 
 _N = rf"(\d{{1,2}}|{'|'.join(NUMBER_WORDS)})"
 _PEOPLE = r"(?:people|persons?|pax|guests?|ppl|diners|of us|personas|orang)"
+NO_NAMES = Vocabulary()
 _GUESTS = re.compile(rf"\b{_N}\s+(?:adults?|kids?|children|child)\b")
 _PARTY = [
     re.compile(rf"\b{_N}\s+{_PEOPLE}\b"),
     re.compile(rf"\b(?:we are|we're|we will be|we'll be|party of|group of|somos|kami)\s+{_N}\b"),
-    re.compile(rf"\b(?:for|para|untuk)\s+{_N}\b(?!\s*(?:[:.]\d|[ap]\.?m\b|o'?clock|h\b))(?=\s*(?:$|[^\w\s]|{_PEOPLE}|at|on|in|to|tomorrow|tonight|today|next|this|please|pls|\w*day\b))"),
+    # "for 4" but not "for 7pm" nor "for 2 pizzas": only people, a date, a time or nothing may follow
+    re.compile(
+        rf"\b(?:for|para|untuk)\s+{_N}\b(?!\s*(?:[:.]\d|[ap]\.?m\b|o'?clock|h\b))"
+        rf"(?=\s*(?:$|[^\w\s]|{_PEOPLE}|at|on|in|to|tomorrow|tonight|today|next|this|please|pls"
+        r"|\w*day\b))"
+    ),
 ]
 _BOOKING_REF = re.compile(
     r"#?\b(b-?\d{2,})\b|\b(?:booking|reservation|res)\s*(?:number|no\.?|ref\w*)?\s*#?(\d{2,})\b"
 )
-_ORDER_REF = re.compile(r"#?\b(o-?\d{2,})\b|\border\s*(?:number|no\.?|ref\w*)?\s*(?:is\s*)?#?(\d{2,})\b")
+_ORDER_REF = re.compile(
+    r"#?\b(o-?\d{2,})\b|\border\s*(?:number|no\.?|ref\w*)?\s*(?:is\s*)?#?(\d{2,})\b"
+)
 
 
-def extract(text: str, now: datetime, vocabulary: Vocabulary = Vocabulary()) -> dict[str, str]:
+def extract(text: str, now: datetime, vocabulary: Vocabulary = NO_NAMES) -> dict[str, str]:
     """Every entity the text carries, as documented above."""
     lowered = text.lower()
     found = {

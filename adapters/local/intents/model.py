@@ -1,4 +1,4 @@
-"""The statistical half of local routing: TF-IDF n-grams and logistic regression on examples.yaml."""
+"""The statistical half of local routing: TF-IDF n-grams and a calibrated linear SVM on examples.yaml."""
 
 import re
 from collections.abc import Mapping, Sequence
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.svm import LinearSVC
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_union
+from sklearn.svm import LinearSVC
 
 from core.orchestrator.nlu import Intent
 
@@ -37,7 +37,7 @@ def build_pipeline(c: float = 0.5) -> Pipeline:
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"
         ),
     )
-    model = CalibratedClassifierCV(LinearSVC(C=c), cv=3, method="sigmoid")
+    model = CalibratedClassifierCV(LinearSVC(C=c), cv=3, method="sigmoid", ensemble=False)
     return Pipeline([("features", features), ("model", model)])
 
 
@@ -49,11 +49,13 @@ class IntentModel:
 
     @classmethod
     def fit(cls, examples: Sequence[tuple[str, Intent]], c: float = 0.5) -> "IntentModel":
+        """Fit the pipeline on (utterance, intent) pairs."""
         pipeline = build_pipeline(c)
         pipeline.fit([normalise(text) for text, _ in examples], [i.value for _, i in examples])
         return cls(pipeline)
 
     def predict(self, text: str) -> tuple[Intent, float]:
+        """The likeliest intent of `text` and its calibrated probability."""
         probabilities = self.pipeline.predict_proba([normalise(text)])[0]
         best = int(np.argmax(probabilities))
         return Intent(self.pipeline.classes_[best]), float(probabilities[best])

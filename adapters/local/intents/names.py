@@ -79,7 +79,7 @@ def _score(window: list[str], target: str, own: set[str]) -> float:
 
 
 def _same_digits(window: list[str], target: str) -> bool:
-    """"Court 2" is not "Court 1", however close the letters are."""
+    """Digits must agree: "Court 2" is not "Court 1", however close the letters are."""
     return re.findall(r"\d+", " ".join(window)) == re.findall(r"\d+", target)
 
 

@@ -40,7 +40,9 @@ _HANDOFF = re.compile(
     r"|customer (?:service|support)|whoever|in charge)\b"
 )
 _BOOKING_TOPIC = re.compile(r"\b(?:book\w*|reserv\w*|tables?|guests?|people|party|date|day)\b")
-_ORDER_TOPIC = re.compile(r"\b(?:order|cart|basket|add\w*|anything else|menu|how many (?!people|guests))")
+_ORDER_TOPIC = re.compile(
+    r"\b(?:order|cart|basket|add\w*|anything else|menu|how many (?!people|guests))"
+)
 _CHANGE = re.compile(r"\b(?:change|move|reschedul\w*|instead)\b")
 _SWITCH = re.compile(r"\b(?:cancel\w*|status|where|human|menu|pay|checkout)\b")
 _BOOKING_SLOTS = {"date", "time", "party_size", "resource"}
@@ -57,7 +59,9 @@ def stock_reply(text: str) -> Intent | None:
     tokens = _TOKEN.findall(lowered)
     if not tokens or len(tokens) > 6:
         return None
-    if any(t not in _WORDS and t not in _WEAK_YES and t not in _FILLER and t.isalnum() for t in tokens):
+    if any(
+        t not in _WORDS and t not in _WEAK_YES and t not in _FILLER and t.isalnum() for t in tokens
+    ):
         return None
     found = {_WORDS[t] for t in tokens if t in _WORDS}
     for intent in _PRIORITY:

@@ -74,7 +74,7 @@ def find_time(text: str) -> str | None:
 
 
 def _past(fraction: str, direction: str, hour: int) -> str | None:
-    """"half past seven" -> 19:30, "quarter to nine" -> 20:45."""
+    """Minutes past or to an hour: "half past seven" -> 19:30, "quarter to nine" -> 20:45."""
     minutes = 30 if fraction == "half" else 15
     if direction == "to":
         return _clock(hour - 1, 60 - minutes, None)
@@ -83,7 +83,7 @@ def _past(fraction: str, direction: str, hour: int) -> str | None:
 
 def _clock(hour: int, minute: int, meridiem: str | None) -> str | None:
     """HH:MM from a 12- or 24-hour reading; a bare 1-9 is taken as pm."""
-    if meridiem == "p" and hour < 12 or meridiem is None and 1 <= hour <= 9:
+    if (meridiem == "p" and hour < 12) or (meridiem is None and 1 <= hour <= 9):
         hour += 12
     elif meridiem == "a" and hour == 12:
         hour = 0

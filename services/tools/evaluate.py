@@ -1,0 +1,140 @@
+"""`make eval`: offline evaluations of the local language adapters, printed and written to files.
+
+`python -m services.tools.evaluate [part ...]` runs the named parts, all when none is named.
+A part is a function returning its figures as a dict; they go to bench-results/eval-<part>.json.
+"""
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+from adapters.local.intents import LocalIntentClassifier
+from core.orchestrator.nlu import Intent, Turn, Vocabulary
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench-results"
+ROUTING_SET = ROOT / "tests" / "eval" / "routing.yaml"
+console = Console()
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingCase:
+    """One labelled customer message, with the bot turn before it when that matters."""
+
+    text: str
+    intent: Intent
+    bot: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingSet:
+    cases: list[RoutingCase]
+    now: datetime
+    vocabulary: Vocabulary
+
+
+def load_routing_set(path: Path = ROUTING_SET) -> RoutingSet:
+    """The evaluation messages, the `now` they were written against and the demo vocabulary."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = [
+        RoutingCase(m["text"], Intent(m["intent"]), m.get("bot", "")) for m in data["messages"]
+    ]
+    vocabulary = Vocabulary(**{k: tuple(v) for k, v in data["vocabulary"].items()})
+    return RoutingSet(cases, data["now"], vocabulary)
+
+
+def score_routing(classifier: LocalIntentClassifier, routing_set: RoutingSet) -> dict:
+    """Accuracy, macro-F1, confusion matrix, per-message latency and the misrouted messages."""
+    expected, predicted, seconds = [], [], []
+    for case in routing_set.cases:
+        history = [Turn("bot", case.bot)] if case.bot else []
+        started = time.perf_counter()
+        result = classifier.classify_now(
+            case.text, history, routing_set.now, routing_set.vocabulary
+        )
+        seconds.append(time.perf_counter() - started)
+        expected.append(case.intent.value)
+        predicted.append(result.intent.value)
+    labels = [i.value for i in Intent]
+    return {
+        "messages": len(expected),
+        "accuracy": round(accuracy_score(expected, predicted), 4),
+        "macro_f1": round(f1_score(expected, predicted, labels=labels, average="macro"), 4),
+        "latency_ms": _percentiles(seconds),
+        "labels": labels,
+        "confusion": confusion_matrix(expected, predicted, labels=labels).tolist(),
+        "misrouted": [
+            {"text": c.text, "expected": e, "predicted": p}
+            for c, e, p in zip(routing_set.cases, expected, predicted, strict=True)
+            if e != p
+        ],
+    }
+
+
+def _percentiles(seconds: list[float]) -> dict[str, float]:
+    """p50 and p99 in milliseconds."""
+    cuts = statistics.quantiles(seconds, n=100)
+    return {"p50": round(cuts[49] * 1000, 3), "p99": round(cuts[98] * 1000, 3)}
+
+
+def routing() -> dict:
+    """The local intent classifier over tests/eval/routing.yaml; training and warm-up timed apart."""
+    classifier = LocalIntentClassifier()
+    started = time.perf_counter()
+    # dateparser loads each language on first use; latency is measured warm
+    classifier.classify_now("mañana o besok, 7pm", [], datetime.now())
+    figures = {"adapter": "local", "training_s": round(time.perf_counter() - started, 3)}
+    figures |= score_routing(classifier, load_routing_set())
+    _print_routing(figures)
+    return figures
+
+
+def _print_routing(figures: dict) -> None:
+    """The headline figures, then the confusion matrix (rows: expected, columns: predicted)."""
+    latency = figures["latency_ms"]
+    console.print(
+        f"[bold]routing[/bold] {figures['messages']} messages: accuracy {figures['accuracy']:.1%}, "
+        f"macro-F1 {figures['macro_f1']:.3f}, latency p50 {latency['p50']} ms p99 {latency['p99']} ms"
+    )
+    table = Table(title="confusion: rows expected, columns predicted", box=box.SIMPLE, padding=0)
+    table.add_column("expected")
+    for number in range(1, len(figures["labels"]) + 1):
+        table.add_column(f" {number}", justify="right")
+    for i, (label, row) in enumerate(zip(figures["labels"], figures["confusion"], strict=True)):
+        table.add_row(f"{i + 1:2} {label}", *(_cell(n, i == j) for j, n in enumerate(row)))
+    console.print(table)
+
+
+def _cell(count: int, diagonal: bool) -> str:
+    """A count, green on the diagonal, red off it, blank when zero."""
+    if not count:
+        return ""
+    return f"[green]{count}[/green]" if diagonal else f"[red]{count}[/red]"
+
+
+PARTS: dict[str, Callable[[], dict]] = {"routing": routing}
+
+
+def main(names: list[str]) -> None:
+    """Run the named parts (all by default) and write each one's figures."""
+    RESULTS.mkdir(exist_ok=True)
+    for name in names or list(PARTS):
+        figures = PARTS[name]()
+        path = RESULTS / f"eval-{name}.json"
+        path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        console.print(f"written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
