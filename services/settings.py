@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     # "local": all-MiniLM-L6-v2 on the CPU (`make models` fetches it); "hashing": no model,
     # words hashed into a vector (tests, or a machine without the weights).
     embedder: Literal["local", "hashing"] = "local"
-    embedding_model_dir: Path | None = None  # unset: data_dir/models/all-MiniLM-L6-v2
+    embedding_model_dir: Path | None = None  # unset: .data/models/all-MiniLM-L6-v2 (make models)
     # "hybrid": dense + BM25 fused by reciprocal rank; "dense": the dense vectors alone.
     knowledge_search: Literal["hybrid", "dense"] = "hybrid"
 

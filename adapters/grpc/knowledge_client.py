@@ -26,7 +26,7 @@ class GrpcKnowledgeSearch:
             ),
         )
         return [
-            Passage(p.text, p.score, p.document_id, p.filename, p.chunk_index)
+            Passage(p.text, p.score, p.document_id, p.filename, p.chunk_index, p.heading)
             for p in reply.passages
         ]
 

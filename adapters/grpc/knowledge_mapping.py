@@ -50,10 +50,9 @@ def document_message(document: Document) -> pb.Document:
 
 
 def passage_message(passage: Passage) -> pb.Passage:
-    """The text opens with its heading path: a reader needs it to make sense of the chunk."""
-    text = f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
     return pb.Passage(
-        text=text,
+        text=passage.text,
+        heading=passage.heading,
         score=passage.score,
         document_id=str(passage.document_id),
         filename=passage.filename,

@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 from core.orchestrator.nlu import GroundedAnswer, Passage
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# Sentences end with punctuation; a line break alone is often just wrapping.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n(?=\s*(?:[#*\-•]|\d+\.))|\n\s*\n")
 STOPWORDS = frozenset(
     "a an the and or but if of to in on at for from by with about as is are was were be been "
     "do does did can could would should will shall may might must i you he she it we they me "
@@ -56,24 +57,27 @@ class ExtractiveAnswerWriter:
         scored = [
             (coverage(wanted, sentence, heading), -index, -position, sentence, index)
             for index, passage in enumerate(passages)
-            for position, (heading, sentence) in enumerate(_sections(passage.text))
+            for position, (heading, sentence) in enumerate(_sections(passage))
         ]
         scored.sort(reverse=True)
         if not scored or scored[0][0] < MIN_COVERAGE:
             return GroundedAnswer("", (), grounded=False)
-        best = scored[0][0]
-        chosen = [s for s in scored[:MAX_SENTENCES] if s[0] >= max(MIN_COVERAGE, best * 0.75)]
+        best, source = scored[0][0], scored[0][4]
+        # One passage answers: mixing in another's sentences reads as a non sequitur.
+        chosen = [s for s in scored if s[4] == source and s[0] >= max(MIN_COVERAGE, best * 0.75)][
+            :MAX_SENTENCES
+        ]
         chosen.sort(key=lambda s: (-s[1], -s[2]))  # document order reads naturally
         text = " ".join(_clean(s[3]) for s in chosen)
         return GroundedAnswer(text, tuple(sorted({s[4] for s in chosen})), grounded=True)
 
 
-def _sections(text: str) -> list[tuple[str, str]]:
+def _sections(passage: Passage) -> list[tuple[str, str]]:
     """(heading, sentence) pairs; a markdown heading line names the sentences under it."""
-    pairs, heading = [], ""
-    for sentence in (s.strip() for s in _SENTENCE.split(text)):
+    pairs, heading = [], passage.heading
+    for sentence in (" ".join(s.split()) for s in _SENTENCE.split(passage.text)):
         if sentence.startswith("#"):
-            heading = sentence.lstrip("# ")
+            heading = f"{passage.heading} {sentence.lstrip('# ')}"
         elif sentence:
             pairs.append((heading, sentence))
     return pairs

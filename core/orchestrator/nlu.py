@@ -71,6 +71,7 @@ class Passage:
     document_id: str = ""
     filename: str = ""
     position: int = 0
+    heading: str = ""  # the section path, e.g. "Policies > Children and pets"
 
 
 @dataclass(frozen=True, slots=True)

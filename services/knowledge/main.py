@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from adapters.local.minilm import DEFAULT_MODEL_DIR
 from services.assembly import serving
 from services.catalog import ServiceSpec
 from services.database import database_url
@@ -14,7 +15,7 @@ from .container import KnowledgeContainer
 
 def configure(container: KnowledgeContainer, settings: Settings, url: str) -> None:
     data = settings.data_dir
-    model_dir = settings.embedding_model_dir or data / "models" / "all-MiniLM-L6-v2"
+    model_dir = settings.embedding_model_dir or DEFAULT_MODEL_DIR
     container.config.from_dict(
         {
             "database_url": url,

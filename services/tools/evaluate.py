@@ -4,6 +4,7 @@
 A part is a function returning its figures as a dict; they go to bench-results/eval-<part>.json.
 """
 
+import asyncio
 import json
 import statistics
 import sys
@@ -123,7 +124,22 @@ def _cell(count: int, diagonal: bool) -> str:
     return f"[green]{count}[/green]" if diagonal else f"[red]{count}[/red]"
 
 
-PARTS: dict[str, Callable[[], dict]] = {"routing": routing}
+def retrieval() -> dict:
+    """Recall@5 and MRR of dense and hybrid search over the demo documents."""
+    from .eval_retrieval import evaluate_retrieval
+
+    figures = asyncio.run(evaluate_retrieval())
+    table = Table(title="retrieval over the demo documents", box=box.SIMPLE)
+    for column in ("mode", "questions", "recall@5", "recall@1", "MRR", "query p50 ms", "p99 ms"):
+        table.add_column(column)
+    for mode, f in figures.items():
+        table.add_row(mode, str(f["questions"]), f"{f['recall@5']:.3f}", f"{f['recall@1']:.3f}",
+                      f"{f['mrr']:.3f}", str(f["query_ms_p50"]), str(f["query_ms_p99"]))  # fmt: skip
+    console.print(table)
+    return figures
+
+
+PARTS: dict[str, Callable[[], dict]] = {"routing": routing, "retrieval": retrieval}
 
 
 def main(names: list[str]) -> None:

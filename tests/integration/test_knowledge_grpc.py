@@ -87,7 +87,7 @@ async def test_upload_is_ready_and_search_finds_it(stub):
     assert (document.chunk_count, document.file_type) == (2, "md")
     assert document.file_size_bytes == len(HOURS) and document.HasField("process_time")
     [best, *_] = await search(stub, "where can I park", outlet_id=OUTLET)
-    assert best.text == "Parking\nFree parking behind."
+    assert (best.heading, best.text) == ("Parking", "Free parking behind.")
     assert (best.document_id, best.filename, best.chunk_index) == (document.id, "info.md", 1)
     got = await stub.GetKnowledgeBase(
         pb.GetKnowledgeBaseRequest(tenant_id=TENANT, knowledge_base_id=kb.id)

@@ -95,20 +95,22 @@ class Document(_message.Message):
     def __init__(self, id: _Optional[str] = ..., knowledge_base_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., filename: _Optional[str] = ..., file_type: _Optional[str] = ..., content_type: _Optional[str] = ..., file_size_bytes: _Optional[int] = ..., storage_path: _Optional[str] = ..., processing_status: _Optional[_Union[ProcessingStatus, str]] = ..., failure_reason: _Optional[str] = ..., chunk_count: _Optional[int] = ..., sha256: _Optional[str] = ..., process_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Passage(_message.Message):
-    __slots__ = ("text", "score", "document_id", "filename", "knowledge_base_id", "chunk_index")
+    __slots__ = ("text", "score", "document_id", "filename", "knowledge_base_id", "chunk_index", "heading")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     KNOWLEDGE_BASE_ID_FIELD_NUMBER: _ClassVar[int]
     CHUNK_INDEX_FIELD_NUMBER: _ClassVar[int]
+    HEADING_FIELD_NUMBER: _ClassVar[int]
     text: str
     score: float
     document_id: str
     filename: str
     knowledge_base_id: str
     chunk_index: int
-    def __init__(self, text: _Optional[str] = ..., score: _Optional[float] = ..., document_id: _Optional[str] = ..., filename: _Optional[str] = ..., knowledge_base_id: _Optional[str] = ..., chunk_index: _Optional[int] = ...) -> None: ...
+    heading: str
+    def __init__(self, text: _Optional[str] = ..., score: _Optional[float] = ..., document_id: _Optional[str] = ..., filename: _Optional[str] = ..., knowledge_base_id: _Optional[str] = ..., chunk_index: _Optional[int] = ..., heading: _Optional[str] = ...) -> None: ...
 
 class CreateKnowledgeBaseRequest(_message.Message):
     __slots__ = ("knowledge_base",)
