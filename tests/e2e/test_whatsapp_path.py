@@ -1,6 +1,7 @@
 """A customer's WhatsApp message as Meta sends it, through Envoy and every service, to a reply."""
 
 import asyncio
+import base64
 import signal
 import time
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from crm.conversation.v1 import conversation_pb2, conversation_pb2_grpc
 from crm.messaging.v1 import messaging_pb2, messaging_pb2_grpc
 
+from services.demo.knowledge import DOCUMENTS
 from services.seed import DEMO_PHONE_NUMBER_ID
 from tests import whatsapp_payloads as wa
 
@@ -85,7 +87,7 @@ async def test_verification_echoes_the_challenge_only_for_our_token(mesh):
     assert bad.status_code == wrong_mode.status_code == 403
 
 
-async def test_a_text_gets_the_greeting_then_an_acknowledgement(mesh):
+async def test_a_text_gets_the_greeting_then_small_talk_is_answered(mesh):
     customer = "34600000101"
     hello = wa.text_message("Hola", **{"from": customer})
     first = await post(mesh, webhook(hello))
@@ -99,9 +101,9 @@ async def test_a_text_gets_the_greeting_then_an_acknowledgement(mesh):
         s for s in everything if s.get("message_id") == hello["id"]
     ).items()  # the customer sees blue ticks
 
-    await post(mesh, webhook(wa.text_message("Do you open on Sunday?", **{"from": customer})))
+    await post(mesh, webhook(wa.text_message("thanks a lot!", **{"from": customer})))
     second = (await replies(mesh, customer, 2))[1]
-    assert "Thanks for your message" in text_of(second)
+    assert "You're welcome" in text_of(second)
 
 
 @pytest.mark.parametrize(
@@ -277,3 +279,31 @@ async def test_staff_can_write_inside_the_window(mesh):
         )  # fmt: skip
     assert sent.message.status == messaging_pb2.OUTBOUND_STATUS_QUEUED
     assert text_of((await replies(mesh, customer, 2))[1]) == "This is Marta from the bistro 👋"
+
+
+async def test_a_question_is_answered_from_an_uploaded_pdf(mesh):
+    tenant_id = await demo_tenant_id(mesh)
+    pdf = (DOCUMENTS / "private-events.pdf").read_bytes()
+    async with httpx.AsyncClient(base_url=mesh.gateway_url, timeout=60) as client:
+        created = await client.post(
+            f"/v1/tenants/{tenant_id}/knowledgeBases",
+            json={"tenant_id": tenant_id, "name": "Events"},
+        )
+        assert created.status_code == 200, created.text
+        kb_id = created.json()["knowledge_base"]["id"]
+        uploaded = await client.post(
+            f"/v1/tenants/{tenant_id}/knowledgeBases/{kb_id}/documents",
+            json={"filename": "private-events.pdf", "content_type": "application/pdf",
+                  "content": base64.b64encode(pdf).decode()},
+        )  # fmt: skip
+    assert uploaded.status_code == 200, uploaded.text
+    document = uploaded.json()["document"]
+    assert (
+        document["processing_status"] == "PROCESSING_STATUS_READY" and document["chunk_count"] > 0
+    )
+
+    customer = "34600000109"
+    question = "How many people does the private room seat?"
+    await post(mesh, webhook(wa.text_message(question, **{"from": customer})))
+    (answer,) = await replies(mesh, customer)
+    assert "24" in text_of(answer)
