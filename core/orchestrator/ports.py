@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .model import ConversationRef, CustomerMessage, TenantProfile
-from .nlu import Passage, Turn
+from .nlu import Passage, Turn, Vocabulary
 
 
 class TenantProfiles(Protocol):
@@ -38,6 +38,11 @@ class ConversationLog(Protocol):
     async def request_handoff(
         self, conversation: ConversationRef, tenant_id: uuid.UUID, reason: str
     ) -> None: ...
+
+
+class VocabularySource(Protocol):
+    async def vocabulary(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> Vocabulary:
+        """Product and resource names of the outlet, for matching what customers write."""
 
 
 class KnowledgeSearch(Protocol):

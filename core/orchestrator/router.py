@@ -21,7 +21,14 @@ from .model import (
     TenantProfile,
 )
 from .nlu import NO_VOCABULARY, AnswerWriter, Classification, Intent, IntentClassifier
-from .ports import ConversationLog, Event, Events, KnowledgeSearch, TenantProfiles
+from .ports import (
+    ConversationLog,
+    Event,
+    Events,
+    KnowledgeSearch,
+    TenantProfiles,
+    VocabularySource,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +60,7 @@ class Router:
         knowledge: KnowledgeSearch,
         agents: dict[str, Agent],
         events: Events,
+        vocabulary: VocabularySource | None = None,
     ) -> None:
         self._tenants = tenants
         self._conversations = conversations
@@ -62,6 +70,7 @@ class Router:
         self._knowledge = knowledge
         self._agents = agents
         self._events = events
+        self._vocabulary = vocabulary
 
     async def handle(self, message: CustomerMessage) -> Outcome:
         """Both sides of the exchange are saved; a failing peer yields the tenant's error message."""
@@ -136,8 +145,13 @@ class Router:
         zone = await self._tenants.outlet_timezone(message.tenant_id, message.outlet_id)
         now = datetime.now(UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
         previous = history[:-1] if history and history[-1].text == message.text else history
+        names = (
+            await self._vocabulary.vocabulary(message.tenant_id, message.outlet_id)
+            if self._vocabulary
+            else NO_VOCABULARY
+        )
         return await self._classifier.classify(
-            message.tenant_id, message.text, previous, now, NO_VOCABULARY
+            message.tenant_id, message.text, previous, now, names
         )
 
     async def _route(self, exchange: Exchange) -> BotReply:

@@ -7,12 +7,21 @@ from adapters.grpc.conversation_client import GrpcConversationLog
 from adapters.grpc.knowledge_client import GrpcKnowledgeSearch
 from adapters.grpc.orchestrator_servicer import OrchestratorServicer
 from adapters.grpc.tenant_client import GrpcTenantDirectory
+from adapters.grpc.vocabulary_client import GrpcVocabulary
 from adapters.local.events import LoggedEvents
 from core.orchestrator.router import Router
 from services.assembly import peer_client
 
 from .language import language_models
 from .stores import dialogue_store
+
+
+async def vocabulary_source(order_address: str, booking_address: str):
+    client = GrpcVocabulary(order_address, booking_address)
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 class OrchestratorContainer(containers.DeclarativeContainer):
@@ -29,6 +38,7 @@ class OrchestratorContainer(containers.DeclarativeContainer):
     dialogue = providers.Resource(dialogue_store, config.redis_url, config.database_url)
     language = providers.Resource(language_models, settings)
     events = providers.Singleton(LoggedEvents)
+    vocabulary = providers.Resource(vocabulary_source, config.order_address, config.booking_address)
 
     router = providers.Singleton(
         Router,
@@ -40,5 +50,6 @@ class OrchestratorContainer(containers.DeclarativeContainer):
         knowledge=knowledge,
         agents=providers.Dict(booking=booking, order=order),
         events=events,
+        vocabulary=vocabulary,
     )
     servicer = providers.Singleton(OrchestratorServicer, router=router, dialogue=dialogue)
