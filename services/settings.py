@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     openai_chat_model: str = "gpt-4o-mini"
     openai_embedding_model: str = "text-embedding-3-small"
 
+    # Orders: unpaid orders are cancelled (their stock released) after the timeout; the
+    # sweeper looks every order_sweep_seconds. Payment links come from the local stand-in.
+    order_payment_timeout_minutes: float = Field(default=15.0, gt=0)
+    order_sweep_seconds: float = Field(default=30.0, gt=0)
+    order_currency: str = "EUR"
+    payment_base_url: str = "http://127.0.0.1:8091"
+    payment_standin_port: int = 8091
+
     gateway_port: int = 8080
     gateway_admin_port: int = 9901
 

@@ -9,6 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Self
 
 from adapters.local.hashing_embedder import HashingEmbedder
+from core.booking.commands import ListBookings, ListResources
+from core.booking.errors import BookingNumberTaken, SlotTaken
+from core.booking.model import Booking
+from core.booking.venue import OpeningHours, Resource
 from core.conversation.commands import ListConversations, ListMessages
 from core.conversation.model import Conversation, ConversationStatus, Message
 from core.conversation.ports import CachedHistory, HistoryKey
@@ -24,6 +28,7 @@ from core.knowledge.ports import (
     UnreadableDocument,
 )
 from core.knowledge.vectors import SparseVector
+from core.order.ports import PaymentLink
 from core.shared.paging import Page, PageQuery
 from core.tenant.model import Outlet, OutletStatus, Tenant, TenantStatus, User, UserRole
 
@@ -476,3 +481,275 @@ def fake_pipeline(index: FakeVectorIndex | None = None) -> Pipeline:
         encoder=FakeSparseEncoder(),
         index=index or FakeVectorIndex(),
     )
+
+
+# -- booking context ----------------------------------------------------------------------
+
+
+class FakeResourceRepository(_FakeTable):
+    async def add(self, resource: Resource) -> Resource:
+        return self._add(resource)
+
+    async def get(self, tenant_id: uuid.UUID, resource_id: uuid.UUID) -> Resource | None:
+        return self._find(tenant_id=tenant_id, id=resource_id)
+
+    async def update(self, resource: Resource) -> Resource:
+        return self._update(resource)
+
+    async def delete(self, resource: Resource) -> None:
+        del self.rows[resource.id]
+
+    async def list(self, query: ListResources) -> Page[Resource]:
+        match = {"tenant_id": query.tenant_id}
+        for name in ("outlet_id", "type", "status"):
+            if getattr(query, name) is not None:
+                match[name] = getattr(query, name)
+        return self._page(query.page, **match)
+
+    async def of_outlet(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> "list[Resource]":
+        return [
+            r for r in self.rows.values() if (r.tenant_id, r.outlet_id) == (tenant_id, outlet_id)
+        ]
+
+
+class FakeOpeningHoursRepository:
+    def __init__(self) -> None:
+        self.schedules: dict[uuid.UUID, OpeningHours] = {}
+
+    async def get(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> OpeningHours:
+        found = self.schedules.get(outlet_id)
+        return (
+            found if found and found.tenant_id == tenant_id else OpeningHours(tenant_id, outlet_id)
+        )
+
+    async def replace(self, hours: OpeningHours) -> OpeningHours:
+        self.schedules[hours.outlet_id] = replace(hours, updated_at=datetime.now(UTC))
+        return self.schedules[hours.outlet_id]
+
+
+class FakeBookingRepository(_FakeTable):
+    """Enforces what the database does: no overlap of active bookings, numbers unique."""
+
+    def _check(self, booking: Booking) -> None:
+        for other in self.rows.values():
+            same = other.resource_id == booking.resource_id and other.id != booking.id
+            if (
+                same
+                and other.is_active
+                and booking.is_active
+                and other.booking_date == booking.booking_date
+            ):
+                if other.start < booking.end and booking.start < other.end:
+                    raise SlotTaken()
+
+    async def add(self, booking: Booking) -> Booking:
+        self._check(booking)
+        if self._find(tenant_id=booking.tenant_id, booking_number=booking.booking_number):
+            raise BookingNumberTaken()
+        return self._add(booking)
+
+    async def get(self, tenant_id, booking_id, *, for_update: bool = False) -> Booking | None:
+        return self._find(tenant_id=tenant_id, id=booking_id)
+
+    async def update(self, booking: Booking) -> Booking:
+        self._check(booking)
+        return self._update(booking)
+
+    async def list(self, query: ListBookings) -> Page[Booking]:
+        rows = sorted(
+            (b for b in self.rows.values() if b.tenant_id == query.tenant_id),
+            key=lambda b: (b.booking_date, b.start),
+        )
+        return _slice(rows, query.page)
+
+    async def active_on(self, tenant_id, outlet_id, day) -> "list[Booking]":
+        return [
+            b for b in self.rows.values()
+            if (b.tenant_id, b.outlet_id, b.booking_date) == (tenant_id, outlet_id, day) and b.is_active
+        ]  # fmt: skip
+
+    async def upcoming(self, tenant_id, outlet_id, customer_phone, today) -> "list[Booking]":
+        mine = [
+            b for b in self.rows.values()
+            if (b.tenant_id, b.outlet_id, b.customer_phone) == (tenant_id, outlet_id, customer_phone)
+            and b.is_active and b.booking_date >= today
+        ]  # fmt: skip
+        return sorted(mine, key=lambda b: (b.booking_date, b.start))
+
+    async def holds_future(self, resource_id, today) -> bool:
+        return any(
+            b.resource_id == resource_id and b.is_active and b.booking_date >= today
+            for b in self.rows.values()
+        )
+
+
+class FakeBookingUnitOfWork:
+    def __init__(self) -> None:
+        self.resources = FakeResourceRepository()
+        self.hours = FakeOpeningHoursRepository()
+        self.bookings = FakeBookingRepository()
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
+class FakeTimezones:
+    def __init__(self, zone: str = "Europe/Madrid") -> None:
+        self.zone = zone
+
+    async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        return self.zone
+
+
+# -- order context ------------------------------------------------------------------------
+
+
+class FakeCategoryRepository(_FakeTable):
+    async def add(self, category):
+        return self._add(category)
+
+    async def get(self, tenant_id, category_id):
+        return self._find(tenant_id=tenant_id, id=category_id)
+
+    async def update(self, category):
+        return self._update(category)
+
+    async def delete(self, tenant_id, category_id) -> bool:
+        return self.rows.pop(category_id, None) is not None
+
+    async def list(self, tenant_id, page: PageQuery) -> Page:
+        rows = sorted(
+            (r for r in self.rows.values() if r.tenant_id == tenant_id),
+            key=lambda r: (r.display_order, r.name),
+        )
+        return _slice(rows, page)
+
+
+class FakeProductRepository(_FakeTable):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ordered_ids: set[uuid.UUID] = set()
+
+    async def add(self, product):
+        return self._add(product)
+
+    async def get(self, tenant_id, product_id):
+        return self._find(tenant_id=tenant_id, id=product_id)
+
+    async def update(self, product):
+        return self._update(product)
+
+    async def delete(self, tenant_id, product_id) -> bool:
+        return self.rows.pop(product_id, None) is not None
+
+    async def ordered(self, tenant_id, product_id) -> bool:
+        return product_id in self.ordered_ids
+
+    async def list(self, query) -> Page:
+        rows = [r for r in self.rows.values() if r.tenant_id == query.tenant_id]
+        if query.category_id:
+            rows = [r for r in rows if r.category_id == query.category_id]
+        return _slice(rows, query.page)
+
+    async def change_stock(self, tenant_id, product_id, change):
+        product = self._find(tenant_id=tenant_id, id=product_id)
+        if product is None or product.stock_quantity + change < 0:
+            return None
+        return self._update(replace(product, stock_quantity=product.stock_quantity + change))
+
+
+class FakeStockAdjustmentRepository(_FakeTable):
+    async def add(self, adjustment):
+        return self._add(adjustment)
+
+    async def list(self, query) -> Page:
+        rows = [r for r in self.rows.values() if r.tenant_id == query.tenant_id]
+        return _slice(list(reversed(rows)), query.page)
+
+
+class FakeOrderRepository(_FakeTable):
+    def __init__(self, products: FakeProductRepository) -> None:
+        super().__init__()
+        self._products = products
+
+    async def add(self, order):
+        self._products.ordered_ids.update(item.product_id for item in order.items)
+        return self._add(order)
+
+    async def get(self, tenant_id, order_id, *, for_update: bool = False):
+        return self._find(tenant_id=tenant_id, id=order_id)
+
+    async def update(self, order):
+        return self._update(order)
+
+    async def list(self, query) -> Page:
+        rows = [
+            r
+            for r in reversed(self.rows.values())
+            if r.tenant_id == query.tenant_id
+            and (not query.customer_phone or r.customer_phone == query.customer_phone)
+            and (not query.order_number or r.order_number == query.order_number)
+            and (query.status is None or r.status == query.status)
+        ]
+        return _slice(rows, query.page)
+
+    async def next_number(self, tenant_id) -> str:
+        return str(1001 + sum(1 for r in self.rows.values() if r.tenant_id == tenant_id))
+
+    async def unpaid_since(self, cutoff, limit):
+        return [
+            (r.tenant_id, r.id)
+            for r in self.rows.values()
+            if r.status.value == "pending_payment" and r.updated_at < cutoff
+        ][:limit]
+
+
+class FakeOrderUnitOfWork:
+    """Shares its repositories across uses, like one database; counts commits."""
+
+    def __init__(self) -> None:
+        self.categories = FakeCategoryRepository()
+        self.products = FakeProductRepository()
+        self.adjustments = FakeStockAdjustmentRepository()
+        self.orders = FakeOrderRepository(self.products)
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
+class FakePaymentGateway:
+    """Issues a link per order; counts the requests."""
+
+    def __init__(self) -> None:
+        self.requests: list[uuid.UUID] = []
+
+    async def create_payment(self, order, currency: str):
+        self.requests.append(order.id)
+        return PaymentLink(f"https://pay.test/{order.id}", f"ref-{order.id}")
+
+
+class FakeNotifier:
+    """Keeps every notice; fails while `failing` is set."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+        self.failing = False
+
+    async def notify(self, order, text: str, key: str) -> None:
+        if self.failing:
+            raise ConnectionError("messaging is down")
+        self.sent.append((order.customer_phone, text, key))

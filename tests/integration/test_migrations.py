@@ -22,7 +22,7 @@ EXPECTED_TABLES = {
     "billing": {"tiers", "subscriptions", "usage_records", "usage_events", "deposits"},
     "conversation": {"conversations", "messages"},
     "knowledge": {"knowledge_bases", "documents"},
-    "booking": {"resources", "bookings", "opening_hours"},
+    "booking": {"resources", "bookings", "opening_hours", "closed_dates"},
     "orders": {"categories", "products", "stock_adjustments", "orders", "order_items"},
     "analytics": {"events"},
     "messaging": {"inbox_items", "outbox_messages"},

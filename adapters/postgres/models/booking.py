@@ -1,4 +1,5 @@
-"""Tables of the booking service (schema `booking`): resources, bookings, opening hours."""
+"""Tables of the booking service (schema `booking`): resources, bookings, opening hours,
+closed dates."""
 
 import uuid
 from datetime import date, datetime, time
@@ -96,6 +97,7 @@ class BookingRow(Base):
     party_size: Mapped[int] = mapped_column(Integer, server_default="1")
     booking_date: Mapped[date] = mapped_column(Date)
     start_time: Mapped[time] = mapped_column(Time)
+    # A booking ending at midnight ends at time.max, so the range stays inside its date.
     end_time: Mapped[time] = mapped_column(Time)
     status: Mapped[str] = mapped_column(String(20), server_default=BOOKING_STATUSES[0])
     total_price: Mapped[Money] = mapped_column(server_default="0")
@@ -112,7 +114,10 @@ class BookingRow(Base):
 class OpeningHoursRow(Base):
     __tablename__ = "opening_hours"
     __table_args__ = (
-        UniqueConstraint("outlet_id", "weekday", name="uq_opening_hours_outlet_id_weekday"),
+        # Several periods a day (split shifts); a period is known by its day and opening.
+        UniqueConstraint(
+            "outlet_id", "weekday", "opens_at", name="uq_opening_hours_outlet_id_weekday_opens_at"
+        ),
         # 0 = Monday ... 6 = Sunday, as date.weekday() (the proto's Weekday counts 1-7).
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
         CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
@@ -121,10 +126,28 @@ class OpeningHoursRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    # tenant.outlets.id (another service); queried through the unique (outlet_id, weekday).
+    # tenant.outlets.id (another service); queried through the unique (outlet_id, weekday, ...).
     outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     weekday: Mapped[int] = mapped_column(SmallInteger)
     opens_at: Mapped[time] = mapped_column(Time)
+    # Midnight closing ("24:00") is stored as time.max, the last instant of the day.
     closes_at: Mapped[time] = mapped_column(Time)
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+class ClosedDateRow(Base):
+    """A date an outlet is closed all day (a holiday), whatever its weekly hours say."""
+
+    __tablename__ = "closed_dates"
+    __table_args__ = (
+        UniqueConstraint("outlet_id", "closed_on", name="uq_closed_dates_outlet_id_closed_on"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    # tenant.outlets.id (another service).
+    outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    closed_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[CreatedAt]

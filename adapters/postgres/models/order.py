@@ -55,6 +55,7 @@ class CategoryRow(Base):
     tenant_id: Mapped[TenantId]
     name: Mapped[str] = mapped_column(String(200))
     display_order: Mapped[int] = mapped_column(Integer, server_default="0")
+    description: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

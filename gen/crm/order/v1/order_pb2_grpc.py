@@ -220,7 +220,8 @@ class OrderServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CreateOrder(self, request, context):
-        """Creates an order in CREATED with prices snapshotted from the catalog; stock is reserved.
+        """Creates an order in CREATED with prices snapshotted from the catalog; stock is checked
+        here and reserved by Checkout.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1,0 +1,1 @@
+"""Booking context: bookable resources, opening hours, availability, bookings, the agent."""

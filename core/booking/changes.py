@@ -1,0 +1,143 @@
+"""The agent's tasks on existing bookings: cancel, move ("move it to 8") and status."""
+
+import uuid
+
+from .availability import Wish, free_at, nearest
+from .commands import RescheduleBooking
+from .errors import SlotTaken
+from .handlers import change_booking, reschedule_booking, upcoming
+from .model import Booking
+from .offers import (
+    PASSED,
+    absorb_when,
+    alternatives_reply,
+    has_passed,
+    offered,
+    picture,
+    resource_names,
+    wished,
+)
+from .phrases import booking_line, day_name, when
+from .talk import BookingReply, Talk
+from .times import hhmm
+
+NONE_FOUND = "I couldn't find an upcoming booking for this number. Would you like to make one?"
+CANCEL_REASON = "cancelled by the customer on WhatsApp"
+
+
+async def _upcoming(talk: Talk) -> list[Booking]:
+    turn = talk.turn
+    found = await upcoming(
+        turn.tenant_id, turn.outlet_id, turn.customer_phone, talk.today, talk.uow
+    )
+    return [b for b in found if not has_passed(talk, b.booking_date, b.end)]
+
+
+async def _target(talk: Talk) -> Booking | None:
+    """The booking the task is about: the one chosen before, the one named, else the next."""
+    bookings = await _upcoming(talk)
+    chosen, ref = talk.state.get("target"), talk.turn.entities.get("booking_ref", "")
+    if chosen:
+        bookings = [b for b in bookings if str(b.id) == chosen]
+    elif ref:
+        number = ref if ref.startswith("B-") else f"B-{ref}"
+        bookings = [b for b in bookings if b.booking_number == number]
+    if bookings:
+        talk.state["target"] = str(bookings[0].id)
+    return bookings[0] if bookings else None
+
+
+def _begin(talk: Talk, task: str) -> None:
+    talk.state.clear()
+    talk.state["task"] = task
+
+
+async def start_cancel(talk: Talk) -> BookingReply:
+    _begin(talk, "cancel")
+    return await advance_cancel(talk)
+
+
+async def advance_cancel(talk: Talk) -> BookingReply:
+    booking = await _target(talk)
+    if booking is None:
+        return talk.reply(NONE_FOUND, done=True)
+    talk.state["stage"] = "confirm"
+    names = await resource_names(talk)
+    line = booking_line(booking, names.get(booking.resource_id, ""))
+    return talk.reply(f"Cancel your booking {line}?", confirm=True)
+
+
+async def cancel(talk: Talk) -> BookingReply:
+    target = uuid.UUID(talk.state["target"])
+    booking = await change_booking(
+        talk.turn.tenant_id, target, lambda b: b.cancelled(CANCEL_REASON, talk.clock()), talk.uow
+    )
+    text = f"Done: booking {booking.booking_number} on {when(booking.booking_date, booking.start)} is cancelled."
+    return talk.reply(text, done=True, booking=booking)
+
+
+async def start_move(talk: Talk) -> BookingReply:
+    _begin(talk, "move")
+    return await advance_move(talk)
+
+
+async def advance_move(talk: Talk) -> BookingReply:
+    booking = await _target(talk)
+    if booking is None:
+        return talk.reply(NONE_FOUND, done=True)
+    absorb_when(talk)
+    if not talk.state.get("date") and not talk.state.get("time"):
+        talk.state.update(stage="ask", asked="time")
+        return talk.reply(f"Sure. To what time (or day) shall I move {booking_line(booking, '')}?")
+    return await _propose_move(talk, booking)
+
+
+async def _propose_move(talk: Talk, booking: Booking) -> BookingReply:
+    on, start_at = wished(talk, booking.booking_date, booking.start)
+    if has_passed(talk, on, start_at):
+        talk.state.pop("time", None)
+        return talk.reply(PASSED)
+    day = (await picture(talk, on)).without(booking.id)
+    if not day.hours.on(on):
+        talk.state.pop("date", None)
+        return talk.reply(f"We're closed on {day_name(on)}. Which other day would suit you?")
+    wish = Wish(on, booking.minutes, booking.party_size)
+    slot = free_at(wish, start_at, day, prefer=offered(talk) or booking.resource_id)
+    if slot is None:
+        lead = f"Sorry, {when(on, start_at)} isn't available for {booking.party_size}."
+        return alternatives_reply(talk, lead, nearest(wish, start_at, day))
+    talk.state.update(
+        stage="confirm", offer=str(slot.resource.id), date=on.isoformat(), time=hhmm(start_at)
+    )
+    text = f"Move booking {booking.booking_number} to {when(on, start_at)} ({slot.resource.name})?"
+    return talk.reply(text, confirm=True)
+
+
+async def move(talk: Talk) -> BookingReply:
+    on, start_at = wished(talk, talk.today, 0)
+    command = RescheduleBooking(
+        talk.turn.tenant_id,
+        uuid.UUID(talk.state["target"]),
+        on,
+        start_at,
+        resource_id=offered(talk),
+    )
+    try:
+        booking = await reschedule_booking(command, talk.uow)
+    except SlotTaken as taken:
+        return alternatives_reply(talk, "Sorry, that slot was just taken.", taken.alternatives)
+    text = f"Done! Booking {booking.booking_number} is now on {when(on, start_at)}."
+    return talk.reply(text, done=True, booking=booking)
+
+
+async def status(talk: Talk) -> BookingReply:
+    bookings = await _upcoming(talk)
+    if not bookings:
+        return talk.reply(
+            "You have no upcoming bookings with us. Would you like to make one?", done=True
+        )
+    names = await resource_names(talk)
+    lines = [
+        f"• {booking_line(b, names.get(b.resource_id, ''))} ({b.status.value})" for b in bookings
+    ]
+    return talk.reply("Your upcoming bookings:\n" + "\n".join(lines), done=True)

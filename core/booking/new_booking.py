@@ -1,0 +1,115 @@
+"""The agent's new-booking task: gather day, time and party size, propose, book on "yes"."""
+
+from collections import Counter
+from datetime import date
+
+from .availability import Day, Wish, free_at, nearest
+from .commands import CreateBooking
+from .errors import SlotTaken
+from .handlers import create_booking
+from .model import default_minutes
+from .offers import PASSED, absorb_when, alternatives_reply, has_passed, offered, picture, wished
+from .phrases import clock, day_name, when
+from .reading import bare_count
+from .talk import BookingReply, Talk
+from .times import parse_minutes
+
+NEEDED = ("date", "time", "party")
+# One thing missing gets a whole question; several get a short list.
+QUESTION = {
+    "date": "Which day would you like?",
+    "time": "What time would you like?",
+    "party": "For how many people?",
+}
+SHORT = {"date": "which day", "time": "what time", "party": "for how many people"}
+
+
+def _absorb(talk: Talk) -> None:
+    state, turn = talk.state, talk.turn
+    if turn.entities.get("party_size"):
+        state["party"] = turn.entities["party_size"]
+    elif state.get("asked") == "party" and (count := bare_count(turn.text)):
+        state["party"] = count
+    if turn.entities.get("resource"):
+        state["resource"] = turn.entities["resource"]
+    absorb_when(talk)
+
+
+def _question(state: dict[str, str], missing: list[str]) -> str:
+    known = [f"for {state['party']}"] if "party" in state else []
+    if "date" in state:
+        known.append(f"on {day_name(date.fromisoformat(state['date']))}")
+    if "time" in state:
+        known.append(f"at {clock(parse_minutes(state['time'], 'time'))}")
+    lead = f"Sure, a booking {' '.join(known)}. " if known else "Happy to book for you! "
+    if len(missing) == 1:
+        return lead + QUESTION[missing[0]]
+    asks = [SHORT[name] for name in missing]
+    return lead + f"{', '.join(asks[:-1])} and {asks[-1]}?".capitalize()
+
+
+async def start(talk: Talk) -> BookingReply:
+    talk.state.clear()
+    talk.state["task"] = "new"
+    return await advance(talk)
+
+
+async def advance(talk: Talk) -> BookingReply:
+    _absorb(talk)
+    missing = [name for name in NEEDED if not talk.state.get(name)]
+    if missing:
+        talk.state.update(stage="ask", asked=missing[0])
+        return talk.reply(_question(talk.state, missing))
+    return await _propose(talk)
+
+
+def _wish(talk: Talk, day: Day, on: date) -> Wish:
+    """Who must fit, for how long: a named resource's type, else the outlet's usual type."""
+    named = talk.state.get("resource", "").casefold()
+    match = [r for r in day.resources if r.name.casefold() == named]
+    kinds = Counter(r.type for r in day.resources if r.fits(1))
+    kind = match[0].type if match else (kinds.most_common(1)[0][0] if kinds else None)
+    resource_id = match[0].id if match else None
+    return Wish(on, default_minutes(kind), int(talk.state["party"]), resource_id=resource_id)
+
+
+async def _propose(talk: Talk) -> BookingReply:
+    on, start_at = wished(talk, talk.today, 0)
+    if has_passed(talk, on, start_at):
+        talk.state.pop("time")
+        return talk.reply(PASSED)
+    day = await picture(talk, on)
+    if not day.hours.on(on):
+        talk.state.pop("date")
+        return talk.reply(f"We're closed on {day_name(on)}. Which other day would suit you?")
+    wish = _wish(talk, day, on)
+    if not any(r.fits(wish.party_size) for r in day.resources):
+        talk.state.pop("party")
+        return talk.reply(f"Sorry, we have nothing for {wish.party_size} people. How many are you?")
+    slot = free_at(wish, start_at, day, prefer=offered(talk))
+    if slot is None:
+        lead = f"Sorry, {when(on, start_at)} isn't available for {wish.party_size}."
+        return alternatives_reply(talk, lead, nearest(wish, start_at, day))
+    talk.state.update(stage="confirm", offer=str(slot.resource.id), where=slot.resource.name)
+    text = f"{slot.resource.name} for {wish.party_size} on {when(on, start_at)}."
+    return talk.reply(f"{text} Confirmed for {clock(start_at)}?", confirm=True)
+
+
+async def book(talk: Talk) -> BookingReply:
+    """The customer said yes: book it (confirmed), or offer what is free if it was just taken."""
+    state, turn = talk.state, talk.turn
+    on, start_at = wished(talk, talk.today, 0)
+    command = CreateBooking(
+        turn.tenant_id, turn.outlet_id, turn.customer_phone, on, start_at,
+        resource_id=offered(talk), party_size=int(state["party"]),
+        customer_name=turn.customer_name, conversation_id=turn.conversation_id, confirmed=True,
+    )  # fmt: skip
+    try:
+        booking = await create_booking(command, talk.uow, talk.clock)
+    except SlotTaken as taken:
+        return alternatives_reply(talk, "Sorry, that slot was just taken.", taken.alternatives)
+    text = (
+        f"Booked! Your booking number is {booking.booking_number}: {state.get('where', '')} "
+        f"for {booking.party_size} on {when(on, start_at)}. See you then!"
+    )
+    return talk.reply(text, done=True, booking=booking)

@@ -1,0 +1,74 @@
+"""A turn of the Booking agent as its steps see it: the turn, the state, the reply."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .model import Booking
+from .ports import BookingUnitOfWork, Clock
+
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True, slots=True)
+class BookingTurn:
+    tenant_id: uuid.UUID
+    outlet_id: uuid.UUID
+    customer_phone: str
+    text: str
+    intent: str  # the Router's: booking.new, booking.change, confirm.yes, out_of_scope, ...
+    entities: dict[str, str] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    conversation_id: uuid.UUID | None = None
+    customer_name: str = ""
+    reply_id: str = ""
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    title: str
+    description: str = ""
+
+
+YES_NO = (Option(YES, "Yes"), Option(NO, "No"))
+
+
+@dataclass(frozen=True, slots=True)
+class BookingReply:
+    text: str
+    options: tuple[Option, ...] = ()
+    state: dict[str, str] = field(default_factory=dict)
+    confirmation_pending: bool = False
+    done: bool = False
+    booking: Booking | None = None
+
+
+@dataclass
+class Talk:
+    """One turn in progress: the turn, the state being rebuilt, and the outlet's local now."""
+
+    turn: BookingTurn
+    state: dict[str, str]
+    today: date
+    now: int  # minutes since local midnight
+    uow: BookingUnitOfWork
+    clock: Clock
+
+    @property
+    def intent(self) -> str:
+        return {YES: "confirm.yes", NO: "confirm.no"}.get(self.turn.reply_id, self.turn.intent)
+
+    def reply(self, text: str, options: tuple[Option, ...] = (), **flags: Any) -> BookingReply:
+        """The answer; asking yes/no adds the buttons, and a finished task forgets its state."""
+        confirm, done = flags.get("confirm", False), flags.get("done", False)
+        return BookingReply(
+            text,
+            YES_NO if confirm else options,
+            {} if done else dict(self.state),
+            confirmation_pending=confirm,
+            done=done,
+            booking=flags.get("booking"),
+        )

@@ -1,0 +1,178 @@
+"""The Transaction agent: browse, fill the cart, check out, ask after or cancel an order."""
+
+import uuid
+
+from core.shared.errors import FailedPrecondition
+
+from ..catalog import Product
+from ..orders import OrderStatus
+from . import replies as r
+from .checkout import CheckoutFlow, absorb
+from .dialogue import CANCEL, CONFIRM, PICK, Dialogue, finished
+from .matching import candidates, wishes
+from .shop import Shop
+from .turn import CANCEL as CANCEL_INTENT
+from .turn import CHECKOUT, CHOOSE, NO, STATUS, YES, YES_NO, OrderReply, OrderTurn, options
+
+CANCELLABLE = (OrderStatus.CREATED, OrderStatus.PENDING_PAYMENT)
+NEXT_STEPS = (("checkout", "Check out", ""), ("menu", "See the menu", ""))
+
+
+def _rows(products: list[Product], currency: str) -> tuple:
+    return options(*((f"product:{p.id}", p.name, f"{p.price:.2f} {currency}") for p in products))
+
+
+class TransactionAgent:
+    def __init__(self, shop: Shop, payment_minutes: float) -> None:
+        self._shop = shop
+        self._checkout = CheckoutFlow(shop, payment_minutes)
+
+    async def handle(self, turn: OrderTurn) -> OrderReply:
+        talk = Dialogue.from_state(turn.state)
+        if absorb(turn, talk):
+            return self._checkout.next(turn, talk)
+        if talk.step in (CONFIRM, CANCEL) and turn.intent in (YES, NO):
+            return await self._confirmed(turn, talk)
+        return await self._by_intent(turn, talk)
+
+    async def _confirmed(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
+        if talk.step == CONFIRM and turn.intent == YES:
+            return await self._checkout.place(turn, talk)
+        if talk.step == CONFIRM:
+            talk.step = ""
+            return talk.reply(r.KEEP_CART, options(*NEXT_STEPS))
+        if turn.intent == YES:
+            return await self._cancel_now(turn, uuid.UUID(talk.cancel_id))
+        orders = await self._shop.orders_of(turn)
+        kept = next((o for o in orders if str(o.id) == talk.cancel_id), None)
+        return finished(r.KEPT.format(number=kept.order_number if kept else ""))
+
+    async def _by_intent(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
+        reply_id, intent = turn.reply_id, turn.intent
+        if reply_id.startswith("category:"):
+            return await self._category(turn, talk, reply_id.removeprefix("category:"))
+        if reply_id.startswith("product:"):
+            return await self._add_by_id(turn, talk, reply_id.removeprefix("product:"))
+        if reply_id == "checkout" or intent == CHECKOUT:
+            return self._checkout.next(turn, talk)
+        if reply_id == "menu" or intent == CHOOSE:
+            return await self._menu(turn, talk)
+        if intent == STATUS:
+            return await self._status(turn)
+        if intent == CANCEL_INTENT:
+            return await self._cancel(turn, talk)
+        if intent in (YES, NO):
+            return talk.reply(r.NOTHING_PENDING)
+        added = await self._add(turn, talk)
+        return added or talk.reply(r.WHAT_TO_ADD, options(("menu", "See the menu", "")))
+
+    # -- the menu and the cart -------------------------------------------------------------
+
+    async def _menu(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
+        categories = await self._shop.categories(turn.tenant_id)
+        named = [c for w in wishes({}, turn.text) for c in candidates(w.name, categories)]
+        if named:
+            return await self._category(turn, talk, str(named[0].id))
+        if not categories:
+            return talk.reply(r.EMPTY_MENU)
+        rows = ((f"category:{c.id}", c.name, c.description) for c in categories)
+        return talk.reply(r.MENU, options(*rows))
+
+    async def _category(self, turn: OrderTurn, talk: Dialogue, category_id: str) -> OrderReply:
+        products = await self._shop.products(turn.tenant_id)
+        shown = [p for p in products if str(p.category_id) == category_id and p.orderable]
+        if not shown:
+            return talk.reply(r.EMPTY_MENU)
+        talk.picking(1, [str(p.id) for p in shown])
+        text = r.CATEGORY.format(name=shown[0].category)
+        return talk.reply(text, _rows(shown, self._shop.currency))
+
+    async def _add(self, turn: OrderTurn, talk: Dialogue) -> OrderReply | None:
+        wanted = wishes(turn.entities, turn.text)
+        if not wanted:
+            return None
+        products = await self._shop.products(turn.tenant_id)
+        offered = [p for p in products if str(p.id) in talk.pick_ids] if talk.step == PICK else []
+        for wish in wanted:
+            # An answer to "which one?" without a number means the number asked about.
+            quantity = wish.quantity or (talk.pick_quantity if offered else 1)
+            found = candidates(wish.name, offered) or candidates(wish.name, products)
+            if not found:
+                return talk.reply(
+                    r.NOT_FOUND.format(name=wish.name), options(("menu", "See the menu", ""))
+                )
+            if len(found) > 1:
+                talk.picking(quantity, [str(p.id) for p in found])
+                return talk.reply(r.WHICH.format(name=wish.name), _rows(found, self._shop.currency))
+            if refusal := self._shortage(talk, found[0], quantity, products):
+                return refusal
+            talk.cart.add(found[0], quantity)
+        return self._added(talk)
+
+    async def _add_by_id(self, turn: OrderTurn, talk: Dialogue, product_id: str) -> OrderReply:
+        products = await self._shop.products(turn.tenant_id)
+        product = next((p for p in products if str(p.id) == product_id), None)
+        if product is None:
+            return talk.reply(
+                r.NOT_FOUND.format(name=turn.text), options(("menu", "See the menu", ""))
+            )
+        quantity = talk.pick_quantity if talk.step == PICK else 1
+        if refusal := self._shortage(talk, product, quantity, products):
+            return refusal
+        talk.cart.add(product, quantity)
+        return self._added(talk)
+
+    def _added(self, talk: Dialogue) -> OrderReply:
+        talk.step, talk.pick_ids = "", []
+        text = r.ADDED.format(cart=talk.cart.summary(self._shop.currency))
+        return talk.reply(text, options(*NEXT_STEPS))
+
+    def _shortage(
+        self, talk: Dialogue, product: Product, quantity: int, products: list[Product]
+    ) -> OrderReply | None:
+        """A sold-out (or short) product: say so and offer others from its category."""
+        wanted = quantity + talk.cart.quantity_of(str(product.id))
+        if product.orderable and product.stock_quantity >= wanted:
+            return None
+        text = r.ONLY_LEFT if product.orderable else r.SOLD_OUT
+        text = text.format(name=product.name, left=product.stock_quantity)
+        others = [
+            p
+            for p in products
+            if p.category_id == product.category_id and p.id != product.id and p.orderable
+        ][:3]
+        if not others:
+            return talk.reply(text, options(("menu", "See the menu", "")))
+        talk.picking(quantity, [str(p.id) for p in others])
+        return talk.reply(text + r.ALTERNATIVES, _rows(others, self._shop.currency))
+
+    # -- orders placed before --------------------------------------------------------------
+
+    async def _status(self, turn: OrderTurn) -> OrderReply:
+        orders = await self._shop.orders_of(turn, turn.entities.get("order_ref", ""))
+        if not orders:
+            return finished(r.NO_ORDERS)
+        return finished(r.status_line(orders[0], self._shop.currency), order=orders[0])
+
+    async def _cancel(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
+        orders = await self._shop.orders_of(turn, turn.entities.get("order_ref", ""))
+        target = next((o for o in orders if o.status in CANCELLABLE), None)
+        if target is None and orders:
+            latest = orders[0]
+            return finished(
+                r.NOT_CANCELLABLE.format(number=latest.order_number, status=r.status_text(latest))
+            )
+        if target is None:
+            return finished(r.CART_CLEARED if not talk.cart.is_empty else r.NO_ORDERS)
+        talk.step, talk.cancel_id = CANCEL, str(target.id)
+        text = r.CANCEL_WHICH.format(
+            number=target.order_number, total=f"{target.total:.2f}", currency=self._shop.currency
+        )
+        return talk.reply(text, YES_NO, confirmation_pending=True)
+
+    async def _cancel_now(self, turn: OrderTurn, order_id: uuid.UUID) -> OrderReply:
+        try:
+            order = await self._shop.cancel(turn.tenant_id, order_id)
+        except FailedPrecondition as refused:
+            return finished(refused.message)
+        return finished(r.CANCELLED.format(number=order.order_number), order=order)

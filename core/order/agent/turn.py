@@ -1,0 +1,65 @@
+"""One customer turn as the Transaction agent receives it, and its answer."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..orders import Order
+
+CHOOSE = "order.browse"
+CHECKOUT = "order.checkout"
+STATUS = "order.status"
+CANCEL = "order.cancel"
+YES = "confirm.yes"
+NO = "confirm.no"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTurn:
+    tenant_id: uuid.UUID
+    outlet_id: uuid.UUID
+    conversation_id: uuid.UUID | None
+    customer_phone: str
+    customer_name: str
+    text: str
+    intent: str
+    entities: dict[str, str]
+    state: dict[str, Any]
+    reply_id: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OrderReply:
+    text: str
+    options: tuple[Option, ...] = ()
+    state: dict[str, Any] = field(default_factory=dict)
+    confirmation_pending: bool = False
+    done: bool = False
+    order: Order | None = None
+
+
+def _short(title: str, width: int) -> str:
+    """The title cut at a word to fit the width, marked with an ellipsis."""
+    if len(title) <= width:
+        return title
+    return title[: width - 1].rsplit(" ", 1)[0].rstrip() + "…"
+
+
+def options(*choices: tuple[str, str, str]) -> tuple[Option, ...]:
+    """Up to three become buttons (titles of 20), more become list rows (10 of 24)."""
+    width = 20 if len(choices) <= 3 else 24
+    return tuple(
+        Option(i, _short(title, width), description[:72]) for i, title, description in choices[:10]
+    )
+
+
+YES_NO = options(("yes", "Yes", ""), ("no", "No", ""))

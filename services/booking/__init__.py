@@ -1,0 +1,1 @@
+"""The booking service: resources, opening hours, availability, bookings and the agent."""

@@ -1,0 +1,21 @@
+"""Assemble the booking service from its container for the runtime to serve."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from services.assembly import serving
+from services.catalog import ServiceSpec
+from services.database import database_url
+from services.runtime import Register
+from services.settings import Settings
+
+from .container import BookingContainer
+
+
+@asynccontextmanager
+async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
+    container = BookingContainer()
+    container.config.database_url.from_value(await database_url(settings))
+    container.config.tenant_address.from_value(settings.address_of("tenant"))
+    async with serving(container, spec) as register:
+        yield register

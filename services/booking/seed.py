@@ -1,0 +1,43 @@
+"""The demo restaurant's tables and opening hours (services/demo/documents/opening-hours.md)."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from adapters.postgres.booking_repository import SqlAlchemyBookingUnitOfWork
+from adapters.postgres.database import session_factory
+from adapters.postgres.urls import async_url
+from core.booking import admin
+from core.booking import commands as c
+from core.booking.model import ResourceType
+from core.booking.venue import Period
+
+# Table 1-2 seat 2, Table 3-6 seat 4, Table 7-8 seat 6; tables are free (hourly_rate 0).
+DEMO_TABLES = [(f"Table {n}", 2 if n <= 2 else 4 if n <= 6 else 6) for n in range(1, 9)]
+_H = 60
+# Mon-Thu 12-23, Fri 12-24, Sat 10-24, Sun 10-22 (weekday 0 = Monday).
+DEMO_WEEK = (
+    *(Period(day, 12 * _H, 23 * _H) for day in range(4)),
+    Period(4, 12 * _H, 24 * _H),
+    Period(5, 10 * _H, 24 * _H),
+    Period(6, 10 * _H, 22 * _H),
+)
+
+
+async def seed_demo_booking(database_url: str, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> None:
+    """Create the tables that are missing and set the weekly hours (safe to repeat)."""
+    tenant_id, outlet_id = uuid.UUID(str(tenant_id)), uuid.UUID(str(outlet_id))
+    engine = create_async_engine(async_url(database_url))
+    sessions = session_factory(engine)
+    try:
+        async with SqlAlchemyBookingUnitOfWork(sessions) as uow:
+            existing = {r.name for r in await uow.resources.of_outlet(tenant_id, outlet_id)}
+        for name, seats in DEMO_TABLES:
+            if name not in existing:
+                fields = {"name": name, "type": ResourceType.TABLE, "capacity": seats}
+                command = c.CreateResource(tenant_id, outlet_id, fields)
+                await admin.create_resource(command, SqlAlchemyBookingUnitOfWork(sessions))
+        hours = c.SetOpeningHours(tenant_id, outlet_id, DEMO_WEEK)
+        await admin.set_opening_hours(hours, SqlAlchemyBookingUnitOfWork(sessions))
+    finally:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""The order service: catalog, stock, orders, payments and the Transaction agent."""

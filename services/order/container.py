@@ -1,0 +1,51 @@
+"""Wiring of the order service: database, payment provider, messaging, agent, sweeper."""
+
+from datetime import timedelta
+from functools import partial
+
+from dependency_injector import containers, providers
+
+from adapters.grpc.messaging_notifier import GrpcMessagingNotifier
+from adapters.grpc.order_servicer import OrderServicer
+from adapters.local.payment_gateway import StandinPaymentGateway
+from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
+from core.conversation.model import utcnow
+from core.order.agent.shop import Shop
+from core.order.agent.transaction import TransactionAgent
+from core.order.sweeper import PaymentSweeper
+from services.assembly import peer_client
+
+
+class OrderContainer(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
+    sessions = providers.Singleton(session_factory, engine)
+    unit_of_work = providers.Singleton(partial, SqlAlchemyOrderUnitOfWork, sessions)
+    clock = providers.Object(utcnow)
+
+    payments = providers.Resource(peer_client, StandinPaymentGateway, config.payment_base_url)
+    notifier = providers.Resource(peer_client, GrpcMessagingNotifier, config.messaging_address)
+
+    shop = providers.Singleton(Shop, unit_of_work, payments, clock, config.currency)
+    agent = providers.Singleton(TransactionAgent, shop, config.payment_timeout_minutes)
+    sweeper = providers.Singleton(
+        PaymentSweeper,
+        unit_of_work,
+        notifier,
+        clock,
+        providers.Callable(
+            lambda minutes: timedelta(minutes=minutes), config.payment_timeout_minutes
+        ),
+        config.sweep_seconds,
+    )
+    servicer = providers.Singleton(
+        OrderServicer,
+        unit_of_work=unit_of_work,
+        payments=payments,
+        notifier=notifier,
+        agent=agent,
+        clock=clock,
+        currency=config.currency,
+    )

@@ -1,0 +1,43 @@
+"""Assemble the order service: the servicer for the runtime, the payment sweeper beside it."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from services.assembly import serving
+from services.catalog import ServiceSpec
+from services.database import database_url
+from services.runtime import Register
+from services.settings import Settings
+
+from .container import OrderContainer
+
+
+def configure(container: OrderContainer, settings: Settings, url: str) -> None:
+    container.config.from_dict(
+        {
+            "database_url": url,
+            "messaging_address": settings.address_of("messaging"),
+            "payment_base_url": settings.payment_base_url,
+            "currency": settings.order_currency,
+            "payment_timeout_minutes": settings.order_payment_timeout_minutes,
+            "sweep_seconds": settings.order_sweep_seconds,
+        }
+    )
+
+
+@asynccontextmanager
+async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
+    container = OrderContainer()
+    configure(container, settings, await database_url(settings))
+    async with serving(container, spec) as register:
+        stopping = asyncio.Event()
+        sweeper = await container.sweeper()
+        task = asyncio.create_task(sweeper.run(stopping))
+        try:
+            yield register
+        finally:
+            stopping.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(task, settings.shutdown_grace_seconds)

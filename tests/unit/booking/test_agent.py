@@ -1,0 +1,171 @@
+"""The Booking agent's dialogue, turn by turn, as the Router drives it."""
+
+import pytest
+
+from core.booking import commands as c
+from core.booking import handlers
+from core.booking.agent import BookingAgent
+from core.booking.model import BookingStatus
+from core.booking.talk import BookingTurn
+from tests.fakes import FakeTimezones
+
+from .conftest import NOW, OUTLET, PHONE, TENANT, TOMORROW, minutes
+
+
+class Customer:
+    """Sends turns to the agent and keeps its dialogue state, as the Router does."""
+
+    def __init__(self, agent: BookingAgent) -> None:
+        self.agent = agent
+        self.state: dict = {}
+
+    async def says(self, text: str, intent: str = "out_of_scope", reply_id: str = "", **entities):
+        turn = BookingTurn(
+            TENANT, OUTLET, PHONE, text, intent, entities, self.state,
+            customer_name="Ana", reply_id=reply_id, sent_at=NOW,
+        )  # fmt: skip
+        reply = await self.agent.handle(turn)
+        self.state = reply.state
+        return reply
+
+
+@pytest.fixture
+def customer(uow, clock, tables) -> Customer:
+    return Customer(BookingAgent(lambda: uow, FakeTimezones(), clock))
+
+
+async def _booked(uow, clock, start: str, party: int = 2, table=None):
+    command = c.CreateBooking(
+        TENANT, OUTLET, PHONE, TOMORROW, minutes(start), party_size=party,
+        resource_id=table, confirmed=True,
+    )  # fmt: skip
+    return await handlers.create_booking(command, uow, clock)
+
+
+async def test_the_seed_sequence_books_on_yes(customer, uow):
+    asked = await customer.says(
+        "Book a table for 2 tomorrow", "booking.new", date="2025-03-14", party_size="2"
+    )
+    assert asked.text == "Sure, a booking for 2 on Fri 14 Mar. What time would you like?"
+    assert not asked.done and not asked.confirmation_pending
+
+    proposed = await customer.says("7pm", time="19:00")
+    assert proposed.text == "Table 1 for 2 on Fri 14 Mar at 7 PM. Confirmed for 7 PM?"
+    assert proposed.confirmation_pending and [o.id for o in proposed.options] == ["yes", "no"]
+    assert not uow.bookings.rows  # nothing is booked before "yes"
+
+    booked = await customer.says("Yes", "confirm.yes")
+    assert booked.done and booked.state == {}
+    assert booked.text.startswith(f"Booked! Your booking number is {booked.booking.booking_number}")
+    assert booked.booking.status is BookingStatus.CONFIRMED
+    assert booked.booking.customer_name == "Ana"
+
+
+async def test_it_asks_for_exactly_what_is_missing(customer):
+    everything = await customer.says("I want to book", "booking.new")
+    assert everything.text == "Happy to book for you! Which day, what time and for how many people?"
+    party = await customer.says("tomorrow at 8", date="2025-03-14", time="20:00")
+    assert party.text.endswith("For how many people?")
+    proposed = await customer.says("4")  # a bare number answers the question asked
+    assert proposed.text == "Table 3 for 4 on Fri 14 Mar at 8 PM. Confirmed for 8 PM?"
+
+
+async def test_a_bare_hour_answers_what_time(customer):
+    await customer.says("table for 2 tomorrow", "booking.new", date="2025-03-14", party_size="2")
+    proposed = await customer.says("8")
+    assert "8 PM" in proposed.text and proposed.confirmation_pending
+
+
+async def test_not_available_offers_the_nearest_times_and_a_tap_books(customer, uow, clock, tables):
+    for name in ("Table 1", "Table 2", "Table 3", "Table 4"):
+        await _booked(uow, clock, "19:00", 2, tables[name].id)
+    offered = await customer.says(
+        "table for 2 tomorrow at 8pm",
+        "booking.new",
+        date="2025-03-14",
+        time="20:00",
+        party_size="2",
+    )
+    assert offered.text.startswith("Sorry, Fri 14 Mar at 8 PM isn't available for 2.")
+    assert [o.title for o in offered.options] == ["Fri 9 PM", "Fri 9:30 PM", "Fri 10 PM"]
+    assert all(len(o.title) <= 20 for o in offered.options)
+
+    proposed = await customer.says("Fri 9 PM", reply_id=offered.options[0].id)
+    assert proposed.text.endswith("Confirmed for 9 PM?")
+    booked = await customer.says("yes", reply_id="yes")
+    assert booked.booking.start == minutes("21:00")
+
+
+async def test_a_slot_taken_between_proposal_and_yes_offers_alternatives(
+    customer, uow, clock, tables
+):
+    await customer.says(
+        "table for 2 tomorrow at 7", "booking.new", date="2025-03-14", time="19:00", party_size="2"
+    )
+    await _booked(uow, clock, "19:00", 2, tables["Table 1"].id)  # someone else was faster
+    lost = await customer.says("yes", "confirm.yes")
+    assert lost.text.startswith("Sorry, that slot was just taken.")
+    assert lost.options and not lost.done
+
+
+async def test_a_past_time_and_a_closed_day_are_asked_again(customer, uow):
+    today = await customer.says(
+        "table for 2 today at 9am", "booking.new", date="2025-03-13", time="09:00", party_size="2"
+    )
+    assert "already passed" in today.text
+    closed = await customer.says("on the 20th then", date="2025-03-20", time="23:30")
+    assert "isn't available" in closed.text or "closed" in closed.text
+
+
+async def test_no_declines_politely_and_finishes(customer, uow):
+    await customer.says(
+        "table for 2 tomorrow at 7", "booking.new", date="2025-03-14", time="19:00", party_size="2"
+    )
+    stopped = await customer.says("no", "confirm.no")
+    assert stopped.done and "left everything" in stopped.text
+    assert not uow.bookings.rows
+
+
+async def test_cancel_my_booking_finds_the_next_one_and_cancels_on_yes(customer, uow, clock):
+    booking = await _booked(uow, clock, "19:00")
+    asked = await customer.says("cancel my booking", "booking.cancel")
+    assert asked.confirmation_pending and booking.booking_number in asked.text
+    assert "Table 1" in asked.text
+    done = await customer.says("yes", "confirm.yes")
+    assert done.done and done.booking.status is BookingStatus.CANCELLED
+
+
+async def test_cancel_without_bookings_says_so(customer):
+    reply = await customer.says("cancel my booking", "booking.cancel")
+    assert reply.done and "couldn't find" in reply.text
+
+
+async def test_move_it_to_8_reschedules_after_confirmation(customer, uow, clock):
+    booking = await _booked(uow, clock, "19:00")
+    asked = await customer.says("move it to 8", "booking.change")
+    assert asked.text == f"Move booking {booking.booking_number} to Fri 14 Mar at 8 PM (Table 1)?"
+    moved = await customer.says("yes", "confirm.yes")
+    assert moved.done and (moved.booking.start, moved.booking.end) == (1200, 1320)
+
+
+async def test_move_without_a_time_asks_for_one(customer, uow, clock):
+    await _booked(uow, clock, "19:00")
+    asked = await customer.says("can I change my booking?", "booking.change")
+    assert asked.text.startswith("Sure. To what time (or day)")
+    proposed = await customer.says("at 9 then", time="21:00")
+    assert proposed.confirmation_pending and "9 PM" in proposed.text
+
+
+async def test_status_lists_upcoming_bookings(customer, uow, clock):
+    assert "no upcoming bookings" in (await customer.says("my bookings?", "booking.status")).text
+    booking = await _booked(uow, clock, "19:00")
+    listed = await customer.says("my bookings?", "booking.status")
+    assert listed.done and booking.booking_number in listed.text and "confirmed" in listed.text
+
+
+async def test_a_new_wish_during_the_proposal_changes_it(customer):
+    await customer.says(
+        "table for 2 tomorrow at 7", "booking.new", date="2025-03-14", time="19:00", party_size="2"
+    )
+    changed = await customer.says("make it 8", "booking.change", time="20:00")
+    assert changed.text.endswith("Confirmed for 8 PM?")
