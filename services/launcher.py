@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import gateway
+from .booking.seed import seed_demo_booking
 from .catalog import SERVICES
 from .database import prepare
 from .demo.knowledge import seed_demo_documents
@@ -116,7 +117,8 @@ async def run_mesh(settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
     url = await prepare(settings)
-    await seed_demo(url)
+    tenant_id, outlet_id = await seed_demo(url)
+    await seed_demo_booking(url, tenant_id, outlet_id)
     env = {**os.environ, "DATABASE_URL": url}
     processes = {name: await _spawn(argv, env) for name, argv in _programs(settings).items()}
     relays = [

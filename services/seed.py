@@ -1,6 +1,7 @@
 """The demo tenant `make run` starts with: a bistro with one WhatsApp outlet and an owner."""
 
 import contextlib
+import uuid
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -15,8 +16,8 @@ DEMO_SLUG = "demo"
 DEMO_PHONE_NUMBER_ID = "100000000000001"
 
 
-async def seed_demo(database_url: str) -> None:
-    """Create the demo tenant, outlet and owner unless they exist (safe to repeat)."""
+async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """Create the demo tenant, outlet and owner unless they exist (safe to repeat); their ids."""
     engine = create_async_engine(database_url)
     sessions = session_factory(engine)
 
@@ -60,5 +61,7 @@ async def seed_demo(database_url: str) -> None:
                 ),
                 uow(),
             )
+        outlet, _ = await handlers.resolve_outlet(DEMO_PHONE_NUMBER_ID, uow())
+        return tenant.id, outlet.id
     finally:
         await engine.dispose()

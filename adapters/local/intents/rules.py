@@ -86,6 +86,8 @@ def topic(bot_text: str) -> Intent | None:
 
 def continuation(text: str, entities: dict[str, str], bot_text: str) -> Intent | None:
     """A bare slot ("7pm", "for 4", "2 cokes") right after the bot asked about it continues that flow."""
+    if "?" not in bot_text:
+        return None  # the bot asked nothing ("Booked! See you then!"): not an answer
     intent = topic(bot_text)
     if intent is None or len(_TOKEN.findall(text)) > 6 or _SWITCH.search(text.lower()):
         return None

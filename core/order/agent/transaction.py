@@ -16,6 +16,7 @@ from .turn import CHECKOUT, CHOOSE, NO, STATUS, YES, YES_NO, OrderReply, OrderTu
 
 CANCELLABLE = (OrderStatus.CREATED, OrderStatus.PENDING_PAYMENT)
 NEXT_STEPS = (("checkout", "Check out", ""), ("menu", "See the menu", ""))
+MENU_ONLY = options(("menu", "See the menu", ""))
 
 
 def _rows(products: list[Product], currency: str) -> tuple:
@@ -64,7 +65,7 @@ class TransactionAgent:
         if intent in (YES, NO):
             return talk.reply(r.NOTHING_PENDING)
         added = await self._add(turn, talk)
-        return added or talk.reply(r.WHAT_TO_ADD, options(("menu", "See the menu", "")))
+        return added or talk.reply(r.WHAT_TO_ADD, MENU_ONLY)
 
     # -- the menu and the cart -------------------------------------------------------------
 
@@ -88,34 +89,39 @@ class TransactionAgent:
         return talk.reply(text, _rows(shown, self._shop.currency))
 
     async def _add(self, turn: OrderTurn, talk: Dialogue) -> OrderReply | None:
+        """Add what is clear; one unclear name is asked about after the others are in."""
         wanted = wishes(turn.entities, turn.text)
         if not wanted:
             return None
         products = await self._shop.products(turn.tenant_id)
         offered = [p for p in products if str(p.id) in talk.pick_ids] if talk.step == PICK else []
+        unclear: tuple[str, int, list[Product]] | None = None
         for wish in wanted:
             # An answer to "which one?" without a number means the number asked about.
             quantity = wish.quantity or (talk.pick_quantity if offered else 1)
             found = candidates(wish.name, offered) or candidates(wish.name, products)
             if not found:
-                return talk.reply(
-                    r.NOT_FOUND.format(name=wish.name), options(("menu", "See the menu", ""))
-                )
+                return talk.reply(r.NOT_FOUND.format(name=wish.name), MENU_ONLY)
             if len(found) > 1:
-                talk.picking(quantity, [str(p.id) for p in found])
-                return talk.reply(r.WHICH.format(name=wish.name), _rows(found, self._shop.currency))
-            if refusal := self._shortage(talk, found[0], quantity, products):
+                unclear = unclear or (wish.name, quantity, found)
+            elif refusal := self._shortage(talk, found[0], quantity, products):
                 return refusal
-            talk.cart.add(found[0], quantity)
-        return self._added(talk)
+            else:
+                talk.cart.add(found[0], quantity)
+        return self._which(talk, *unclear) if unclear else self._added(talk)
+
+    def _which(self, talk: Dialogue, name: str, quantity: int, found: list[Product]) -> OrderReply:
+        talk.picking(quantity, [str(p.id) for p in found])
+        text = r.WHICH.format(name=name)
+        if not talk.cart.is_empty:
+            text = f"{talk.cart.summary(self._shop.currency)}\n\n{text}"
+        return talk.reply(text, _rows(found, self._shop.currency))
 
     async def _add_by_id(self, turn: OrderTurn, talk: Dialogue, product_id: str) -> OrderReply:
         products = await self._shop.products(turn.tenant_id)
         product = next((p for p in products if str(p.id) == product_id), None)
         if product is None:
-            return talk.reply(
-                r.NOT_FOUND.format(name=turn.text), options(("menu", "See the menu", ""))
-            )
+            return talk.reply(r.NOT_FOUND.format(name=turn.text), MENU_ONLY)
         quantity = talk.pick_quantity if talk.step == PICK else 1
         if refusal := self._shortage(talk, product, quantity, products):
             return refusal
@@ -142,7 +148,7 @@ class TransactionAgent:
             if p.category_id == product.category_id and p.id != product.id and p.orderable
         ][:3]
         if not others:
-            return talk.reply(text, options(("menu", "See the menu", "")))
+            return talk.reply(text, MENU_ONLY)
         talk.picking(quantity, [str(p.id) for p in others])
         return talk.reply(text + r.ALTERNATIVES, _rows(others, self._shop.currency))
 

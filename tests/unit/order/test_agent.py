@@ -112,6 +112,13 @@ async def test_ambiguous_name_asks_which_one(chat, menu):
     assert "3x Pizza Diavola — 42.00 EUR" in reply.text
 
 
+async def test_clear_items_go_in_while_the_unclear_one_is_asked_about(chat, menu):
+    reply = await chat.say("2 pizzas and a coffee")
+    assert "1x Coffee — 2.00 EUR" in reply.text and "Which one" in reply.text
+    reply = await chat.say("margherita", "out_of_scope")
+    assert "2x Pizza Margherita" in reply.text and "Total: 26.00 EUR" in reply.text
+
+
 async def test_sold_out_suggests_alternatives(chat, menu):
     reply = await chat.say("a beer")
     assert "Draught beer is sold out" in reply.text
