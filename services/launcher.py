@@ -16,6 +16,7 @@ from .booking.seed import seed_demo_booking
 from .catalog import SERVICES
 from .database import prepare
 from .demo.knowledge import seed_demo_documents
+from .order.seed import seed_demo_catalog
 from .probe import wait_until_serving
 from .seed import seed_demo
 from .settings import Settings
@@ -38,7 +39,7 @@ COLOURS = [
 
 async def _relay(name: str, colour: str, stream: asyncio.StreamReader) -> None:
     """Each child's log lines, prefixed with its name so nine streams stay readable."""
-    width = max(len(n) for n in [*SERVICES, "cloud-api", "gateway"])
+    width = max(len(n) for n in [*SERVICES, "cloud-api", "payments", "gateway"])
     async for raw in stream:
         line = raw.decode(errors="replace").rstrip()
         console.print(
@@ -59,18 +60,23 @@ async def _spawn(argv: list[str], env: dict[str, str]) -> asyncio.subprocess.Pro
 
 
 def _programs(settings: Settings) -> dict[str, list[str]]:
-    """Every process of the local mesh: Cloud API stand-in, nine services, Envoy gateway."""
+    """Every process of the local mesh: the Cloud API and payment stand-ins, nine services,
+    the Envoy gateway."""
     python = [sys.executable, "-m"]
     standin = [
         *python, "adapters.local.cloud_api_standin",
         "--port", str(settings.cloud_api_standin_port), "--token", settings.whatsapp_token,
+    ]  # fmt: skip
+    payments = [
+        *python, "adapters.local.payment_standin", "--port", str(settings.payment_standin_port),
+        "--order-address", settings.address_of("order"),
     ]  # fmt: skip
     services = {name: [*python, "services.cli", "serve", name] for name in SERVICES}
     envoy = [
         str(gateway.envoy_binary()), "-c", str(gateway.write_local(settings)),
         "--log-level", "warn", "--disable-hot-restart",
     ]  # fmt: skip
-    return {"cloud-api": standin, **services, "gateway": envoy}
+    return {"cloud-api": standin, "payments": payments, **services, "gateway": envoy}
 
 
 async def _stop(processes: dict[str, asyncio.subprocess.Process], grace: float) -> None:
@@ -119,6 +125,7 @@ async def run_mesh(settings: Settings) -> int:
     url = await prepare(settings)
     tenant_id, outlet_id = await seed_demo(url)
     await seed_demo_booking(url, tenant_id, outlet_id)
+    await seed_demo_catalog(url, tenant_id)
     env = {**os.environ, "DATABASE_URL": url}
     processes = {name: await _spawn(argv, env) for name, argv in _programs(settings).items()}
     relays = [

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 10
 TOP_K = 5
+SHORT_ANSWER_WORDS = 3
 # Our own yes/no buttons answer for themselves, whatever the classifier thinks.
 BUTTON_INTENTS = {"yes": Intent.CONFIRM_YES, "no": Intent.CONFIRM_NO}
 
@@ -161,15 +162,28 @@ class Router:
             return await self._confirmation(exchange, intent)
         if intent is Intent.HANDOFF:
             return await self._handoff(exchange, "customer asked for a person")
+        if self._answers_active_agent(exchange):
+            return await self._delegate(exchange, state.active_agent)  # "today", "at 8 then"
         if intent.domain in self._agents:
             state.switch_to(intent.domain)
             return await self._delegate(exchange, intent.domain)
-        if state.active_agent in self._agents and intent is Intent.OUT_OF_SCOPE:
-            return await self._delegate(exchange, state.active_agent)  # e.g. "at 8 then"
         if intent is Intent.SUPPORT:
             return await self._support(exchange)
         state.finish()
         return self._small_talk(exchange, intent)
+
+    def _answers_active_agent(self, exchange: Exchange) -> bool:
+        """A short reply while an agent is mid-task answers that agent's question.
+
+        "today" after the order agent asked "For which day?" reads like a booking on its own;
+        a longer message naming another task ("actually I'd like to order…") still switches.
+        """
+        active, intent = exchange.state.active_agent, exchange.classification.intent
+        if active not in self._agents or intent.domain == active:
+            return False
+        short = len(exchange.message.text.split()) <= SHORT_ANSWER_WORDS
+        small_talk = intent in (Intent.GREETING, Intent.THANKS, Intent.GOODBYE)
+        return intent is Intent.OUT_OF_SCOPE or (short and not small_talk)
 
     async def _confirmation(self, exchange: Exchange, intent: Intent) -> BotReply:
         pending = exchange.state.pending

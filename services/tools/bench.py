@@ -65,7 +65,7 @@ async def bench_layout(layout: str, settings: Settings) -> list[dict]:
     with tempfile.TemporaryDirectory() as logs:
         mesh = Mesh(mesh_environment(url, Path(logs), LOG_LEVEL="WARNING"), Path(logs))
         try:
-            await mesh.start("cloud-api", *LAYOUTS[layout], "gateway")
+            await mesh.start("cloud-api", "payments", *LAYOUTS[layout], "gateway")
             results = []
             for messages, rate, concurrency in LOADS:
                 result = await _load(mesh, messages, rate, concurrency)

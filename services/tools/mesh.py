@@ -1,6 +1,6 @@
 """The local mesh as processes that tests and benchmarks start and stop one by one.
 
-Names are the nine services, "cloud-api" (the stand-in), "gateway" (Envoy), and "all"
+Names are the nine services, "cloud-api" and "payments" (the stand-ins), "gateway" (Envoy), and "all"
 (every servicer in one process, to compare against the mesh).
 """
 
@@ -32,13 +32,14 @@ def free_ports(count: int) -> list[int]:
 
 def mesh_environment(database_url, data_dir: Path, **extra: str) -> dict[str, str]:
     """Environment for a mesh on free ports, its own database and a short worker lease."""
-    names = [*SERVICES, "gateway", "gateway_admin", "cloud_api_standin"]
+    names = [*SERVICES, "gateway", "gateway_admin", "cloud_api_standin", "payment_standin"]
     ports = dict(zip(names, free_ports(len(names)), strict=True))
     return {
         **os.environ,
         "DATABASE_URL": plain(database_url),
         "DATA_DIR": str(data_dir),
         "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{ports['cloud_api_standin']}",
+        "PAYMENT_BASE_URL": f"http://127.0.0.1:{ports['payment_standin']}",
         "MESSAGING_LEASE_SECONDS": "3",
         **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
         **extra,
@@ -68,6 +69,10 @@ class Mesh:
             config = gateway.write_local(self.settings)
             return [str(gateway.envoy_binary()), "-c", str(config), "--log-level", "warn",
                     "--disable-hot-restart"]  # fmt: skip
+        if name == "payments":
+            return [sys.executable, "-m", "adapters.local.payment_standin", "--port",
+                    str(self.settings.payment_standin_port), "--order-address",
+                    self.settings.address_of("order")]  # fmt: skip
         if name == "cloud-api":
             return [sys.executable, "-m", "adapters.local.cloud_api_standin", "--port",
                     str(self.settings.cloud_api_standin_port), "--token",

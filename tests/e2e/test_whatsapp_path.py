@@ -307,3 +307,62 @@ async def test_a_question_is_answered_from_an_uploaded_pdf(mesh):
     await post(mesh, webhook(wa.text_message(question, **{"from": customer})))
     (answer,) = await replies(mesh, customer)
     assert "24" in text_of(answer)
+
+
+async def conversation_with(mesh, customer: str, *lines: str) -> list[str]:
+    """Each line as the customer, in turn; every bot text that came back, in order."""
+    seen = 0
+    for line in lines:
+        await post(
+            mesh,
+            webhook(wa.text_message(line, timestamp=str(int(time.time())), **{"from": customer})),
+        )
+        sends = await replies(mesh, customer, seen + 1)
+        await asyncio.sleep(0.3)  # a long reply may come in several pieces
+        sends = await sent_to(mesh, customer)
+        seen = len(sends)
+    return [text_of(s) for s in sends]
+
+
+async def test_the_seeds_booking_sequence_through_the_webhook(mesh):
+    texts = await conversation_with(
+        mesh, "34600000110", "Book a table for 2 tomorrow", "7pm", "yes"
+    )
+    assert "What time" in texts[0]
+    assert "Confirmed for 7 PM?" in texts[1]
+    assert texts[2].startswith("Booked! Your booking number is B-")
+
+
+async def test_an_order_from_first_message_to_payment_and_delivery(mesh):
+    customer = "34600000111"
+    texts = await conversation_with(
+        mesh, customer, "I'd like 2 pizza margherita please", "checkout", "pickup", "today", "yes"
+    )
+    placed = texts[-1]
+    assert "Order #" in placed and "Pay here" in placed
+    link = next(word for word in placed.split() if word.startswith("http"))
+    async with httpx.AsyncClient() as client:
+        assert (await client.post(link)).status_code in (200, 303)
+    paid = (await replies(mesh, customer, len(texts) + 1))[-1]
+    assert "paid" in text_of(paid).lower() or "payment" in text_of(paid).lower()
+
+    order_number = placed.split("Order #")[1].split()[0]
+    tenant_id = await demo_tenant_id(mesh)
+    async with httpx.AsyncClient(base_url=mesh.gateway_url) as client:
+        orders = (await client.get(f"/v1/tenants/{tenant_id}/orders")).json()["orders"]
+        order = next(o for o in orders if o["order_number"] == order_number)
+        for status in ("ORDER_STATUS_PROCESSING", "ORDER_STATUS_READY", "ORDER_STATUS_DELIVERED"):
+            moved = await client.post(
+                f"/v1/tenants/{tenant_id}/orders/{order['id']}:updateStatus",
+                json={"status": status},
+            )
+            assert moved.status_code == 200, moved.text
+    notices = [text_of(s) for s in await replies(mesh, customer, len(texts) + 4)]
+    assert len(notices) >= len(texts) + 4
+
+
+async def test_a_customer_cancels_their_booking(mesh):
+    customer = "34600000112"
+    await conversation_with(mesh, customer, "Book a table for 4 tomorrow at 8pm", "yes")
+    texts = await conversation_with(mesh, customer, "please cancel my booking", "yes")
+    assert "Cancel your booking" in texts[-2] and "cancelled" in texts[-1]

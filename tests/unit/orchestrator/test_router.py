@@ -110,3 +110,13 @@ async def test_intent_and_latency_are_emitted(say, parts):
     (event,) = parts["events"].events
     assert event.name == "message.routed" and event.properties["intent"] == "greeting"
     assert event.value >= 0
+
+
+async def test_a_short_answer_goes_to_the_agent_that_asked_even_if_it_reads_otherwise(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("2 pizzas please", Intent.ORDER_ADD, quantity="2")
+    classifier.on("today", Intent.BOOKING_NEW, date="2026-11-27")
+    await say("2 pizzas please")
+    await say("today")
+    assert [t.text for t in parts["agents"]["order"].turns] == ["2 pizzas please", "today"]
+    assert parts["agents"]["booking"].turns == []
