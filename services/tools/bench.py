@@ -2,7 +2,8 @@
 
 For each layout it starts the stand-in, the services and Envoy on a fresh database, runs
 the load generator as a separate process, prints the figures and writes them all to
-bench-results/whatsapp.json.
+bench-results/bench.json, with the time spent understanding a message (routing, retrieval)
+and bookings / checkouts per second under contention on one resource / one product.
 """
 
 import asyncio
@@ -25,7 +26,7 @@ from services.settings import Settings
 from .mesh import Mesh, mesh_environment
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench-results" / "whatsapp.json"
+RESULTS = ROOT / "bench-results" / "bench.json"
 LAYOUTS = {"mesh": [*SERVICES], "one-process": ["all"]}
 LOADS = [  # (messages, rate/s, concurrency): a steady load, then as fast as it goes
     (300, 50.0, 32),
@@ -112,13 +113,38 @@ async def understanding() -> dict:
     return figures
 
 
+async def contention(settings: Settings) -> dict:
+    """Bookings of one resource and checkouts of one product, many at once: who wins, how fast."""
+    from . import bench_booking, bench_orders
+
+    server, url = await _database(settings, "crm_bench_contention")
+    try:
+        figures = {
+            "bookings": await bench_booking.run(plain(url)),
+            "checkouts": await bench_orders.run(plain(url)),
+        }
+    finally:
+        await drop_database(server, url.database)
+    bookings, checkouts = figures["bookings"], figures["checkouts"]
+    console.print(
+        f"bookings: {bookings['bookings_per_s']}/s, {bookings['succeeded']} won, "
+        f"{bookings['conflicts']} conflicts; checkouts: {checkouts['checkouts_per_s']}/s, "
+        f"{checkouts['succeeded']} won, {checkouts['conflicts']} conflicts, "
+        f"final stock {checkouts['final_stock']}"
+    )
+    return figures
+
+
 async def main() -> int:
     settings = Settings()
     results = [r for layout in LAYOUTS for r in await bench_layout(layout, settings)]
+    figures = {
+        "whatsapp_path": results,
+        "understanding": await understanding(),
+        "contention": await contention(settings),
+    }
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({"whatsapp_path": results, "understanding": await understanding()}, indent=2)
-    )
+    RESULTS.write_text(json.dumps(figures, indent=2))
     console.print(f"written to {RESULTS.relative_to(ROOT)}")
     return 0 if all(r["answered"] == r["messages"] for r in results) else 1
 
