@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # another worker (or a restarted process) may take the item over.
     messaging_concurrency: int = Field(default=32, ge=1)
     messaging_lease_seconds: float = Field(default=30.0, gt=0)
-    messaging_poll_seconds: float = Field(default=1.0, gt=0)
+    messaging_poll_seconds: float = Field(default=0.25, gt=0)
     whatsapp_send_attempts: int = Field(default=4, ge=1)
 
     # Language models: OpenAI when a key is set, else the local adapters (no network).

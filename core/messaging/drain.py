@@ -31,6 +31,7 @@ class Drainer(Generic[T]):
         self._poll = poll_seconds
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._backlog = False  # the last claim filled all the room: more may be waiting
 
     def wake(self) -> None:
         self._wake.set()
@@ -38,12 +39,16 @@ class Drainer(Generic[T]):
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
             self._wake.clear()  # before claiming, so a wake during the claim is not lost
-            claimed = await self._claim_safely()
+            room = self._concurrency - len(self._in_flight)
+            claimed = await self._claim_safely(room)
+            self._backlog = room > 0 and len(claimed) == room
             for item in claimed:
                 task = asyncio.create_task(self._handle_safely(item))
                 self._in_flight.add(task)
                 task.add_done_callback(self._finished)
-            if not claimed or len(self._in_flight) >= self._concurrency:
+            if not self._backlog:
+                # Claimed all that was due (or no room): new work or a finished item with a
+                # backlog behind it wakes us; the poll catches retries coming due.
                 await self._sleep(stopping)
         await self.drain()
 
@@ -52,8 +57,7 @@ class Drainer(Generic[T]):
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    async def _claim_safely(self) -> list[T]:
-        room = self._concurrency - len(self._in_flight)
+    async def _claim_safely(self, room: int) -> list[T]:
         if room <= 0:
             return []
         try:
@@ -70,7 +74,8 @@ class Drainer(Generic[T]):
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
-        self._wake.set()  # room for more
+        if self._backlog or len(self._in_flight) == self._concurrency - 1:
+            self._wake.set()  # room again, and work may be waiting for it
 
     async def _sleep(self, stopping: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stopping.wait())]
