@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results" / "bench.json"
 LAYOUTS = {"mesh": [*SERVICES], "one-process": ["all"]}
 LOADS = [  # (messages, rate/s, concurrency): a steady load, then as fast as it goes
-    (300, 50.0, 32),
+    (300, 25.0, 32),
     (1000, 0.0, 64),
 ]
 console = Console()
