@@ -8,8 +8,10 @@ from crm.conversation.v1 import conversation_pb2_grpc
 
 from core.conversation import commands as c
 from core.conversation import handlers
+from core.conversation.agents import Outbound, ReplyAsAgent, awaiting_agent, reply_as_agent
 from core.conversation.model import Conversation, ConversationStatus, utcnow
 from core.conversation.ports import Clock, ConversationUnitOfWork, HistoryCache
+from core.shared.errors import Unavailable
 from core.shared.ids import parse_id
 
 from .conversation_mapping import (
@@ -34,10 +36,12 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
         unit_of_work: Callable[[], ConversationUnitOfWork],
         history: HistoryCache,
         clock: Clock = utcnow,
+        outbound: Outbound | None = None,
     ) -> None:
         self._uow = unit_of_work
         self._history = history
         self._now = clock
+        self._outbound = outbound
 
     def _message(self, conversation: Conversation) -> pb.Conversation:
         return conversation_message(conversation, self._now())
@@ -133,3 +137,31 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
     async def ReleaseHandoff(self, request, context):
         conversation = await handlers.release_handoff(*_target(request), self._uow())
         return pb.ReleaseHandoffResponse(conversation=self._message(conversation))
+
+    async def ReplyAsAgent(self, request, context):
+        if self._outbound is None:
+            raise Unavailable("this conversation service has no send path configured")
+        command = ReplyAsAgent(
+            tenant_id=parse_id(request.tenant_id, "tenant_id"),
+            conversation_id=parse_id(request.conversation_id, "conversation_id"),
+            agent_id=parse_id(request.agent_id, "agent_id"),
+            text=request.text,
+        )
+        appended, outbound_id = await reply_as_agent(
+            command, self._uow(), self._history, self._outbound, self._now
+        )
+        return pb.ReplyAsAgentResponse(
+            message=message_message(appended.message), outbound_message_id=outbound_id
+        )
+
+    async def ListAwaitingAgent(self, request, context):
+        page = await awaiting_agent(
+            parse_id(request.tenant_id, "tenant_id"),
+            page_query(request.page),
+            optional_id(request.outlet_id, "outlet_id"),
+            self._uow(),
+        )
+        return pb.ListAwaitingAgentResponse(
+            conversations=[self._message(item) for item in page.items],
+            page={"next_page_token": page.next_token},
+        )

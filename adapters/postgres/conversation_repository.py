@@ -31,6 +31,11 @@ _BY_ACTIVITY = Keyset(
     lambda row: row.last_message_at or row.created_at,
     descending=True,
 )
+_BY_HANDOFF = Keyset(
+    func.coalesce(ConversationRow.handoff_at, ConversationRow.created_at),
+    ConversationRow.id,
+    lambda row: row.handoff_at or row.created_at,
+)
 _OLDEST_FIRST = Keyset(MessageRow.timestamp, MessageRow.id, lambda row: row.timestamp)
 _NEWEST_FIRST = Keyset(
     MessageRow.timestamp, MessageRow.id, lambda row: row.timestamp, descending=True
@@ -151,7 +156,8 @@ class SqlAlchemyConversationRepository(Table[Conversation]):
         )
 
     async def list(self, query: ListConversations) -> Page[Conversation]:
-        return await self._page(query.page, *_conversation_filters(query), order=_BY_ACTIVITY)
+        order = _BY_HANDOFF if query.longest_waiting else _BY_ACTIVITY
+        return await self._page(query.page, *_conversation_filters(query), order=order)
 
 
 class SqlAlchemyMessageRepository(Table[Message]):

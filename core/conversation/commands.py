@@ -37,6 +37,7 @@ class ListConversations:
     handoff_only: bool = False
     handoff_agent_id: uuid.UUID | None = None
     customer: str = ""  # a piece of the phone number or of the name
+    longest_waiting: bool = False  # by handoff time, oldest first, instead of recent activity
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ from dependency_injector import containers, providers
 from redis.asyncio import Redis
 
 from adapters.grpc.conversation_servicer import ConversationServicer
+from adapters.grpc.messaging_client import GrpcOutbound
 from adapters.local.memory_cache import InProcessHistoryCache
 from adapters.postgres.conversation_repository import SqlAlchemyConversationUnitOfWork
 from adapters.postgres.database import engine_resource, session_factory
 from adapters.redis.history_cache import RedisHistoryCache
 from core.conversation.ports import HistoryCache
+from services.assembly import peer_client
 
 
 async def history_resource(redis_url: str | None) -> AsyncIterator[HistoryCache]:
@@ -35,4 +37,7 @@ class ConversationContainer(containers.DeclarativeContainer):
     # container (whose providers turn async once the engine resource is async).
     unit_of_work = providers.Singleton(partial, SqlAlchemyConversationUnitOfWork, sessions)
     history = providers.Resource(history_resource, redis_url=config.redis_url)
-    servicer = providers.Singleton(ConversationServicer, unit_of_work=unit_of_work, history=history)
+    outbound = providers.Resource(peer_client, GrpcOutbound, config.messaging_address)
+    servicer = providers.Singleton(
+        ConversationServicer, unit_of_work=unit_of_work, history=history, outbound=outbound
+    )

@@ -4,6 +4,7 @@ import asyncio
 import base64
 import signal
 import time
+import uuid
 from typing import Any
 
 import grpc
@@ -366,3 +367,33 @@ async def test_a_customer_cancels_their_booking(mesh):
     await conversation_with(mesh, customer, "Book a table for 4 tomorrow at 8pm", "yes")
     texts = await conversation_with(mesh, customer, "please cancel my booking", "yes")
     assert "Cancel your booking" in texts[-2] and "cancelled" in texts[-1]
+
+
+async def test_a_person_takes_over_answers_over_rest_and_gives_the_chat_back(mesh):
+    customer = "34600000113"
+    texts = await conversation_with(mesh, customer, "hi", "I want to talk to a person")
+    assert "handing you over" in texts[-1]
+    tenant_id = await demo_tenant_id(mesh)
+    async with httpx.AsyncClient(base_url=mesh.gateway_url) as client:
+        waiting = (await client.get(f"/v1/tenants/{tenant_id}/conversations:awaitingAgent")).json()
+        (conversation,) = [
+            c for c in waiting["conversations"] if c["customer_phone"] == f"+{customer}"
+        ]
+        answered = await client.post(
+            f"/v1/tenants/{tenant_id}/conversations/{conversation['id']}/messages",
+            json={"agent_id": str(uuid.uuid4()), "text": "Hi! Marta here, how can I help?"},
+        )
+        assert answered.status_code == 200, answered.text
+        assert (await replies(mesh, customer, len(texts) + 1))[-1]["payload"]["text"]["body"] == (
+            "Hi! Marta here, how can I help?"
+        )
+        released = await client.post(
+            f"/v1/tenants/{tenant_id}/conversations/{conversation['id']}:releaseHandoff", json={}
+        )
+        assert released.status_code == 200, released.text
+        history = (
+            await client.get(f"/v1/tenants/{tenant_id}/conversations/{conversation['id']}/messages")
+        ).json()["messages"]
+    assert "SENDER_TYPE_AGENT" in [m["sender_type"] for m in history]
+    back = await conversation_with(mesh, customer, "thanks a lot!")
+    assert "You're welcome" in back[-1]

@@ -24,7 +24,7 @@ EXPECTED_TABLES = {
     "knowledge": {"knowledge_bases", "documents"},
     "booking": {"resources", "bookings", "opening_hours", "closed_dates"},
     "orders": {"categories", "products", "stock_adjustments", "orders", "order_items"},
-    "analytics": {"events"},
+    "analytics": {"events", "event_rollups"},
     "messaging": {"inbox_items", "outbox_messages"},
     "orchestrator": {"dialogue_states"},
 }

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Numeric, String
+from sqlalchemy import BigInteger, DateTime, Index, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,3 +43,25 @@ class EventRow(Base):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+# The outlet key of a tenant-level rollup: a primary key column cannot hold NULL.
+NO_OUTLET = uuid.UUID(int=0)
+
+
+class EventRollupRow(Base):
+    """Hourly sums of the additive figures, kept on ingest so dashboards skip the raw log."""
+
+    __tablename__ = "event_rollups"
+    __table_args__ = ({"schema": SCHEMA},)
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bucket_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    # The intent of a routed message, the question left unanswered, else "".
+    dimension: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    value_sum: Mapped[Decimal] = mapped_column(Numeric)
+    amount_sum: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    confidence_sum: Mapped[Decimal] = mapped_column(Numeric)

@@ -80,6 +80,11 @@ class BillingServiceStub:
                 request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageRequest.SerializeToString,
                 response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageResponse.FromString,
                 _registered_method=True)
+        self.RecordUsageBatch = channel.unary_unary(
+                '/crm.billing.v1.BillingService/RecordUsageBatch',
+                request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageBatchRequest.SerializeToString,
+                response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageBatchResponse.FromString,
+                _registered_method=True)
         self.GetUsage = channel.unary_unary(
                 '/crm.billing.v1.BillingService/GetUsage',
                 request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetUsageRequest.SerializeToString,
@@ -109,6 +114,16 @@ class BillingServiceStub:
                 '/crm.billing.v1.BillingService/GetBalance',
                 request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetBalanceRequest.SerializeToString,
                 response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetBalanceResponse.FromString,
+                _registered_method=True)
+        self.ListLedgerEntries = channel.unary_unary(
+                '/crm.billing.v1.BillingService/ListLedgerEntries',
+                request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListLedgerEntriesRequest.SerializeToString,
+                response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListLedgerEntriesResponse.FromString,
+                _registered_method=True)
+        self.GetStatement = channel.unary_unary(
+                '/crm.billing.v1.BillingService/GetStatement',
+                request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementRequest.SerializeToString,
+                response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementResponse.FromString,
                 _registered_method=True)
 
 
@@ -176,6 +191,13 @@ class BillingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordUsageBatch(self, request, context):
+        """Internal: meters many usage events in one transaction (the buffered meter's flush).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetUsage(self, request, context):
         """Usage of one billing period per usage type, against the quota.
         """
@@ -211,6 +233,20 @@ class BillingServiceServicer:
 
     def GetBalance(self, request, context):
         """The tenant's remaining prepaid balance (sum of deposit balances).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLedgerEntries(self, request, context):
+        """Top-ups and overage debits of the tenant's deposits, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStatement(self, request, context):
+        """The statement of one billing period: base price, overage, deposit used, amount due.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -264,6 +300,11 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageRequest.FromString,
                     response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageResponse.SerializeToString,
             ),
+            'RecordUsageBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordUsageBatch,
+                    request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageBatchRequest.FromString,
+                    response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageBatchResponse.SerializeToString,
+            ),
             'GetUsage': grpc.unary_unary_rpc_method_handler(
                     servicer.GetUsage,
                     request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetUsageRequest.FromString,
@@ -293,6 +334,16 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.GetBalance,
                     request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetBalanceRequest.FromString,
                     response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetBalanceResponse.SerializeToString,
+            ),
+            'ListLedgerEntries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLedgerEntries,
+                    request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListLedgerEntriesRequest.FromString,
+                    response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListLedgerEntriesResponse.SerializeToString,
+            ),
+            'GetStatement': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatement,
+                    request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementRequest.FromString,
+                    response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -550,6 +601,33 @@ class BillingService:
             _registered_method=True)
 
     @staticmethod
+    def RecordUsageBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.billing.v1.BillingService/RecordUsageBatch',
+            crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageBatchRequest.SerializeToString,
+            crm_dot_billing_dot_v1_dot_billing__pb2.RecordUsageBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetUsage(request,
             target,
             options=(),
@@ -701,6 +779,60 @@ class BillingService:
             '/crm.billing.v1.BillingService/GetBalance',
             crm_dot_billing_dot_v1_dot_billing__pb2.GetBalanceRequest.SerializeToString,
             crm_dot_billing_dot_v1_dot_billing__pb2.GetBalanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLedgerEntries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.billing.v1.BillingService/ListLedgerEntries',
+            crm_dot_billing_dot_v1_dot_billing__pb2.ListLedgerEntriesRequest.SerializeToString,
+            crm_dot_billing_dot_v1_dot_billing__pb2.ListLedgerEntriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.billing.v1.BillingService/GetStatement',
+            crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementRequest.SerializeToString,
+            crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -309,3 +309,41 @@ class ReleaseHandoffResponse(_message.Message):
     CONVERSATION_FIELD_NUMBER: _ClassVar[int]
     conversation: Conversation
     def __init__(self, conversation: _Optional[_Union[Conversation, _Mapping]] = ...) -> None: ...
+
+class ReplyAsAgentRequest(_message.Message):
+    __slots__ = ("tenant_id", "conversation_id", "agent_id", "text")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    conversation_id: str
+    agent_id: str
+    text: str
+    def __init__(self, tenant_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+
+class ReplyAsAgentResponse(_message.Message):
+    __slots__ = ("message", "outbound_message_id")
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    OUTBOUND_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    outbound_message_id: str
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ..., outbound_message_id: _Optional[str] = ...) -> None: ...
+
+class ListAwaitingAgentRequest(_message.Message):
+    __slots__ = ("tenant_id", "page", "outlet_id")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    page: _common_pb2.PageRequest
+    outlet_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ..., outlet_id: _Optional[str] = ...) -> None: ...
+
+class ListAwaitingAgentResponse(_message.Message):
+    __slots__ = ("conversations", "page")
+    CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    conversations: _containers.RepeatedCompositeFieldContainer[Conversation]
+    page: _common_pb2.PageResponse
+    def __init__(self, conversations: _Optional[_Iterable[_Union[Conversation, _Mapping]]] = ..., page: _Optional[_Union[_common_pb2.PageResponse, _Mapping]] = ...) -> None: ...

@@ -70,6 +70,16 @@ class ConversationServiceStub:
                 request_serializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListMessagesRequest.SerializeToString,
                 response_deserializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListMessagesResponse.FromString,
                 _registered_method=True)
+        self.ReplyAsAgent = channel.unary_unary(
+                '/crm.conversation.v1.ConversationService/ReplyAsAgent',
+                request_serializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ReplyAsAgentRequest.SerializeToString,
+                response_deserializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ReplyAsAgentResponse.FromString,
+                _registered_method=True)
+        self.ListAwaitingAgent = channel.unary_unary(
+                '/crm.conversation.v1.ConversationService/ListAwaitingAgent',
+                request_serializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListAwaitingAgentRequest.SerializeToString,
+                response_deserializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListAwaitingAgentResponse.FromString,
+                _registered_method=True)
         self.RequestHandoff = channel.unary_unary(
                 '/crm.conversation.v1.ConversationService/RequestHandoff',
                 request_serializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.RequestHandoffRequest.SerializeToString,
@@ -138,9 +148,24 @@ class ConversationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def RequestHandoff(self, request, context):
+    def ReplyAsAgent(self, request, context):
         """Asks for a human: the bot stays quiet until the handoff is released.
+        A staff member answers a handed-off conversation: sent on WhatsApp through the messaging
+        service (inside the customer's 24-hour window only) and stored as an agent message.
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAwaitingAgent(self, request, context):
+        """The inbox of human agents: open conversations waiting for a person, longest-waiting first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestHandoff(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -196,6 +221,16 @@ def add_ConversationServiceServicer_to_server(servicer, server):
                     servicer.ListMessages,
                     request_deserializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListMessagesRequest.FromString,
                     response_serializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'ReplyAsAgent': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplyAsAgent,
+                    request_deserializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ReplyAsAgentRequest.FromString,
+                    response_serializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ReplyAsAgentResponse.SerializeToString,
+            ),
+            'ListAwaitingAgent': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAwaitingAgent,
+                    request_deserializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListAwaitingAgentRequest.FromString,
+                    response_serializer=crm_dot_conversation_dot_v1_dot_conversation__pb2.ListAwaitingAgentResponse.SerializeToString,
             ),
             'RequestHandoff': grpc.unary_unary_rpc_method_handler(
                     servicer.RequestHandoff,
@@ -403,6 +438,60 @@ class ConversationService:
             '/crm.conversation.v1.ConversationService/ListMessages',
             crm_dot_conversation_dot_v1_dot_conversation__pb2.ListMessagesRequest.SerializeToString,
             crm_dot_conversation_dot_v1_dot_conversation__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplyAsAgent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.conversation.v1.ConversationService/ReplyAsAgent',
+            crm_dot_conversation_dot_v1_dot_conversation__pb2.ReplyAsAgentRequest.SerializeToString,
+            crm_dot_conversation_dot_v1_dot_conversation__pb2.ReplyAsAgentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAwaitingAgent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.conversation.v1.ConversationService/ListAwaitingAgent',
+            crm_dot_conversation_dot_v1_dot_conversation__pb2.ListAwaitingAgentRequest.SerializeToString,
+            crm_dot_conversation_dot_v1_dot_conversation__pb2.ListAwaitingAgentResponse.FromString,
             options,
             channel_credentials,
             insecure,

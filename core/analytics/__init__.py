@@ -1,0 +1,1 @@
+"""The analytics context: events every service emits and the figures built on them."""

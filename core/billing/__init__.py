@@ -1,0 +1,1 @@
+"""Billing: tiers, subscriptions, metered usage with quotas, prepaid deposits, statements."""

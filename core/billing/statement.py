@@ -1,0 +1,70 @@
+"""A period's statement in exact decimal arithmetic: base price, overage, deposit used."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import CENT, Period, Subscription, SubscriptionStatus
+from .quota import overage_cost, overage_count
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    description: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    tenant_id: uuid.UUID
+    period: Period
+    tier: str
+    lines: tuple[StatementLine, ...]
+    deposit_used: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.total - self.deposit_used
+
+
+def _held_in(subscription: Subscription, period: Period) -> bool:
+    started = subscription.started_at.date() <= period.end
+    ended = subscription.ended_at
+    return started and (ended is None or ended.date() >= period.start)
+
+
+def statement_of(
+    tenant_id: uuid.UUID,
+    period: Period,
+    subscriptions: list[Subscription],
+    messages_in: int,
+    deposit_used: Decimal,
+) -> Statement:
+    """Base: the dearest paid tier held in the period; overage at the latest one's quota and rate."""
+    held = [s for s in subscriptions if _held_in(s, period)]
+    paid = [s for s in held if s.status is not SubscriptionStatus.TRIALING]
+    if not held:
+        return Statement(tenant_id, period, "", (), deposit_used)
+    billed = max(paid or held, key=lambda s: s.tier.monthly_price)
+    base_price = billed.tier.monthly_price if paid else Decimal("0.00")
+    lines = [
+        StatementLine(f"{billed.tier.name} subscription", 1, base_price, base_price.quantize(CENT))
+    ]
+    latest = max(held, key=lambda s: s.started_at).tier
+    over = overage_count(messages_in, latest.message_quota)
+    if over:
+        lines.append(
+            StatementLine(
+                f"messages over the quota of {latest.message_quota}",
+                over,
+                latest.overage_rate,
+                overage_cost(over, latest.overage_rate),
+            )
+        )
+    return Statement(tenant_id, period, billed.tier.name, tuple(lines), deposit_used)
