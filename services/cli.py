@@ -1,6 +1,7 @@
 """`crm`: run the mesh, serve one service, check health, migrate the database."""
 
 import asyncio
+from pathlib import Path
 
 import typer
 
@@ -59,6 +60,24 @@ def chat(
     from .chat import run_chat
 
     raise typer.Exit(asyncio.run(run_chat(_settings("chat"), customer, name)))
+
+
+@app.command()
+def report(
+    tenant: str = typer.Option("demo", help="The tenant's slug."),
+    days: int = typer.Option(30, min=1, max=400, help="How many days back from now."),
+    out: str = typer.Option("report.html", help="Where to write the HTML report."),
+) -> None:
+    """Write a tenant's analytics (volume, intents, revenue, latency, ...) as one HTML file."""
+    from .database import prepare
+    from .tools.report import report_html
+
+    async def build() -> str:
+        return await report_html(await prepare(settings), tenant, days)
+
+    settings = _settings("report")
+    Path(out).write_text(asyncio.run(build()), encoding="utf-8")
+    typer.echo(f"wrote {out}")
 
 
 @db.command()

@@ -36,10 +36,19 @@ def _check_amount(amount: Decimal | None) -> None:
         raise InvalidInput("amount", "must be a finite amount below 10^10")
 
 
+def _check_items(items: Any) -> None:
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("quantity", 1), int | float)
+        for item in items
+    ):
+        raise InvalidInput("properties.items", "must be a list of {name, quantity}")
+
+
 def _check_properties(properties: dict[str, Any]) -> None:
     confidence = properties.get("confidence", 0.0)
     if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
         raise InvalidInput("properties.confidence", "must be a number between 0 and 1")
+    _check_items(properties.get("items", []))
 
 
 def validate(event: AnalyticsEvent, now: datetime) -> None:

@@ -3,6 +3,8 @@
 from datetime import datetime
 from decimal import Decimal
 
+from core.shared.errors import InvalidInput
+
 from . import model as m
 from .ports import AnalyticsUnitOfWork
 from .rollup import Totals
@@ -50,10 +52,17 @@ def revenue_points(
     ]
 
 
+def limit_of(limit: int, default: int) -> int:
+    """A caller's limit: 0 means the default, large ones are capped."""
+    if limit < 0:
+        raise InvalidInput("limit", "must not be negative")
+    return min(limit or default, MAX_RANKED)
+
+
 def ranked(totals: dict[str, Totals], limit: int) -> list[m.Ranked]:
-    """Most frequent first, ties by name; at most `limit` (capped at MAX_RANKED)."""
-    order = sorted(totals.items(), key=lambda item: (-item[1].count, item[0]))
-    return [m.Ranked(name, t.count) for name, t in order[: min(limit, MAX_RANKED)] if name]
+    """Most frequent first, ties by name, at most `limit`; the blank name is left out."""
+    order = sorted(((n, t) for n, t in totals.items() if n), key=lambda i: (-i[1].count, i[0]))
+    return [m.Ranked(name, t.count) for name, t in order[:limit]]
 
 
 async def message_volume(window: m.Window, uow: AnalyticsUnitOfWork) -> list[m.VolumePoint]:
@@ -106,7 +115,7 @@ def total_revenue(points: list[m.RevenuePoint]) -> tuple[Decimal, Decimal]:
 
 async def top_products(window: m.Window, limit: int, uow: AnalyticsUnitOfWork) -> list[m.Ranked]:
     async with uow:
-        return await uow.events.top_products(window, min(limit or 10, MAX_RANKED))
+        return await uow.events.top_products(window, limit_of(limit, 10))
 
 
 async def unanswered_questions(
@@ -115,4 +124,4 @@ async def unanswered_questions(
     """What the documents could not answer, most asked first: what to add to the knowledge base."""
     async with uow:
         totals = await uow.events.rollup_counts(window, m.KNOWLEDGE_UNANSWERED)
-    return ranked(totals, limit or 20)
+    return ranked(totals, limit_of(limit, 20))

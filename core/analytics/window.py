@@ -1,7 +1,7 @@
 """The query window a caller asks for, checked: a sane range, bucket size and time zone."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.shared.errors import InvalidInput
@@ -11,6 +11,10 @@ from .model import Granularity, Window
 DEFAULT_SPAN = timedelta(days=30)
 MAX_SPAN = timedelta(days=400)
 MAX_HOURLY_SPAN = timedelta(days=31)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def _zone(name: str) -> str:

@@ -17,8 +17,8 @@ from .model import Period, Subscription, SubscriptionStatus, Tier
 
 SEED_TIERS: tuple[Tier, ...] = (
     Tier("free", 500, 1, 1, 100, Decimal("0.00"), Decimal("0.00"), "Free"),
-    Tier("starter", 2_000, 1, 2, 500, Decimal("29.00"), Decimal("0.02"), "Starter"),
-    Tier("pro", 10_000, 5, 10, 5_000, Decimal("99.00"), Decimal("0.015"), "Pro"),
+    Tier("starter", 2_000, 1, 2, 500, Decimal("29.00"), Decimal("0.03"), "Starter"),
+    Tier("pro", 10_000, 5, 10, 5_000, Decimal("99.00"), Decimal("0.02"), "Pro"),
     Tier("enterprise", 100_000, 0, 0, 50_000, Decimal("499.00"), Decimal("0.01"), "Enterprise"),
 )
 

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import CENT, Period, Subscription, SubscriptionStatus
+from .model import CENT, Period, Subscription, SubscriptionStatus, Tier
 from .quota import overage_cost, overage_count
 
 
@@ -39,6 +39,18 @@ def _held_in(subscription: Subscription, period: Period) -> bool:
     return started and (ended is None or ended.date() >= period.start)
 
 
+def _overage_lines(tier: Tier, messages_in: int) -> list[StatementLine]:
+    over = overage_count(messages_in, tier.message_quota)
+    if not over:
+        return []
+    cost = overage_cost(over, tier.overage_rate)
+    return [
+        StatementLine(
+            f"messages over the quota of {tier.message_quota}", over, tier.overage_rate, cost
+        )
+    ]
+
+
 def statement_of(
     tenant_id: uuid.UUID,
     period: Period,
@@ -48,23 +60,12 @@ def statement_of(
 ) -> Statement:
     """Base: the dearest paid tier held in the period; overage at the latest one's quota and rate."""
     held = [s for s in subscriptions if _held_in(s, period)]
-    paid = [s for s in held if s.status is not SubscriptionStatus.TRIALING]
     if not held:
         return Statement(tenant_id, period, "", (), deposit_used)
-    billed = max(paid or held, key=lambda s: s.tier.monthly_price)
-    base_price = billed.tier.monthly_price if paid else Decimal("0.00")
-    lines = [
-        StatementLine(f"{billed.tier.name} subscription", 1, base_price, base_price.quantize(CENT))
-    ]
+    paid = [s for s in held if s.status is not SubscriptionStatus.TRIALING]
+    billed = max(paid or held, key=lambda s: s.tier.monthly_price).tier
+    price = billed.monthly_price if paid else Decimal("0.00")
+    base = StatementLine(f"{billed.name} subscription", 1, price, price.quantize(CENT))
     latest = max(held, key=lambda s: s.started_at).tier
-    over = overage_count(messages_in, latest.message_quota)
-    if over:
-        lines.append(
-            StatementLine(
-                f"messages over the quota of {latest.message_quota}",
-                over,
-                latest.overage_rate,
-                overage_cost(over, latest.overage_rate),
-            )
-        )
-    return Statement(tenant_id, period, billed.tier.name, tuple(lines), deposit_used)
+    lines = (base, *_overage_lines(latest, messages_in))
+    return Statement(tenant_id, period, billed.name, lines, deposit_used)

@@ -19,7 +19,14 @@ from adapters.postgres.models import SCHEMAS, Base
 
 EXPECTED_TABLES = {
     "tenant": {"tenants", "outlets", "users"},
-    "billing": {"tiers", "subscriptions", "usage_records", "usage_events", "deposits"},
+    "billing": {
+        "tiers",
+        "subscriptions",
+        "usage_records",
+        "usage_events",
+        "deposits",
+        "deposit_ledger",
+    },
     "conversation": {"conversations", "messages"},
     "knowledge": {"knowledge_bases", "documents"},
     "booking": {"resources", "bookings", "opening_hours", "closed_dates"},
@@ -508,5 +515,5 @@ async def test_money_is_numeric_12_2(db: AsyncEngine) -> None:
             {"schemas": list(EXPECTED_TABLES)},
         )
         found = {(s, t, c): (p, sc) for s, t, c, p, sc in rows}
-    assert len(found) == 13
+    assert len(found) == 14
     assert set(found.values()) == {(12, 2)}

@@ -180,3 +180,30 @@ class DepositRow(Base):
     note: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+LEDGER_KINDS: tuple[str, ...] = ("top_up", "overage")
+
+
+class DepositLedgerRow(Base):
+    """A movement of a tenant's prepaid money: a top-up (positive) or an overage debit."""
+
+    __tablename__ = "deposit_ledger"
+    __table_args__ = (
+        one_of("kind", LEDGER_KINDS),
+        CheckConstraint("amount <> 0", name="amount_non_zero"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    deposit_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.deposits.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Money]
+    # First day of the billing period the movement belongs to (statements sum by it).
+    period_start: Mapped[date] = mapped_column(Date)
+    # A top-up's request id or an overage debit's counter position: each is written once.
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[CreatedAt]

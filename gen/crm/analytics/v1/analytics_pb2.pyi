@@ -275,3 +275,69 @@ class GetLatencyResponse(_message.Message):
     points: _containers.RepeatedCompositeFieldContainer[LatencyPoint]
     overall: LatencyPoint
     def __init__(self, points: _Optional[_Iterable[_Union[LatencyPoint, _Mapping]]] = ..., overall: _Optional[_Union[LatencyPoint, _Mapping]] = ...) -> None: ...
+
+class GetHandoffShareRequest(_message.Message):
+    __slots__ = ("tenant_id", "time_range", "outlet_id")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_RANGE_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    time_range: TimeRange
+    outlet_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., time_range: _Optional[_Union[TimeRange, _Mapping]] = ..., outlet_id: _Optional[str] = ...) -> None: ...
+
+class GetHandoffShareResponse(_message.Message):
+    __slots__ = ("conversations", "handed_off", "bot_share", "human_share")
+    CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
+    HANDED_OFF_FIELD_NUMBER: _ClassVar[int]
+    BOT_SHARE_FIELD_NUMBER: _ClassVar[int]
+    HUMAN_SHARE_FIELD_NUMBER: _ClassVar[int]
+    conversations: int
+    handed_off: int
+    bot_share: float
+    human_share: float
+    def __init__(self, conversations: _Optional[int] = ..., handed_off: _Optional[int] = ..., bot_share: _Optional[float] = ..., human_share: _Optional[float] = ...) -> None: ...
+
+class RankedItem(_message.Message):
+    __slots__ = ("name", "count")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    count: int
+    def __init__(self, name: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class GetTopProductsRequest(_message.Message):
+    __slots__ = ("tenant_id", "time_range", "outlet_id", "limit")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_RANGE_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    time_range: TimeRange
+    outlet_id: str
+    limit: int
+    def __init__(self, tenant_id: _Optional[str] = ..., time_range: _Optional[_Union[TimeRange, _Mapping]] = ..., outlet_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class GetTopProductsResponse(_message.Message):
+    __slots__ = ("products",)
+    PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    products: _containers.RepeatedCompositeFieldContainer[RankedItem]
+    def __init__(self, products: _Optional[_Iterable[_Union[RankedItem, _Mapping]]] = ...) -> None: ...
+
+class GetUnansweredQuestionsRequest(_message.Message):
+    __slots__ = ("tenant_id", "time_range", "outlet_id", "limit")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_RANGE_FIELD_NUMBER: _ClassVar[int]
+    OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    time_range: TimeRange
+    outlet_id: str
+    limit: int
+    def __init__(self, tenant_id: _Optional[str] = ..., time_range: _Optional[_Union[TimeRange, _Mapping]] = ..., outlet_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class GetUnansweredQuestionsResponse(_message.Message):
+    __slots__ = ("questions",)
+    QUESTIONS_FIELD_NUMBER: _ClassVar[int]
+    questions: _containers.RepeatedCompositeFieldContainer[RankedItem]
+    def __init__(self, questions: _Optional[_Iterable[_Union[RankedItem, _Mapping]]] = ...) -> None: ...

@@ -65,6 +65,21 @@ class AnalyticsServiceStub:
                 request_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetLatencyRequest.SerializeToString,
                 response_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetLatencyResponse.FromString,
                 _registered_method=True)
+        self.GetHandoffShare = channel.unary_unary(
+                '/crm.analytics.v1.AnalyticsService/GetHandoffShare',
+                request_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetHandoffShareRequest.SerializeToString,
+                response_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetHandoffShareResponse.FromString,
+                _registered_method=True)
+        self.GetTopProducts = channel.unary_unary(
+                '/crm.analytics.v1.AnalyticsService/GetTopProducts',
+                request_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetTopProductsRequest.SerializeToString,
+                response_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetTopProductsResponse.FromString,
+                _registered_method=True)
+        self.GetUnansweredQuestions = channel.unary_unary(
+                '/crm.analytics.v1.AnalyticsService/GetUnansweredQuestions',
+                request_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetUnansweredQuestionsRequest.SerializeToString,
+                response_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetUnansweredQuestionsResponse.FromString,
+                _registered_method=True)
 
 
 class AnalyticsServiceServicer:
@@ -113,6 +128,27 @@ class AnalyticsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetHandoffShare(self, request, context):
+        """Conversations the bot handled alone vs those handed to a human.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTopProducts(self, request, context):
+        """Products by units sold in paid orders, most sold first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUnansweredQuestions(self, request, context):
+        """Questions the knowledge base could not answer, most asked first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AnalyticsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -145,6 +181,21 @@ def add_AnalyticsServiceServicer_to_server(servicer, server):
                     servicer.GetLatency,
                     request_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetLatencyRequest.FromString,
                     response_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetLatencyResponse.SerializeToString,
+            ),
+            'GetHandoffShare': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHandoffShare,
+                    request_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetHandoffShareRequest.FromString,
+                    response_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetHandoffShareResponse.SerializeToString,
+            ),
+            'GetTopProducts': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTopProducts,
+                    request_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetTopProductsRequest.FromString,
+                    response_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetTopProductsResponse.SerializeToString,
+            ),
+            'GetUnansweredQuestions': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUnansweredQuestions,
+                    request_deserializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetUnansweredQuestionsRequest.FromString,
+                    response_serializer=crm_dot_analytics_dot_v1_dot_analytics__pb2.GetUnansweredQuestionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -310,6 +361,87 @@ class AnalyticsService:
             '/crm.analytics.v1.AnalyticsService/GetLatency',
             crm_dot_analytics_dot_v1_dot_analytics__pb2.GetLatencyRequest.SerializeToString,
             crm_dot_analytics_dot_v1_dot_analytics__pb2.GetLatencyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHandoffShare(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.analytics.v1.AnalyticsService/GetHandoffShare',
+            crm_dot_analytics_dot_v1_dot_analytics__pb2.GetHandoffShareRequest.SerializeToString,
+            crm_dot_analytics_dot_v1_dot_analytics__pb2.GetHandoffShareResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTopProducts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.analytics.v1.AnalyticsService/GetTopProducts',
+            crm_dot_analytics_dot_v1_dot_analytics__pb2.GetTopProductsRequest.SerializeToString,
+            crm_dot_analytics_dot_v1_dot_analytics__pb2.GetTopProductsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUnansweredQuestions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.analytics.v1.AnalyticsService/GetUnansweredQuestions',
+            crm_dot_analytics_dot_v1_dot_analytics__pb2.GetUnansweredQuestionsRequest.SerializeToString,
+            crm_dot_analytics_dot_v1_dot_analytics__pb2.GetUnansweredQuestionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

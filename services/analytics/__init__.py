@@ -1,0 +1,1 @@
+"""The analytics service: event ingestion and dashboard queries."""

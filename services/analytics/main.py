@@ -1,0 +1,20 @@
+"""Assemble the analytics service from its container for the runtime to serve."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from services.assembly import serving
+from services.catalog import ServiceSpec
+from services.database import database_url
+from services.runtime import Register
+from services.settings import Settings
+
+from .container import AnalyticsContainer
+
+
+@asynccontextmanager
+async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
+    container = AnalyticsContainer()
+    container.config.database_url.from_value(await database_url(settings))
+    async with serving(container, spec) as register:
+        yield register

@@ -1,0 +1,1 @@
+"""The billing service: tiers, subscriptions, usage metering and quotas, deposits."""

@@ -1,0 +1,25 @@
+"""Wiring of the billing service: engine -> sessions -> unit of work -> servicer."""
+
+from functools import partial
+
+from dependency_injector import containers, providers
+
+from adapters.grpc.billing_servicer import BillingServicer
+from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
+from adapters.postgres.database import engine_resource, session_factory
+from core.conversation.model import utcnow
+
+
+class BillingContainer(containers.DeclarativeContainer):
+    config = providers.Configuration()
+
+    # Metering flushes and quota checks arrive from every replica of the message path.
+    engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
+    sessions = providers.Singleton(session_factory, engine)
+    unit_of_work = providers.Singleton(partial, SqlAlchemyBillingUnitOfWork, sessions)
+    servicer = providers.Singleton(
+        BillingServicer,
+        unit_of_work=unit_of_work,
+        clock=providers.Object(utcnow),
+        currency=config.currency,
+    )

@@ -1,0 +1,23 @@
+"""Assemble the billing service from its container for the runtime to serve."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from services.assembly import serving
+from services.catalog import ServiceSpec
+from services.database import database_url
+from services.runtime import Register
+from services.settings import Settings
+
+from .container import BillingContainer
+
+
+@asynccontextmanager
+async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
+    container = BillingContainer()
+    container.config.from_dict(
+        # Prices are charged in the currency the shop sells in.
+        {"database_url": await database_url(settings), "currency": settings.order_currency}
+    )
+    async with serving(container, spec) as register:
+        yield register

@@ -1,0 +1,81 @@
+"""`crm report`: one tenant's analytics over the last days as a self-contained HTML file."""
+
+import html
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from adapters.postgres.analytics_repository import SqlAlchemyAnalyticsUnitOfWork
+from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
+from core.analytics import model as m
+from core.analytics import queries
+from core.analytics.window import utcnow
+from core.shared.errors import NotFound
+
+from . import report_charts as charts
+from .report_page import page
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the report shows, for one tenant and window."""
+
+    tenant: str
+    window: m.Window
+    volume: list[m.VolumePoint]
+    intents: list[m.IntentCount]
+    handoff: m.HandoffShare
+    latency: tuple[list[m.LatencyPoint], m.LatencyPoint]
+    funnel: list[m.FunnelStage]
+    revenue: list[m.RevenuePoint]
+    products: list[m.Ranked]
+    questions: list[m.Ranked]
+
+
+async def _tenant_id(sessions, slug: str) -> uuid.UUID:
+    async with SqlAlchemyTenantUnitOfWork(sessions) as uow:
+        tenant = await uow.tenants.get_by_slug(slug)
+    if tenant is None:
+        raise NotFound("tenant", slug)
+    return tenant.id
+
+
+async def gather(sessions, slug: str, days: int, now: datetime) -> Figures:
+    """Run every dashboard query over the tenant's last `days` days."""
+    window = m.Window(await _tenant_id(sessions, slug), now - timedelta(days=days), now)
+    uow = partial(SqlAlchemyAnalyticsUnitOfWork, sessions)
+    return Figures(
+        slug,
+        window,
+        await queries.message_volume(window, uow()),
+        await queries.intent_breakdown(window, uow()),
+        await queries.handoff_share(window, uow()),
+        await queries.latency(window, uow()),
+        await queries.conversion_funnel(window, "booking", uow()),
+        await queries.revenue(window, uow()),
+        await queries.top_products(window, 10, uow()),
+        await queries.unanswered_questions(window, 20, uow()),
+    )
+
+
+def render(figures: Figures) -> str:
+    """The HTML page, its charts inlined as PNG so the file stands alone."""
+    images = [
+        charts.volume_chart(figures.volume),
+        charts.intent_chart(figures.intents),
+        charts.revenue_chart(figures.revenue),
+        charts.latency_chart(figures.latency[0]),
+    ]
+    return page(figures, [f'<img alt="chart" src="{html.escape(uri)}">' for uri in images])
+
+
+async def report_html(database_url: str, slug: str, days: int) -> str:
+    """The report of tenant `slug` over its last `days` days."""
+    engines = engine_resource(database_url, pool_size=2)
+    try:
+        figures = await gather(session_factory(await anext(engines)), slug, days, utcnow())
+    finally:
+        await engines.aclose()
+    return render(figures)

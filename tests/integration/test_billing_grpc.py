@@ -1,0 +1,164 @@
+"""BillingService over a real grpc.aio server and PostgreSQL: mapping, status codes, meter."""
+
+import uuid
+
+import grpc
+import pytest
+from crm.billing.v1 import billing_pb2 as pb
+from crm.billing.v1 import billing_pb2_grpc
+from crm.common.v1 import common_pb2
+
+from adapters.grpc.billing_servicer import BillingServicer
+from adapters.grpc.usage_meter import BufferedUsageMeter
+from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
+from adapters.postgres.database import session_factory
+from core.billing.model import UsageType
+from core.billing.plans import SEED_TIERS
+from core.billing.subscriptions import put_tiers
+from core.conversation.model import utcnow
+
+CODE = grpc.StatusCode
+SERVICE = "crm.billing.v1.BillingService"
+
+
+@pytest.fixture
+async def served(grpc_channel_to, db):
+    """(stub, address) of BillingService over the test database, tiers seeded."""
+    sessions = session_factory(db)
+    uow = lambda: SqlAlchemyBillingUnitOfWork(sessions)  # noqa: E731
+    await put_tiers(SEED_TIERS, uow())
+    servicer = BillingServicer(uow, utcnow, "EUR")
+    channel = await grpc_channel_to(
+        lambda server: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, server),
+        [SERVICE],
+    )
+    # The fixture yields channels only; the meter opens its own from the address.
+    return billing_pb2_grpc.BillingServiceStub(channel), channel._channel.target.decode()
+
+
+@pytest.fixture
+def stub(served):
+    return served[0]
+
+
+async def expect(code: grpc.StatusCode, call, *fragments: str) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as failed:
+        await call
+    assert failed.value.code() == code, failed.value.details()
+    for fragment in fragments:
+        assert fragment in failed.value.details()
+
+
+async def subscribe(stub, tenant: str, tier: str = "starter") -> pb.Subscription:
+    request = pb.CreateSubscriptionRequest(tenant_id=tenant, tier=tier)
+    return (await stub.CreateSubscription(request)).subscription
+
+
+async def test_subscription_life_and_tenant_scoping(stub):
+    tenant, other = str(uuid.uuid4()), str(uuid.uuid4())
+    tiers = (await stub.ListTiers(pb.ListTiersRequest())).tiers
+    assert [t.name for t in tiers] == ["free", "starter", "pro", "enterprise"]
+    sub = await subscribe(stub, tenant)
+    assert (sub.status, sub.message_quota, sub.monthly_price.amount) == (2, 2000, "29.00")
+    await expect(CODE.FAILED_PRECONDITION, subscribe(stub, tenant, "pro"), "active subscription")
+    await expect(
+        CODE.NOT_FOUND,
+        stub.GetSubscription(pb.GetSubscriptionRequest(tenant_id=other, subscription_id=sub.id)),
+    )
+    await expect(
+        CODE.NOT_FOUND, stub.GetActiveSubscription(pb.GetActiveSubscriptionRequest(tenant_id=other))
+    )
+
+
+async def test_change_tier_then_cancel(stub):
+    tenant = str(uuid.uuid4())
+    sub = await subscribe(stub, tenant)
+    changed = await stub.ChangeTier(
+        pb.ChangeTierRequest(tenant_id=tenant, subscription_id=sub.id, tier="pro")
+    )
+    assert changed.previous_subscription.status == pb.SUBSCRIPTION_STATUS_EXPIRED
+    active = (
+        await stub.GetActiveSubscription(pb.GetActiveSubscriptionRequest(tenant_id=tenant))
+    ).subscription
+    assert (active.id, active.tier) == (changed.subscription.id, "pro")
+    listed = await stub.ListSubscriptions(pb.ListSubscriptionsRequest(tenant_id=tenant))
+    assert [s.tier for s in listed.subscriptions] == ["pro", "starter"]
+    cancel = pb.CancelSubscriptionRequest(
+        tenant_id=tenant, subscription_id=active.id, reason="moving"
+    )
+    assert (
+        await stub.CancelSubscription(cancel)
+    ).subscription.status == pb.SUBSCRIPTION_STATUS_CANCELLED
+
+
+async def test_bad_input_names_the_field(stub):
+    tenant = str(uuid.uuid4())
+    await expect(CODE.INVALID_ARGUMENT, subscribe(stub, "nope"), "tenant_id")
+    await expect(CODE.INVALID_ARGUMENT, subscribe(stub, tenant, ""), "tier")
+    await expect(CODE.NOT_FOUND, subscribe(stub, tenant, "platinum"), "tier")
+
+
+async def test_bad_usage_and_money_name_the_field(stub):
+    tenant = str(uuid.uuid4())
+    usage = pb.RecordUsageRequest(tenant_id=tenant, count=1, idempotency_key="k")
+    await expect(CODE.INVALID_ARGUMENT, stub.RecordUsage(usage), "usage_type")
+    usage.usage_type = pb.USAGE_TYPE_MESSAGES_IN
+    usage.count = 0
+    await expect(CODE.INVALID_ARGUMENT, stub.RecordUsage(usage), "count")
+    deposit = pb.Deposit(tenant_id=tenant, amount=common_pb2.Money(amount="-5"))
+    await expect(
+        CODE.INVALID_ARGUMENT,
+        stub.CreateDeposit(pb.CreateDepositRequest(deposit=deposit)),
+        "deposit.amount",
+    )
+    await expect(
+        CODE.INVALID_ARGUMENT,
+        stub.GetUsage(pb.GetUsageRequest(tenant_id=tenant, period_date="May")),
+        "period_date",
+    )
+
+
+async def test_quota_deposit_and_statement(stub):
+    tenant = str(uuid.uuid4())
+    await subscribe(stub, tenant, "free")
+    check = pb.CheckQuotaRequest(tenant_id=tenant, usage_type=pb.USAGE_TYPE_MESSAGES_IN, amount=501)
+    refused = await stub.CheckQuota(check)
+    assert (refused.allowed, refused.quota, refused.remaining) == (False, 500, 500)
+    assert "starter tier lifts it" in refused.reason
+    deposit = pb.Deposit(tenant_id=tenant, amount=common_pb2.Money(amount="12.50", currency="EUR"))
+    created = await stub.CreateDeposit(pb.CreateDepositRequest(deposit=deposit, request_id="r1"))
+    assert created.total_balance.amount == "12.50"
+    await expect(
+        CODE.NOT_FOUND,
+        stub.GetDeposit(
+            pb.GetDepositRequest(tenant_id=str(uuid.uuid4()), deposit_id=created.deposit.id)
+        ),
+    )
+
+
+async def test_ledger_and_statement(stub):
+    tenant = str(uuid.uuid4())
+    await subscribe(stub, tenant, "free")
+    deposit = pb.Deposit(tenant_id=tenant, amount=common_pb2.Money(amount="12.50", currency="EUR"))
+    await stub.CreateDeposit(pb.CreateDepositRequest(deposit=deposit, request_id="r1"))
+    await stub.CreateDeposit(pb.CreateDepositRequest(deposit=deposit, request_id="r1"))  # retried
+    ledger = await stub.ListLedgerEntries(pb.ListLedgerEntriesRequest(tenant_id=tenant))
+    assert [(e.kind, e.amount.amount) for e in ledger.entries] == [("top_up", "12.50")]
+    statement = (await stub.GetStatement(pb.GetStatementRequest(tenant_id=tenant))).statement
+    assert (statement.tier, statement.total.amount, statement.amount_due.amount) == (
+        "free",
+        "0.00",
+        "0.00",
+    )
+
+
+async def test_the_meter_flushes_each_event_once(served):
+    stub, address = served
+    tenant = uuid.uuid4()
+    meter = BufferedUsageMeter(address, flush_seconds=0.05)
+    for n in range(1_500):
+        meter.record(tenant, UsageType.MESSAGES_IN, f"msg_in:{n % 1_200}")
+    await meter.aclose()
+    usage = await stub.GetUsage(pb.GetUsageRequest(tenant_id=str(tenant)))
+    assert usage.usage[0].used == 1_200
+    assert (meter.pending, meter.dropped) == (0, 0)
