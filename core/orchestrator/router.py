@@ -95,10 +95,12 @@ class Router:
             )
         state = await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
         exchange = Exchange(message, conversation, profile, state)
+        await self._note(exchange, "message.received", type=message.type.value)
         answer = await self.reply(exchange)
         await self._dialogue.save(message.tenant_id, conversation.id, state)
         if answer is not None:
             await self._conversations.record_bot(conversation, message.tenant_id, answer.text)
+            await self._note(exchange, "message.sent")
         classification = exchange.classification
         return Outcome(
             answer,
@@ -230,12 +232,15 @@ class Router:
             )
             if answer.grounded:
                 exchange.state.finish()
+                await self._note(exchange, "knowledge.answered", question=message.text)
                 return BotReply(answer.text)
+        await self._note(exchange, "knowledge.unanswered", question=message.text)
         exchange.state.pending = HANDOFF_OFFER
         return BotReply(replies.NOT_IN_DOCUMENTS, replies.YES_NO)
 
     async def _handoff(self, exchange: Exchange, reason: str) -> BotReply:
         exchange.state.finish()
+        await self._note(exchange, "handoff.requested", reason=reason)
         await self._conversations.request_handoff(
             exchange.conversation, exchange.message.tenant_id, reason
         )
@@ -257,16 +262,23 @@ class Router:
 
     async def _emit(self, exchange: Exchange, seconds: float) -> None:
         classification = exchange.classification
+        await self._note(
+            exchange,
+            "message.routed",
+            value=round(seconds * 1000, 2),
+            intent=classification.intent.value,
+            confidence=round(classification.confidence, 3),
+            agent=exchange.state.active_agent,
+        )
+
+    async def _note(self, exchange: Exchange, name: str, value: float = 0.0, **properties) -> None:
+        """An analytics event about this exchange (best effort: the port never blocks)."""
         await self._events.emit(
             Event(
-                name="message.routed",
+                name=name,
                 tenant_id=exchange.message.tenant_id,
                 outlet_id=exchange.message.outlet_id,
-                properties={
-                    "intent": classification.intent.value,
-                    "confidence": round(classification.confidence, 3),
-                    "agent": exchange.state.active_agent,
-                },
-                value=round(seconds * 1000, 2),
+                properties={"conversation_id": str(exchange.conversation.id), **properties},
+                value=value,
             )
         )

@@ -3,17 +3,26 @@
 from dependency_injector import containers, providers
 
 from adapters.grpc.agent_clients import booking_agent, order_agent
+from adapters.grpc.analytics_emitter import BufferedAnalyticsEmitter
 from adapters.grpc.conversation_client import GrpcConversationLog
 from adapters.grpc.knowledge_client import GrpcKnowledgeSearch
 from adapters.grpc.orchestrator_servicer import OrchestratorServicer
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.grpc.vocabulary_client import GrpcVocabulary
-from adapters.local.events import LoggedEvents
 from core.orchestrator.router import Router
 from services.assembly import peer_client
 
 from .language import language_models
 from .stores import dialogue_store
+
+
+async def analytics_emitter(address: str):
+    emitter = BufferedAnalyticsEmitter(address, source="orchestrator")
+    await emitter.start()
+    try:
+        yield emitter
+    finally:
+        await emitter.aclose()
 
 
 async def vocabulary_source(order_address: str, booking_address: str):
@@ -37,7 +46,7 @@ class OrchestratorContainer(containers.DeclarativeContainer):
     order = providers.Resource(peer_client, order_agent, config.order_address)
     dialogue = providers.Resource(dialogue_store, config.redis_url, config.database_url)
     language = providers.Resource(language_models, settings)
-    events = providers.Singleton(LoggedEvents)
+    events = providers.Resource(analytics_emitter, config.analytics_address)
     vocabulary = providers.Resource(vocabulary_source, config.order_address, config.booking_address)
 
     router = providers.Singleton(

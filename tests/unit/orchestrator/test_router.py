@@ -107,9 +107,11 @@ async def test_a_down_peer_yields_the_tenants_error_message(say, parts):
 async def test_intent_and_latency_are_emitted(say, parts):
     parts["classifier"].on("hola", Intent.GREETING)
     await say("hola")
-    (event,) = parts["events"].events
-    assert event.name == "message.routed" and event.properties["intent"] == "greeting"
-    assert event.value >= 0
+    names = [e.name for e in parts["events"].events]
+    assert names == ["message.received", "message.routed", "message.sent"]
+    routed = parts["events"].events[1]
+    assert routed.properties["intent"] == "greeting" and routed.value >= 0
+    assert routed.properties["conversation_id"]
 
 
 async def test_a_short_answer_goes_to_the_agent_that_asked_even_if_it_reads_otherwise(say, parts):
@@ -120,3 +122,13 @@ async def test_a_short_answer_goes_to_the_agent_that_asked_even_if_it_reads_othe
     await say("today")
     assert [t.text for t in parts["agents"]["order"].turns] == ["2 pizzas please", "today"]
     assert parts["agents"]["booking"].turns == []
+
+
+async def test_unanswered_questions_and_handoffs_are_counted(say, parts):
+    parts["classifier"].on("do you have parking", Intent.SUPPORT)
+    await say("do you have parking")
+    await say("Yes, please", reply_id="yes")
+    names = [e.name for e in parts["events"].events]
+    assert "knowledge.unanswered" in names and "handoff.requested" in names
+    unanswered = next(e for e in parts["events"].events if e.name == "knowledge.unanswered")
+    assert unanswered.properties["question"] == "do you have parking"
