@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import gateway
+from .billing.seed import seed_billing
 from .booking.seed import seed_demo_booking
 from .catalog import SERVICES
 from .database import prepare
@@ -126,6 +127,7 @@ async def run_mesh(settings: Settings) -> int:
     tenant_id, outlet_id = await seed_demo(url)
     await seed_demo_booking(url, tenant_id, outlet_id)
     await seed_demo_catalog(url, tenant_id)
+    await seed_billing(url, tenant_id)
     env = {**os.environ, "DATABASE_URL": url}
     processes = {name: await _spawn(argv, env) for name, argv in _programs(settings).items()}
     relays = [

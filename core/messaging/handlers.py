@@ -9,9 +9,18 @@ from core.shared.errors import DomainError, FailedPrecondition, NotFound
 
 from .fitting import fit
 from .model import SendFailure, WebhookBatch
-from .ports import MessagingUnitOfWork, OutletDirectory, ReplyEngine, WhatsAppSender
+from .ports import (
+    MessagingUnitOfWork,
+    OutletDirectory,
+    ReplyEngine,
+    UsageRecorder,
+    WhatsAppSender,
+)
 from .queue import Backoff, InboxItem, OutboxMessage
 from .signature import verify_signature
+
+# Usage types as billing names them (the messaging context meters, billing prices).
+MESSAGES_IN, MESSAGES_OUT = "messages_in", "messages_out"
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +64,13 @@ class InboxWorker:
         lease: timedelta,
         backoff: Backoff | None = None,
         receipts: WhatsAppSender | None = None,
+        usage: UsageRecorder | None = None,
     ) -> None:
         self._uow = uow
         self._outlets = outlets
         self._replies = replies
         self._receipts = receipts
+        self._usage = usage
         self._on_enqueued = on_enqueued
         self._lease = lease
         self._backoff = backoff or Backoff()
@@ -101,6 +112,8 @@ class InboxWorker:
             await uow.commit()
         if queued:
             self._on_enqueued()
+        if self._usage is not None:  # keyed by the wamid: a redelivery is not counted twice
+            self._usage.record(outlet.tenant_id, MESSAGES_IN, item.message.whatsapp_message_id)
         await self._mark_read(item)
 
     async def _mark_read(self, item: InboxItem) -> None:
@@ -131,11 +144,13 @@ class OutboxSender:
         sender: WhatsAppSender,
         lease: timedelta,
         backoff: Backoff | None = None,
+        usage: UsageRecorder | None = None,
     ) -> None:
         self._uow = uow
         self._sender = sender
         self._lease = lease
         self._backoff = backoff or Backoff()
+        self._usage = usage
 
     async def claim(self, limit: int) -> list[OutboxMessage]:
         async with self._uow() as uow:
@@ -157,6 +172,8 @@ class OutboxSender:
         async with self._uow() as uow:
             await uow.outbox.mark_sent(message.id, result.whatsapp_message_id)
             await uow.commit()
+        if self._usage is not None:
+            self._usage.record(message.tenant_id, MESSAGES_OUT, f"out:{message.id}")
 
     async def _failed(self, message: OutboxMessage, failure: SendFailure) -> None:
         error = {"message": str(failure), "code": failure.code, "retryable": failure.retryable,

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from core.shared.paging import Page, PageQuery
 
@@ -19,6 +19,12 @@ class WhatsAppSender(Protocol):
     ) -> SendResult: ...
 
     async def mark_read(self, phone_number_id: str, whatsapp_message_id: str) -> None: ...
+
+
+class UsageRecorder(Protocol):
+    """Meters what each tenant uses (billing); buffered, so it never slows a message."""
+
+    def record(self, tenant_id: uuid.UUID, usage_type: Any, idempotency_key: str) -> None: ...
 
 
 class OutletDirectory(Protocol):

@@ -9,6 +9,7 @@ from adapters.grpc.conversation_client import GrpcCustomerWindow
 from adapters.grpc.messaging_servicer import MessagingServicer
 from adapters.grpc.orchestrator_client import GrpcReplyEngine
 from adapters.grpc.tenant_client import GrpcTenantDirectory
+from adapters.grpc.usage_meter import BufferedUsageMeter
 from adapters.postgres.database import engine_resource, session_factory
 from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
 from adapters.whatsapp.cloud_api import CloudApiSender
@@ -48,12 +49,20 @@ class MessagingContainer(containers.DeclarativeContainer):
     replies = providers.Resource(peer_client, GrpcReplyEngine, config.orchestrator_address)
     windows = providers.Resource(peer_client, GrpcCustomerWindow, config.conversation_address)
 
-    outbox_sender = providers.Singleton(OutboxSender, unit_of_work, sender, lease)
+    usage = providers.Resource(peer_client, BufferedUsageMeter, config.billing_address)
+    outbox_sender = providers.Singleton(OutboxSender, unit_of_work, sender, lease, usage=usage)
     outbox = providers.Singleton(
         _drainer, "outbox", outbox_sender, config.concurrency, config.poll_seconds
     )
     inbox_worker = providers.Singleton(
-        InboxWorker, unit_of_work, outlets, replies, outbox.provided.wake, lease, receipts=sender
+        InboxWorker,
+        unit_of_work,
+        outlets,
+        replies,
+        outbox.provided.wake,
+        lease,
+        receipts=sender,
+        usage=usage,
     )
     inbox = providers.Singleton(
         _drainer, "inbox", inbox_worker, config.concurrency, config.poll_seconds

@@ -21,6 +21,7 @@ def configure(container: MessagingContainer, settings: Settings, url: str) -> No
             "tenant_address": settings.address_of("tenant"),
             "orchestrator_address": settings.address_of("orchestrator"),
             "conversation_address": settings.address_of("conversation"),
+            "billing_address": settings.address_of("billing"),
             "lease_seconds": settings.messaging_lease_seconds,
             "concurrency": settings.messaging_concurrency,
             "poll_seconds": settings.messaging_poll_seconds,

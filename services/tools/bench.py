@@ -135,6 +135,49 @@ async def contention(settings: Settings) -> dict:
     return figures
 
 
+async def business(settings: Settings) -> dict:
+    """Metering and analytics: the per-message cost of emitting, and query time at 1M events."""
+    from . import bench_analytics, bench_billing
+
+    server, url = await _database(settings, "crm_bench_business")
+    try:
+        figures = {
+            "metering": await bench_billing.run(plain(url)),
+            "analytics_emit": await _emit_cost(),
+            "analytics_queries": await bench_analytics.run(plain(url)),
+        }
+    finally:
+        await drop_database(server, url.database)
+    console.print(f"metering record(): {figures['metering']}")
+    console.print(f"analytics emit(): {figures['analytics_emit']}")
+    console.print(f"analytics queries at 1M events: {figures['analytics_queries']}")
+    return figures
+
+
+async def _emit_cost(events: int = 100_000) -> dict:
+    """emit() into the buffered emitter, in microseconds (it never awaits the network)."""
+    import time
+    import uuid
+
+    from adapters.grpc.analytics_emitter import BufferedAnalyticsEmitter
+    from core.orchestrator.ports import Event
+
+    emitter = BufferedAnalyticsEmitter("127.0.0.1:9", capacity=events + 1)
+    tenant = uuid.uuid4()
+    costs = []
+    for i in range(events):
+        event = Event("message.routed", tenant, tenant, {"intent": "support"}, float(i % 50))
+        started = time.perf_counter()
+        await emitter.emit(event)
+        costs.append(time.perf_counter() - started)
+    costs.sort()
+    return {
+        "events": events,
+        "p50_us": round(costs[len(costs) // 2] * 1e6, 2),
+        "p99_us": round(costs[int(len(costs) * 0.99)] * 1e6, 2),
+    }
+
+
 async def main() -> int:
     settings = Settings()
     results = [r for layout in LAYOUTS for r in await bench_layout(layout, settings)]
@@ -142,6 +185,7 @@ async def main() -> int:
         "whatsapp_path": results,
         "understanding": await understanding(),
         "contention": await contention(settings),
+        "business": await business(settings),
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2))
