@@ -8,13 +8,13 @@ from crm.messaging.v1 import messaging_pb2_grpc
 from google.api.httpbody_pb2 import HttpBody
 
 from adapters.whatsapp.webhook import parse_webhook
-from core.messaging import handlers
+from core.messaging import handlers, operations
 from core.messaging.model import OutboundContent, ReplyOption
 from core.messaging.ports import CustomerWindow, MessagingUnitOfWork, OutletDirectory
 from core.messaging.queue import ProcessingStatus
 from core.messaging.sending import SendMessage, send_message
 from core.messaging.subscription import verify_subscription
-from core.shared.errors import InvalidInput, NotFound
+from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
 from .convert import enum_to_domain, page_query
@@ -90,12 +90,11 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         return HttpBody(content_type="text/plain", data=b"OK")
 
     async def GetInboxItem(self, request, context):
-        tenant_id = _tenant_scope(request.tenant_id)
-        item_id = parse_id(request.inbox_item_id, "inbox_item_id")
-        async with self._uow() as uow:
-            item = await uow.inbox.get(tenant_id, item_id)
-        if item is None:
-            raise NotFound("inbox item", item_id)
+        item = await operations.inbox_item(
+            self._uow(),
+            _tenant_scope(request.tenant_id),
+            parse_id(request.inbox_item_id, "inbox_item_id"),
+        )
         return pb.GetInboxItemResponse(inbox_item=inbox_item_message(item))
 
     async def ListInboxItems(self, request, context):
@@ -112,20 +111,20 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         )
 
     async def RetryInboxItem(self, request, context):
-        await self.GetInboxItem(request, context)  # scope check: NOT_FOUND across tenants
-        async with self._uow() as uow:
-            item = await uow.inbox.requeue(parse_id(request.inbox_item_id, "inbox_item_id"))
-            await uow.commit()
+        item = await operations.retry_inbox_item(
+            self._uow(),
+            _tenant_scope(request.tenant_id),
+            parse_id(request.inbox_item_id, "inbox_item_id"),
+        )
         self._on_received()
         return pb.RetryInboxItemResponse(inbox_item=inbox_item_message(item))
 
     async def GetOutboundMessage(self, request, context):
-        tenant_id = _tenant_scope(request.tenant_id)
-        message_id = parse_id(request.message_id, "message_id")
-        async with self._uow() as uow:
-            message = await uow.outbox.get(tenant_id, message_id)
-        if message is None:
-            raise NotFound("outbound message", message_id)
+        message = await operations.outbound_message(
+            self._uow(),
+            _tenant_scope(request.tenant_id),
+            parse_id(request.message_id, "message_id"),
+        )
         return pb.GetOutboundMessageResponse(message=outbound_message(message))
 
     async def ListOutboxMessages(self, request, context):
@@ -154,9 +153,10 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         return pb.SendMessageResponse(message=outbound_message(queued[0]))
 
     async def RetryOutboxMessage(self, request, context):
-        await self.GetOutboundMessage(request, context)  # scope check: NOT_FOUND across tenants
-        async with self._uow() as uow:
-            message = await uow.outbox.requeue(parse_id(request.message_id, "message_id"))
-            await uow.commit()
+        message = await operations.retry_outbound_message(
+            self._uow(),
+            _tenant_scope(request.tenant_id),
+            parse_id(request.message_id, "message_id"),
+        )
         self._on_enqueued()
         return pb.RetryOutboxMessageResponse(message=outbound_message(message))

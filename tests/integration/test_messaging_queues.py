@@ -181,3 +181,29 @@ async def test_outbox_is_scoped_by_tenant(messaging_uow):
     async with messaging_uow() as uow:
         assert await uow.outbox.get(uuid.uuid4(), message.id) is None
         assert (await uow.outbox.get(OUTLET.tenant_id, message.id)).id == message.id
+
+
+async def test_operators_retry_only_what_is_stuck_and_only_in_their_tenant(messaging_uow):
+    import pytest
+
+    from core.messaging import operations
+    from core.shared.errors import FailedPrecondition, NotFound
+
+    await add(messaging_uow, inbound("w1"), inbound("w2", customer="2"))
+    first, second = await claim(messaging_uow)
+    await settle(messaging_uow, "complete", first.id, OUTLET)
+    await settle(messaging_uow, "bury", second.id, "no outlet")
+    with pytest.raises(FailedPrecondition, match="done"):
+        await operations.retry_inbox_item(messaging_uow(), None, first.id)
+    retried = await operations.retry_inbox_item(messaging_uow(), None, second.id)
+    assert retried.status is ProcessingStatus.PENDING
+    with pytest.raises(NotFound):
+        await operations.inbox_item(messaging_uow(), uuid.uuid4(), first.id)
+
+    await enqueue(messaging_uow, outbound("r:1"))
+    (message,) = await claim_outbox(messaging_uow)
+    async with messaging_uow() as uow:
+        await uow.outbox.mark_sent(message.id, "wamid.sent")
+        await uow.commit()
+    with pytest.raises(FailedPrecondition, match="sent already"):
+        await operations.retry_outbound_message(messaging_uow(), OUTLET.tenant_id, message.id)
