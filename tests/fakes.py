@@ -33,6 +33,22 @@ from core.shared.paging import Page, PageQuery
 from core.tenant.model import Outlet, OutletStatus, Tenant, TenantStatus, User, UserRole
 
 
+class _FakeUnitOfWork:
+    """Shares its repositories across uses, like one database; counts commits."""
+
+    def __init__(self) -> None:
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
 class _FakeTable:
     """Rows kept in insertion order; a page token is the index of the next row."""
 
@@ -114,23 +130,12 @@ class FakeUserRepository(_FakeTable):
         return self._page(page, tenant_id=tenant_id, **({"role": role} if role else {}))
 
 
-class FakeTenantUnitOfWork:
-    """Shares its repositories across uses, like one database; counts commits."""
-
+class FakeTenantUnitOfWork(_FakeUnitOfWork):
     def __init__(self) -> None:
         self.tenants = FakeTenantRepository()
         self.outlets = FakeOutletRepository()
         self.users = FakeUserRepository()
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        self.commits += 1
+        super().__init__()
 
 
 # -- conversation context -----------------------------------------------------------------
@@ -210,22 +215,11 @@ class FakeMessageRepository(_FakeTable):
         return _slice(rows, query.page)
 
 
-class FakeConversationUnitOfWork:
-    """Shares its repositories across uses, like one database; counts commits."""
-
+class FakeConversationUnitOfWork(_FakeUnitOfWork):
     def __init__(self) -> None:
         self.conversations = FakeConversationRepository()
         self.messages = FakeMessageRepository()
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        self.commits += 1
+        super().__init__()
 
 
 class FakeHistoryCache:
@@ -345,22 +339,11 @@ class FakeDocumentRepository(_FakeTable):
         return self._page(query.page, **match)
 
 
-class FakeKnowledgeUnitOfWork:
-    """Shares its repositories across uses, like one database; counts commits."""
-
+class FakeKnowledgeUnitOfWork(_FakeUnitOfWork):
     def __init__(self) -> None:
         self.documents = FakeDocumentRepository()
         self.knowledge_bases = FakeKnowledgeBaseRepository(self.documents)
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        self.commits += 1
+        super().__init__()
 
 
 class FakeDocumentStore:
@@ -583,21 +566,12 @@ class FakeBookingRepository(_FakeTable):
         )
 
 
-class FakeBookingUnitOfWork:
+class FakeBookingUnitOfWork(_FakeUnitOfWork):
     def __init__(self) -> None:
         self.resources = FakeResourceRepository()
         self.hours = FakeOpeningHoursRepository()
         self.bookings = FakeBookingRepository()
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        self.commits += 1
+        super().__init__()
 
 
 class FakeTimezones:
@@ -711,24 +685,13 @@ class FakeOrderRepository(_FakeTable):
         ][:limit]
 
 
-class FakeOrderUnitOfWork:
-    """Shares its repositories across uses, like one database; counts commits."""
-
+class FakeOrderUnitOfWork(_FakeUnitOfWork):
     def __init__(self) -> None:
         self.categories = FakeCategoryRepository()
         self.products = FakeProductRepository()
         self.adjustments = FakeStockAdjustmentRepository()
         self.orders = FakeOrderRepository(self.products)
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def commit(self) -> None:
-        self.commits += 1
+        super().__init__()
 
 
 class FakePaymentGateway:
