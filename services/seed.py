@@ -3,9 +3,7 @@
 import contextlib
 import uuid
 
-from sqlalchemy.ext.asyncio import create_async_engine
-
-from adapters.postgres.database import session_factory
+from adapters.postgres.database import units_of_work
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
 from core.shared.errors import AlreadyExists
 from core.tenant import commands as c
@@ -18,13 +16,7 @@ DEMO_PHONE_NUMBER_ID = "100000000000001"
 
 async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
     """Create the demo tenant, outlet and owner unless they exist (safe to repeat); their ids."""
-    engine = create_async_engine(database_url)
-    sessions = session_factory(engine)
-
-    def uow() -> SqlAlchemyTenantUnitOfWork:
-        return SqlAlchemyTenantUnitOfWork(sessions)
-
-    try:
+    async with units_of_work(database_url, SqlAlchemyTenantUnitOfWork) as uow:
         async with uow() as existing:
             tenant = await existing.tenants.get_by_slug(DEMO_SLUG)
         if tenant is None:
@@ -62,6 +54,4 @@ async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
                 uow(),
             )
         outlet, _ = await handlers.resolve_outlet(DEMO_PHONE_NUMBER_ID, uow())
-        return tenant.id, outlet.id
-    finally:
-        await engine.dispose()
+    return tenant.id, outlet.id

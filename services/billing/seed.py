@@ -2,11 +2,8 @@
 
 import uuid
 
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
-from adapters.postgres.database import session_factory
-from adapters.postgres.urls import async_url
+from adapters.postgres.database import units_of_work
 from core.billing import commands as c
 from core.billing import deposits, subscriptions
 from core.billing.plans import SEED_TIERS
@@ -20,13 +17,7 @@ DEMO_DEPOSIT = "50.00"
 async def seed_billing(database_url: str, tenant_id: uuid.UUID) -> None:
     """Tiers by name, a subscription unless one is live, the deposit once (by request id)."""
     tenant_id = uuid.UUID(str(tenant_id))
-    engine = create_async_engine(async_url(database_url))
-    sessions = session_factory(engine)
-
-    def uow() -> SqlAlchemyBillingUnitOfWork:
-        return SqlAlchemyBillingUnitOfWork(sessions)
-
-    try:
+    async with units_of_work(database_url, SqlAlchemyBillingUnitOfWork) as uow:
         await subscriptions.put_tiers(SEED_TIERS, uow())
         try:
             await subscriptions.active_subscription(tenant_id, uow(), utcnow)
@@ -35,5 +26,3 @@ async def seed_billing(database_url: str, tenant_id: uuid.UUID) -> None:
             await subscriptions.create_subscription(command, uow(), utcnow)
         top_up = c.CreateDeposit(tenant_id, DEMO_DEPOSIT, note="demo", request_id="demo-seed")
         await deposits.create_deposit(top_up, uow(), utcnow)
-    finally:
-        await engine.dispose()

@@ -2,11 +2,8 @@
 
 import uuid
 
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from adapters.postgres.booking_repository import SqlAlchemyBookingUnitOfWork
-from adapters.postgres.database import session_factory
-from adapters.postgres.urls import async_url
+from adapters.postgres.database import units_of_work
 from core.booking import admin
 from core.booking import commands as c
 from core.booking.model import ResourceType
@@ -27,17 +24,13 @@ DEMO_WEEK = (
 async def seed_demo_booking(database_url: str, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> None:
     """Create the tables that are missing and set the weekly hours (safe to repeat)."""
     tenant_id, outlet_id = uuid.UUID(str(tenant_id)), uuid.UUID(str(outlet_id))
-    engine = create_async_engine(async_url(database_url))
-    sessions = session_factory(engine)
-    try:
-        async with SqlAlchemyBookingUnitOfWork(sessions) as uow:
+    async with units_of_work(database_url, SqlAlchemyBookingUnitOfWork) as units:
+        async with units() as uow:
             existing = {r.name for r in await uow.resources.of_outlet(tenant_id, outlet_id)}
         for name, seats in DEMO_TABLES:
             if name not in existing:
                 fields = {"name": name, "type": ResourceType.TABLE, "capacity": seats}
                 command = c.CreateResource(tenant_id, outlet_id, fields)
-                await admin.create_resource(command, SqlAlchemyBookingUnitOfWork(sessions))
+                await admin.create_resource(command, units())
         hours = c.SetOpeningHours(tenant_id, outlet_id, DEMO_WEEK)
-        await admin.set_opening_hours(hours, SqlAlchemyBookingUnitOfWork(sessions))
-    finally:
-        await engine.dispose()
+        await admin.set_opening_hours(hours, units())

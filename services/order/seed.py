@@ -1,10 +1,8 @@
 """The demo restaurant's catalog (services/demo/documents/menu.md), seeded idempotently."""
 
 import uuid
-from contextlib import asynccontextmanager
-from functools import partial
 
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import units_of_work
 from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.order import catalog_handlers as catalog
 from core.order import commands as c
@@ -40,16 +38,6 @@ DEMO_MENU: dict[str, list[tuple[str, str, str, str, int]]] = {
 }
 
 
-@asynccontextmanager
-async def _units(database_url: str):
-    engines = engine_resource(database_url, pool_size=2)
-    engine = await anext(engines)
-    try:
-        yield partial(SqlAlchemyOrderUnitOfWork, session_factory(engine))
-    finally:
-        await engines.aclose()
-
-
 async def _category_ids(uow, tenant_id: uuid.UUID) -> dict[str, uuid.UUID]:
     """The demo categories by name, created where missing."""
     page = await catalog.list_categories(tenant_id, PageQuery(MAX_PAGE_SIZE), uow())
@@ -83,5 +71,5 @@ async def _products(uow, tenant_id: uuid.UUID, categories: dict[str, uuid.UUID])
 
 async def seed_demo_catalog(database_url: str, tenant_id: uuid.UUID) -> None:
     """Categories by name and products by SKU: what exists already is left alone."""
-    async with _units(database_url) as uow:
+    async with units_of_work(database_url, SqlAlchemyOrderUnitOfWork) as uow:
         await _products(uow, tenant_id, await _category_ids(uow, tenant_id))
