@@ -13,15 +13,13 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.postgres import analytics_synthetic as synthetic
 from adapters.postgres.analytics_repository import SqlAlchemyAnalyticsUnitOfWork
 from adapters.postgres.database import engine_resource, session_factory
 from core.analytics import queries
 from core.analytics.model import Window
-
-from . import bench_analytics_sql as sql
 
 QUERIES = {
     "message_volume": queries.message_volume,
@@ -33,18 +31,6 @@ QUERIES = {
     "top_products": partial(queries.top_products, limit=10),
     "unanswered_questions": partial(queries.unanswered_questions, limit=20),
 }
-
-
-async def _fill(engine: AsyncEngine, tenant: str, events: int, end: datetime) -> float:
-    started = time.perf_counter()
-    async with engine.begin() as conn:
-        await conn.execute(sql.EVENTS, {"tenant": tenant, "count": events, "end": end})
-        await conn.execute(sql.ROLLUPS, {"tenant": tenant})
-    async with engine.connect() as conn:
-        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        for table in ("events", "event_rollups"):
-            await autocommit.execute(text(f"ANALYZE analytics.{table}"))
-    return time.perf_counter() - started
 
 
 async def _time(query, window: Window, uow, runs: int = 3) -> float:
@@ -65,7 +51,9 @@ async def _timings(engine: AsyncEngine, window: Window) -> dict[str, float]:
 async def _measure(engine: AsyncEngine, events: int) -> dict[str, Any]:
     tenant, end = uuid.uuid4(), datetime.now(UTC)
     try:
-        load = await _fill(engine, str(tenant), events, end)
+        started = time.perf_counter()
+        await synthetic.fill(engine, str(tenant), events, end)
+        load = time.perf_counter() - started
         month = Window(tenant, end - timedelta(days=30), end + timedelta(seconds=1))
         outlet = Window(tenant, month.start, month.end, outlet_id=uuid.UUID(int=3))
         return {
@@ -75,9 +63,7 @@ async def _measure(engine: AsyncEngine, events: int) -> dict[str, Any]:
             "query_ms_one_outlet": await _timings(engine, outlet),
         }
     finally:
-        async with engine.begin() as conn:
-            for statement in sql.CLEAN:
-                await conn.execute(statement, {"tenant": str(tenant)})
+        await synthetic.remove(engine, str(tenant))
 
 
 async def run(database_url: str, events: int = 1_000_000) -> dict[str, Any]:

@@ -1,6 +1,9 @@
-"""SQL that fills the analytics tables with synthetic events for the query benchmark."""
+"""Synthetic analytics events for the query benchmark: a tenant's month, filled in SQL."""
+
+from datetime import datetime
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 # Ten outlets, conversations of eight events, a month of history; per 100 events: 30 received,
 # 30 sent, 25 routed, 2 handoffs, 4 booking, 5 order and 4 knowledge events.
@@ -51,3 +54,20 @@ CLEAN = [
     text("DELETE FROM analytics.event_rollups WHERE tenant_id = CAST(:tenant AS uuid)"),
     text("DELETE FROM analytics.events WHERE tenant_id = CAST(:tenant AS uuid)"),
 ]
+
+
+async def fill(engine: AsyncEngine, tenant: str, events: int, end: datetime) -> None:
+    """`events` events of one tenant over the month before `end`, their rollups, statistics."""
+    async with engine.begin() as conn:
+        await conn.execute(EVENTS, {"tenant": tenant, "count": events, "end": end})
+        await conn.execute(ROLLUPS, {"tenant": tenant})
+    async with engine.connect() as conn:
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        for table in ("events", "event_rollups"):
+            await autocommit.execute(text(f"ANALYZE analytics.{table}"))
+
+
+async def remove(engine: AsyncEngine, tenant: str) -> None:
+    async with engine.begin() as conn:
+        for statement in CLEAN:
+            await conn.execute(statement, {"tenant": tenant})
