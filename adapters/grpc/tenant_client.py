@@ -1,6 +1,5 @@
 """The tenant service as other services see it: outlet resolution and tenant profiles."""
 
-import time
 import uuid
 
 from crm.tenant.v1 import tenant_pb2 as pb
@@ -10,29 +9,11 @@ from core.messaging.queue import OutletRef
 from core.orchestrator.model import TenantProfile
 
 from .convert import from_struct
+from .memo import Memo
 from .peers import call, open_channel
 
 # Outlets and tenant profiles change rarely; a short memory saves a call per message.
 CACHE_SECONDS = 30.0
-
-
-class _Memo:
-    """A small time-bounded memo of answers by key."""
-
-    def __init__(self, seconds: float) -> None:
-        self._seconds = seconds
-        self._answers: dict[str, tuple[float, object]] = {}
-
-    def get(self, key: str) -> object | None:
-        hit = self._answers.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
-        return None
-
-    def put(self, key: str, value: object) -> None:
-        if len(self._answers) > 10_000:
-            self._answers.clear()
-        self._answers[key] = (time.monotonic() + self._seconds, value)
 
 
 class GrpcTenantDirectory:
@@ -41,7 +22,7 @@ class GrpcTenantDirectory:
     def __init__(self, address: str, cache_seconds: float = CACHE_SECONDS) -> None:
         self._channel = open_channel(address)
         self._stub = tenant_pb2_grpc.TenantServiceStub(self._channel)
-        self._memo = _Memo(cache_seconds)
+        self._memo = Memo(cache_seconds)
 
     async def resolve(self, phone_number_id: str) -> OutletRef:
         key = f"outlet:{phone_number_id}"

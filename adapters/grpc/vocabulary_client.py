@@ -1,7 +1,6 @@
 """The names customers may mention (products, resources), from the order and booking services."""
 
 import logging
-import time
 import uuid
 
 from crm.booking.v1 import booking_pb2, booking_pb2_grpc
@@ -10,6 +9,7 @@ from crm.order.v1 import order_pb2, order_pb2_grpc
 from core.orchestrator.nlu import NO_VOCABULARY, Vocabulary
 from core.shared.errors import DomainError
 
+from .memo import Memo
 from .peers import call, open_channel
 
 log = logging.getLogger(__name__)
@@ -23,16 +23,15 @@ class GrpcVocabulary:
         self._channels = [open_channel(order_address), open_channel(booking_address)]
         self._orders = order_pb2_grpc.OrderServiceStub(self._channels[0])
         self._bookings = booking_pb2_grpc.BookingServiceStub(self._channels[1])
-        self._cache: dict[tuple[uuid.UUID, uuid.UUID], tuple[float, Vocabulary]] = {}
+        self._memo: Memo[Vocabulary] = Memo(CACHE_SECONDS)
 
     async def vocabulary(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> Vocabulary:
-        hit = self._cache.get((tenant_id, outlet_id))
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        if (known := self._memo.get((tenant_id, outlet_id))) is not None:
+            return known
         found = Vocabulary(
             await self._products(tenant_id), await self._resources(tenant_id, outlet_id)
         )
-        self._cache[(tenant_id, outlet_id)] = (time.monotonic() + CACHE_SECONDS, found)
+        self._memo.put((tenant_id, outlet_id), found)
         return found
 
     async def _products(self, tenant_id: uuid.UUID) -> tuple[str, ...]:
