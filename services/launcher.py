@@ -12,14 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from . import gateway
-from .billing.seed import seed_billing
-from .booking.seed import seed_demo_booking
 from .catalog import SERVICES
 from .database import prepare
 from .demo.knowledge import seed_demo_documents
-from .order.seed import seed_demo_catalog
 from .probe import wait_until_serving
-from .seed import seed_demo
+from .seed import seed_demo_business
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -124,10 +121,7 @@ async def run_mesh(settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
     url = await prepare(settings)
-    tenant_id, outlet_id = await seed_demo(url)
-    await seed_demo_booking(url, tenant_id, outlet_id)
-    await seed_demo_catalog(url, tenant_id)
-    await seed_billing(url, tenant_id)
+    tenant_id, _ = await seed_demo_business(url)
     env = {**os.environ, "DATABASE_URL": url}
     processes = {name: await _spawn(argv, env) for name, argv in _programs(settings).items()}
     relays = [
@@ -142,7 +136,7 @@ async def run_mesh(settings: Settings) -> int:
         if any(s != "SERVING" for s in statuses.values()):
             console.print("[red]not every service came up; stopping[/]")
             return 1
-        uploaded = await seed_demo_documents(settings)
+        uploaded = await seed_demo_documents(settings, tenant_id)
         if uploaded:
             console.print(f"Uploaded {uploaded} demo documents to the knowledge service.")
         console.print(

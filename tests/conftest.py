@@ -15,6 +15,7 @@ from adapters.postgres.embedded import start_embedded
 from adapters.postgres.migrate import upgrade
 from adapters.postgres.models import Base
 from adapters.postgres.urls import async_url
+from services.database import SERVICE_ROLE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,3 +63,11 @@ async def db(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     tables = ", ".join(f'"{t.schema}"."{t.name}"' for t in Base.metadata.sorted_tables)
     async with engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@pytest.fixture(scope="session")
+async def service_engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
+    """The migrated database as the services reach it: crm_service, held to row-level security."""
+    engine = create_async_engine(database_url.set(username=SERVICE_ROLE, password=None))
+    yield engine
+    await engine.dispose()

@@ -112,6 +112,9 @@ class FakeOutletRepository(_FakeTable):
     async def list(self, tenant_id, page: PageQuery, status: OutletStatus | None) -> Page[Outlet]:
         return self._page(page, tenant_id=tenant_id, **({"status": status} if status else {}))
 
+    async def count_active(self, tenant_id) -> int:
+        return sum(o.tenant_id == tenant_id and o.is_active for o in self.rows.values())
+
 
 class FakeUserRepository(_FakeTable):
     async def add(self, user: User) -> User:
@@ -282,6 +285,9 @@ class FakeKnowledgeBaseRepository(_FakeTable):
     async def update(self, kb: KnowledgeBase) -> KnowledgeBase:
         return self._counted(self._update(kb))
 
+    async def count(self, tenant_id) -> int:
+        return sum(kb.tenant_id == tenant_id for kb in self.rows.values())
+
     async def delete(self, tenant_id, kb_id) -> None:
         if self.rows.pop(kb_id, None) is not None:
             for doc in [d for d in self._documents.rows.values() if d.knowledge_base_id == kb_id]:
@@ -331,6 +337,9 @@ class FakeDocumentRepository(_FakeTable):
 
     async def with_content(self, kb_id, sha256) -> Document | None:
         return self._find(knowledge_base_id=kb_id, sha256=sha256)
+
+    async def stored_bytes(self, tenant_id) -> int:
+        return sum(d.file_size_bytes for d in self.rows.values() if d.tenant_id == tenant_id)
 
     async def list(self, query: ListDocuments) -> Page[Document]:
         match = {"tenant_id": query.tenant_id, "knowledge_base_id": query.knowledge_base_id}

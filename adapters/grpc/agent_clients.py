@@ -9,9 +9,11 @@ from crm.order.v1 import order_pb2, order_pb2_grpc
 from core.messaging.model import ReplyOption
 from core.orchestrator import replies
 from core.orchestrator.agents import AgentReply, AgentTurn
+from core.shared.scope import current
 
 from .convert import from_struct, struct, timestamp
 from .peers import DEFAULT_DEADLINE_SECONDS, open_channel
+from .scope_metadata import outgoing
 from .status import error_from
 
 
@@ -39,7 +41,9 @@ class GrpcAgent:
             message_time=timestamp(turn.sent_at),
         )
         try:
-            answer = await self._call(request, timeout=DEFAULT_DEADLINE_SECONDS)
+            answer = await self._call(
+                request, timeout=DEFAULT_DEADLINE_SECONDS, metadata=outgoing(current())
+            )
         except grpc.aio.AioRpcError as failure:
             if failure.code() is grpc.StatusCode.UNIMPLEMENTED:
                 return AgentReply(replies.COMING_SOON.format(feature=self._feature), done=True)

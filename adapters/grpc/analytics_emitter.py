@@ -12,9 +12,11 @@ from crm.analytics.v1 import analytics_pb2 as pb
 from crm.analytics.v1 import analytics_pb2_grpc
 
 from core.orchestrator.ports import Event
+from core.shared.scope import across_tenants
 
 from .convert import struct, timestamp
 from .peers import open_channel
+from .scope_metadata import outgoing
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +109,13 @@ class BufferedAnalyticsEmitter:
 
     async def _send(self, batch: list[pb.Event]) -> None:
         try:
-            reply = await self._stub.IngestEvents(
-                pb.IngestEventsRequest(events=batch), timeout=SEND_DEADLINE_SECONDS
-            )
+            # A batch mixes tenants, whoever's work emitted its first event.
+            with across_tenants("analytics-emitter") as scope:
+                reply = await self._stub.IngestEvents(
+                    pb.IngestEventsRequest(events=batch),
+                    timeout=SEND_DEADLINE_SECONDS,
+                    metadata=outgoing(scope),
+                )
         except asyncio.CancelledError:
             self.dropped += len(batch)
             raise

@@ -1,4 +1,4 @@
-"""Tiers, subscriptions, usage, deposits and statements <-> crm.billing.v1 messages."""
+"""Tiers, subscriptions, usage, deposits, statements and alerts <-> crm.billing.v1 messages."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -6,6 +6,7 @@ from decimal import Decimal
 from crm.billing.v1 import billing_pb2 as pb
 
 from core.billing.model import (
+    Alert,
     Deposit,
     LedgerEntry,
     Subscription,
@@ -143,6 +144,19 @@ def statement_message(statement: Statement, currency: str) -> pb.Statement:
         total=money_message(statement.total, currency),
         deposit_used=money_message(statement.deposit_used, currency),
         amount_due=money_message(statement.amount_due, currency),
+        id=text_id(statement.id),
+        close_time=timestamp(statement.closed_at),
+    )
+
+
+def alert_message(alert: Alert) -> pb.Alert:
+    return pb.Alert(
+        id=str(alert.id),
+        tenant_id=str(alert.tenant_id),
+        kind=enum_to_proto(alert.kind, pb.AlertKind),
+        period_start=alert.period_start.isoformat(),
+        message=alert.message,
+        create_time=timestamp(alert.created_at),
     )
 
 

@@ -7,14 +7,16 @@ from decimal import Decimal
 from crm.billing.v1 import billing_pb2 as pb
 from crm.billing.v1 import billing_pb2_grpc
 
+from core.billing import alerts, closing, deposits, subscriptions, usage
 from core.billing import commands as c
-from core.billing import deposits, subscriptions, usage
+from core.billing.limits import PlanLimit
 from core.billing.model import Deposit, DepositStatus, Subscription, SubscriptionStatus, UsageType
 from core.billing.ports import BillingUnitOfWork, Clock
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
 from .billing_mapping import (
+    alert_message,
     deposit_message,
     ledger_message,
     period_day,
@@ -131,10 +133,16 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         return usage_response(report, self._currency)
 
     async def CheckQuota(self, request, context):
+        tenant_id = _tenant(request).tenant_id
+        limit = enum_to_domain(request, "limit", PlanLimit)
+        if limit is not None:
+            command = c.CheckLimit(tenant_id, limit, request.needed)
+            decision = await usage.check_limit(command, self._uow())
+            return pb.CheckQuotaResponse(**asdict(decision))
         kind = enum_to_domain(request, "usage_type", UsageType)
         if kind is None:
-            raise InvalidInput("usage_type", "is required")
-        command = c.CheckQuota(_tenant(request).tenant_id, kind, request.amount)
+            raise InvalidInput("usage_type", "is required (or limit)")
+        command = c.CheckQuota(tenant_id, kind, request.amount)
         decision = await usage.check_quota(command, self._uow(), self._now)
         return pb.CheckQuotaResponse(**asdict(decision))
 
@@ -179,5 +187,30 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
 
     async def GetStatement(self, request, context):
         query = c.PeriodQuery(_tenant(request).tenant_id, period_day(request.period_date))
-        statement = await deposits.statement(query, self._uow(), self._now)
+        statement = await closing.statement(query, self._uow(), self._now)
         return pb.GetStatementResponse(statement=statement_message(statement, self._currency))
+
+    async def ListStatements(self, request, context):
+        tenant_id = _tenant(request).tenant_id
+        page = await closing.list_statements(tenant_id, page_query(request.page), self._uow())
+        return pb.ListStatementsResponse(
+            statements=[statement_message(s, self._currency) for s in page.items],
+            page={"next_page_token": page.next_token},
+        )
+
+    async def ClosePeriod(self, request, context):
+        day = period_day(request.period_date)
+        period, closed = await closing.close_period(day, self._uow(), self._now)
+        return pb.ClosePeriodResponse(
+            period_start=period.start.isoformat(),
+            period_end=period.end.isoformat(),
+            closed=closed,
+        )
+
+    async def ListAlerts(self, request, context):
+        tenant_id = _tenant(request).tenant_id
+        page = await alerts.list_alerts(tenant_id, page_query(request.page), self._uow())
+        return pb.ListAlertsResponse(
+            alerts=[alert_message(a) for a in page.items],
+            page={"next_page_token": page.next_token},
+        )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from crm.knowledge.v1 import knowledge_pb2 as pb
 from crm.knowledge.v1 import knowledge_pb2_grpc
 
+from core.billing.limits import PlanLimits
 from core.knowledge import commands as c
 from core.knowledge import handlers
 from core.knowledge.ingestion import reindex_document, upload_document
@@ -33,15 +34,21 @@ def _target(request) -> tuple[uuid.UUID, uuid.UUID]:
 
 
 class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
-    def __init__(self, unit_of_work: Callable[[], KnowledgeUnitOfWork], pipeline: Pipeline) -> None:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], KnowledgeUnitOfWork],
+        pipeline: Pipeline,
+        limits: PlanLimits | None = None,
+    ) -> None:
         self._uow = unit_of_work
         self._pipeline = pipeline
+        self._limits = limits  # billing's plan limits; None only where nothing is sold
 
     # -- knowledge bases -------------------------------------------------------------------
 
     async def CreateKnowledgeBase(self, request, context):
         command = create_command(present(request, "knowledge_base"))
-        created = await handlers.create_knowledge_base(command, self._uow())
+        created = await handlers.create_knowledge_base(command, self._uow(), self._limits)
         return pb.CreateKnowledgeBaseResponse(knowledge_base=knowledge_base_message(created))
 
     async def GetKnowledgeBase(self, request, context):
@@ -84,7 +91,7 @@ class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
             content=request.content,
             content_type=request.content_type,
         )
-        document = await upload_document(command, self._uow(), self._pipeline)
+        document = await upload_document(command, self._uow(), self._pipeline, self._limits)
         return pb.UploadDocumentResponse(document=document_message(document))
 
     async def GetDocument(self, request, context):

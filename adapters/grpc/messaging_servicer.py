@@ -16,6 +16,7 @@ from core.messaging.sending import SendMessage, send_message
 from core.messaging.subscription import verify_subscription
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
+from core.shared.scope import across_tenants
 
 from .convert import enum_to_domain, page_query
 from .messaging_mapping import inbox_item_message, outbound_message
@@ -78,13 +79,16 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         return HttpBody(content_type="text/plain", data=challenge.encode())
 
     async def ReceiveWebhook(self, request, context):
-        stored, _ = await handlers.receive_webhook(
-            request.data,
-            _metadata(context, SIGNATURE_HEADER),
-            self._app_secret,
-            parse_webhook,
-            self._uow(),
-        )
+        # Signed by Meta, not by a user; one batch may hold several outlets' messages and
+        # statuses, and which tenant owns an outlet is only resolved later by the inbox worker.
+        with across_tenants("webhook"):
+            stored, _ = await handlers.receive_webhook(
+                request.data,
+                _metadata(context, SIGNATURE_HEADER),
+                self._app_secret,
+                parse_webhook,
+                self._uow(),
+            )
         if stored:
             self._on_received()
         return HttpBody(content_type="text/plain", data=b"OK")

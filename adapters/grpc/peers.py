@@ -1,10 +1,14 @@
-"""Channels to peer services, and calls that turn peer failures into domain errors."""
+"""Channels to peer services, and calls that carry the current scope and turn peer failures
+into domain errors."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
 
+from core.shared.scope import current
+
+from .scope_metadata import outgoing
 from .status import error_from
 
 R = TypeVar("R")
@@ -27,8 +31,9 @@ def open_channel(address: str) -> grpc.aio.Channel:
 async def call(
     method: Callable[..., Awaitable[R]], request: Any, deadline: float = DEFAULT_DEADLINE_SECONDS
 ) -> R:
-    """Invoke a stub method; a failure arrives as the domain error it stands for."""
+    """Invoke a stub method in the current scope (the peer acts for no one wider); a failure
+    arrives as the domain error it stands for."""
     try:
-        return await method(request, timeout=deadline)
+        return await method(request, timeout=deadline, metadata=outgoing(current()))
     except grpc.aio.AioRpcError as failure:
         raise error_from(failure) from failure

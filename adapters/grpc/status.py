@@ -6,6 +6,7 @@ from typing import Any
 
 import grpc
 
+from core.billing.limits import QuotaExceeded
 from core.messaging.errors import SignatureMismatch, SignatureMissing
 from core.messaging.subscription import VerificationRefused
 from core.shared.errors import (
@@ -25,6 +26,7 @@ STATUS_OF: dict[type[DomainError], grpc.StatusCode] = {
     AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
     FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
     Unavailable: grpc.StatusCode.UNAVAILABLE,
+    QuotaExceeded: grpc.StatusCode.RESOURCE_EXHAUSTED,
     SignatureMissing: grpc.StatusCode.UNAUTHENTICATED,
     SignatureMismatch: grpc.StatusCode.PERMISSION_DENIED,
     VerificationRefused: grpc.StatusCode.PERMISSION_DENIED,

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from crm.tenant.v1 import tenant_pb2 as pb
 from crm.tenant.v1 import tenant_pb2_grpc
 
+from core.billing.limits import PlanLimits
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 from core.tenant import commands as c
@@ -25,8 +26,11 @@ from .tenant_mapping import (
 
 
 class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
-    def __init__(self, unit_of_work: Callable[[], TenantUnitOfWork]) -> None:
+    def __init__(
+        self, unit_of_work: Callable[[], TenantUnitOfWork], limits: PlanLimits | None = None
+    ) -> None:
         self._uow = unit_of_work
+        self._limits = limits  # billing's plan limits; None only where nothing is sold
 
     # -- tenants ---------------------------------------------------------------------------
 
@@ -73,7 +77,7 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
             tenant_id=parse_id(outlet.tenant_id, "outlet.tenant_id"),
             **read_all(outlet, OUTLET_READERS),
         )
-        created = await handlers.create_outlet(command, self._uow())
+        created = await handlers.create_outlet(command, self._uow(), self._limits)
         return pb.CreateOutletResponse(outlet=outlet_message(created))
 
     async def GetOutlet(self, request, context):

@@ -10,6 +10,7 @@ from crm.billing.v1 import billing_pb2 as pb
 from crm.billing.v1 import billing_pb2_grpc
 
 from core.billing.model import UsageType
+from core.shared import scope
 from core.shared.errors import DomainError
 
 from .convert import enum_to_proto, timestamp
@@ -64,13 +65,17 @@ class BufferedUsageMeter:
             await self.flush()
 
     async def flush(self) -> None:
-        """Send what is buffered; a batch the service did not take is kept for the next try."""
+        """Send what is buffered; a batch the service did not take is kept for the next try.
+
+        A batch mixes tenants, so it is sent for the platform, whichever tenant's message
+        happened to start the flusher (a task inherits its creator's scope)."""
         taken, self._buffer = self._buffer, {}
         keys = list(taken)
         for at in range(0, len(keys), BATCH):
             batch = {key: taken[key] for key in keys[at : at + BATCH]}
             try:
-                await call(self._stub.RecordUsageBatch, _request(batch))
+                with scope.across_tenants("usage-meter"):
+                    await call(self._stub.RecordUsageBatch, _request(batch))
             except DomainError as failure:
                 log.warning("usage flush of %d events failed: %s", len(batch), failure.message)
                 room = self._capacity - len(self._buffer)

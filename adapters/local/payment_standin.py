@@ -25,6 +25,7 @@ from crm.order.v1 import order_pb2, order_pb2_grpc
 
 from adapters.grpc.peers import call, open_channel
 from core.shared.errors import DomainError
+from core.shared.scope import acting_for
 
 log = logging.getLogger("payment_standin")
 PROVIDER = "standin"
@@ -106,7 +107,9 @@ async def pay(request: web.Request) -> web.Response:
         provider=PROVIDER,
     )
     try:
-        await call(request.app[STATE].orders.RecordPayment, report)
+        # The provider reports for the tenant whose order it is, as a peer of the mesh would.
+        with acting_for(uuid.UUID(payment.tenant_id), PROVIDER):
+            await call(request.app[STATE].orders.RecordPayment, report)
     except DomainError as refused:  # shown to the payer; the order service has the details
         log.warning("RecordPayment refused %s: %s", payment.reference, refused)
         return _page(payment, f"<p>Payment not accepted: {html.escape(str(refused))}</p>", 409)

@@ -1,9 +1,14 @@
-"""Synthetic analytics events for the query benchmark: a tenant's month, filled in SQL."""
+"""Synthetic analytics events for the query benchmark: a tenant's month, filled in SQL.
+
+Writes go through sessions, so they run in the caller's scope like every other write.
+"""
 
 from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .database import session_factory
 
 # Ten outlets, conversations of eight events, a month of history; per 100 events: 30 received,
 # 30 sent, 25 routed, 2 handoffs, 4 booking, 5 order and 4 knowledge events.
@@ -58,9 +63,9 @@ CLEAN = [
 
 async def fill(engine: AsyncEngine, tenant: str, events: int, end: datetime) -> None:
     """`events` events of one tenant over the month before `end`, their rollups, statistics."""
-    async with engine.begin() as conn:
-        await conn.execute(EVENTS, {"tenant": tenant, "count": events, "end": end})
-        await conn.execute(ROLLUPS, {"tenant": tenant})
+    async with session_factory(engine).begin() as session:
+        await session.execute(EVENTS, {"tenant": tenant, "count": events, "end": end})
+        await session.execute(ROLLUPS, {"tenant": tenant})
     async with engine.connect() as conn:
         autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
         for table in ("events", "event_rollups"):
@@ -68,6 +73,6 @@ async def fill(engine: AsyncEngine, tenant: str, events: int, end: datetime) -> 
 
 
 async def remove(engine: AsyncEngine, tenant: str) -> None:
-    async with engine.begin() as conn:
+    async with session_factory(engine).begin() as session:
         for statement in CLEAN:
-            await conn.execute(statement, {"tenant": tenant})
+            await session.execute(statement, {"tenant": tenant})

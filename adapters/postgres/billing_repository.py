@@ -14,6 +14,7 @@ from core.billing.model import LIVE, Period, Subscription, SubscriptionStatus, T
 from core.shared.paging import Page
 
 from .billing_deposits import SqlAlchemyDepositRepository
+from .billing_statements import SqlAlchemyAlertRepository, SqlAlchemyStatementRepository
 from .billing_usage import SqlAlchemyUsageRepository
 from .models.billing import SubscriptionRow, TierRow
 from .paging import Keyset
@@ -144,9 +145,13 @@ class SqlAlchemyBillingUnitOfWork(SqlAlchemyUnitOfWork):
     subscriptions: SqlAlchemySubscriptionRepository
     usage: SqlAlchemyUsageRepository
     deposits: SqlAlchemyDepositRepository
+    statements: SqlAlchemyStatementRepository
+    alerts: SqlAlchemyAlertRepository
 
     def attach(self, session: AsyncSession) -> None:
         self.tiers = SqlAlchemyTierRepository(session)
         self.subscriptions = SqlAlchemySubscriptionRepository(session)
         self.usage = SqlAlchemyUsageRepository(session)
         self.deposits = SqlAlchemyDepositRepository(session)
+        self.statements = SqlAlchemyStatementRepository(session)
+        self.alerts = SqlAlchemyAlertRepository(session)

@@ -1,18 +1,46 @@
-"""The async engine as a resource: created when a process starts, disposed when it stops."""
+"""The async engine as a resource, and sessions that tell the database whom they act for."""
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import TypeVar
 
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session, SessionTransaction
+
+from core.shared import scope
 
 from .urls import async_url
+
+# Transaction-local (is_local = true): a pooled connection carries nothing into the next one.
+SET_SCOPE = text(
+    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.platform', :platform, true)"
+)
+
+
+def scope_settings(current: scope.Scope | None) -> dict[str, str]:
+    """The row-level security settings of a scope; outside any scope the database shows nothing."""
+    if current is None:
+        return {"tenant": "", "platform": "off"}
+    if current.across_tenants:
+        return {"tenant": "", "platform": "on"}
+    return {"tenant": str(current.tenant_id), "platform": "off"}
+
+
+class ScopedSession(Session):
+    """A session whose every transaction first sets the scope the policies read."""
+
+
+@event.listens_for(ScopedSession, "after_begin")
+def _set_scope(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    connection.execute(SET_SCOPE, scope_settings(scope.current()))
 
 
 async def engine_resource(url: str, pool_size: int = 10) -> AsyncIterator[AsyncEngine]:
@@ -24,7 +52,7 @@ async def engine_resource(url: str, pool_size: int = 10) -> AsyncIterator[AsyncE
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ScopedSession)
 
 
 U = TypeVar("U")

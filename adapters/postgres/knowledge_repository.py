@@ -17,6 +17,7 @@ from core.knowledge.model import (
 )
 from core.shared.paging import Page
 
+from .locks import hold_until_commit
 from .models.knowledge import DocumentRow, KnowledgeBaseRow
 from .table import Table, writable
 from .unit_of_work import SqlAlchemyUnitOfWork
@@ -131,6 +132,12 @@ class SqlAlchemyKnowledgeBaseRepository(Table[KnowledgeBase]):
         page = await self._page(query.page, *where)
         return Page(await self._counted(page.items), page.next_token)
 
+    async def count(self, tenant_id: uuid.UUID) -> int:
+        await hold_until_commit(self._session, f"knowledge.knowledge_bases:{tenant_id}")
+        return await self._session.scalar(
+            select(func.count()).where(KnowledgeBaseRow.tenant_id == tenant_id)
+        )
+
 
 class SqlAlchemyDocumentRepository(Table[Document]):
     """Every read and write is scoped by tenant."""
@@ -167,6 +174,13 @@ class SqlAlchemyDocumentRepository(Table[Document]):
         if query.status is not None:
             where.append(DocumentRow.processing_status == query.status.value)
         return await self._page(query.page, *where)
+
+    async def stored_bytes(self, tenant_id: uuid.UUID) -> int:
+        await hold_until_commit(self._session, f"knowledge.documents:{tenant_id}")
+        total = func.coalesce(func.sum(DocumentRow.file_size_bytes), 0)
+        return int(
+            await self._session.scalar(select(total).where(DocumentRow.tenant_id == tenant_id))
+        )
 
 
 class SqlAlchemyKnowledgeUnitOfWork(SqlAlchemyUnitOfWork):

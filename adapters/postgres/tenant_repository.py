@@ -2,6 +2,7 @@
 
 import uuid
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.shared.paging import Page, PageQuery
@@ -15,6 +16,7 @@ from core.tenant.model import (
     UserStatus,
 )
 
+from .locks import hold_until_commit
 from .models.tenant import OutletRow, TenantRow, UserRow
 from .table import Table
 from .unit_of_work import SqlAlchemyUnitOfWork
@@ -98,6 +100,14 @@ class SqlAlchemyOutletRepository(Table[Outlet]):
     ) -> Page[Outlet]:
         where = [] if status is None else [OutletRow.status == status.value]
         return await self._page(page, OutletRow.tenant_id == tenant_id, *where)
+
+    async def count_active(self, tenant_id: uuid.UUID) -> int:
+        await hold_until_commit(self._session, f"tenant.outlets:{tenant_id}")
+        return await self._session.scalar(
+            select(func.count()).where(
+                OutletRow.tenant_id == tenant_id, OutletRow.status == OutletStatus.ACTIVE.value
+            )
+        )
 
 
 class SqlAlchemyUserRepository(Table[User]):

@@ -6,6 +6,7 @@ from datetime import date
 
 from core.shared.paging import PageQuery
 
+from .limits import PlanLimit
 from .model import DepositStatus, SubscriptionStatus, UsageType
 
 
@@ -49,6 +50,13 @@ class CheckQuota:
     tenant_id: uuid.UUID
     usage_type: UsageType
     amount: int = 1
+
+
+@dataclass(frozen=True)
+class CheckLimit:
+    tenant_id: uuid.UUID
+    limit: PlanLimit
+    needed: int  # what the tenant would hold after the change
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Use cases of prepaid deposits, their ledger, and the period statement."""
+"""Use cases of prepaid deposits and their ledger."""
 
 import uuid
 from decimal import Decimal
@@ -7,9 +7,8 @@ from core.shared.errors import InvalidInput, NotFound
 from core.shared.paging import Page, PageQuery
 
 from . import commands as c
-from .model import CENT, Deposit, LedgerEntry, LedgerKind, Period, UsageType
+from .model import CENT, Deposit, LedgerEntry, LedgerKind, Period
 from .ports import BillingUnitOfWork, Clock
-from .statement import Statement, statement_of
 
 MAX_TOP_UP = Decimal("1000000.00")
 
@@ -74,13 +73,3 @@ async def ledger(
 ) -> Page[LedgerEntry]:
     async with uow:
         return await uow.deposits.ledger(tenant_id, page)
-
-
-async def statement(query: c.PeriodQuery, uow: BillingUnitOfWork, now: Clock) -> Statement:
-    period = Period.of(query.day or now().date())
-    async with uow:
-        held = await uow.subscriptions.held_in(query.tenant_id, period)
-        records = await uow.usage.records(query.tenant_id, period)
-        used = await uow.deposits.debited_in(query.tenant_id, period)
-    messages = next((r.count for r in records if r.usage_type is UsageType.MESSAGES_IN), 0)
-    return statement_of(query.tenant_id, period, held, messages, used)

@@ -1,4 +1,4 @@
-"""Tiers, subscriptions, usage counters, deposits and ledger entries: plain values."""
+"""Tiers, subscriptions, usage counters, deposits, ledger entries and alerts: plain values."""
 
 import uuid
 from dataclasses import dataclass, field, replace
@@ -143,5 +143,23 @@ class LedgerEntry:
     period_start: date
     idempotency_key: str
     deposit_id: uuid.UUID | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    created_at: datetime | None = None
+
+
+class AlertKind(StrEnum):
+    QUOTA_80 = "quota_80"
+    QUOTA_100 = "quota_100"
+    DEPOSIT_SHORT = "deposit_short"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A warning for the tenant's owner; at most one per tenant, period and kind."""
+
+    tenant_id: uuid.UUID
+    kind: AlertKind
+    period_start: date
+    message: str
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime | None = None

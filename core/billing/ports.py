@@ -13,6 +13,7 @@ from core.shared.paging import Page, PageQuery
 
 from .commands import ListDeposits, ListSubscriptions
 from .model import (
+    Alert,
     Deposit,
     LedgerEntry,
     Period,
@@ -22,6 +23,7 @@ from .model import (
     UsageRecord,
     UsageType,
 )
+from .statement import Statement
 
 Clock = Callable[[], datetime]
 
@@ -96,6 +98,31 @@ class DepositRepository(Protocol):
         ...
 
 
+class StatementRepository(Protocol):
+    async def add(self, statement: Statement) -> bool:
+        """Store it with its lines unless the tenant's period has one; True when stored now."""
+        ...
+
+    async def get(self, tenant_id: uuid.UUID, period: Period) -> Statement | None: ...
+    async def list(self, tenant_id: uuid.UUID, page: PageQuery) -> Page[Statement]:
+        """Newest period first."""
+        ...
+
+    async def unclosed(self, period: Period) -> list[uuid.UUID]:
+        """Tenants with a subscription or usage in the period and no statement for it yet."""
+        ...
+
+
+class AlertRepository(Protocol):
+    async def add(self, alert: Alert) -> bool:
+        """Store it unless the tenant has this kind for the period; True when stored now."""
+        ...
+
+    async def list(self, tenant_id: uuid.UUID, page: PageQuery) -> Page[Alert]:
+        """Newest first."""
+        ...
+
+
 class BillingUnitOfWork(Protocol):
     """One transaction over the billing context's repositories."""
 
@@ -103,6 +130,8 @@ class BillingUnitOfWork(Protocol):
     subscriptions: SubscriptionRepository
     usage: UsageRepository
     deposits: DepositRepository
+    statements: StatementRepository
+    alerts: AlertRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -16,6 +16,13 @@ class QuotaDecision:
     quota: int  # 0: unlimited
     overage: bool = False
     reason: str = ""
+    tier: str = ""  # of the live subscription
+    upgrade_tier: str = ""  # when refused: the cheapest tier that would allow it
+
+    @property
+    def exhausted(self) -> bool:
+        """Refused by a quota the plan has (not for want of a plan): used up and unpaid."""
+        return not self.allowed and self.quota > 0
 
 
 def quota_of(tier: Tier, usage_type: UsageType) -> int:
@@ -46,8 +53,9 @@ def overage_charge(before: int, after: int, quota: int, rate: Decimal) -> Decima
     )
 
 
-def _lift(upgrade: Tier | None) -> str:
-    return f"; the {upgrade.name} tier lifts it" if upgrade else ""
+def lifting(upgrade: Tier | None) -> str:
+    """The end of a refusal: what the tenant can do about it."""
+    return f"; the {upgrade.name} tier lifts it" if upgrade else "; no tier on offer lifts it"
 
 
 def _over(tier: Tier, usage_type: UsageType, used: int, amount: int, balance: Decimal):
@@ -77,12 +85,16 @@ def decide(
     """May the tenant use `amount` more now? Over quota is paid overage while the deposit covers it."""
     if subscription is None:
         return QuotaDecision(False, 0, used, 0, reason="no active subscription")
+    tier = subscription.tier.name
     quota = quota_of(subscription.tier, usage_type)
     if not quota:
-        return QuotaDecision(True, UNLIMITED, used, 0)
+        return QuotaDecision(True, UNLIMITED, used, 0, tier=tier)
     remaining = max(quota - used, 0)
     if used + amount <= quota:
-        return QuotaDecision(True, remaining, used, quota)
+        return QuotaDecision(True, remaining, used, quota, tier=tier)
     allowed, reason = _over(subscription.tier, usage_type, used, amount, balance)
-    reason += "" if allowed else _lift(upgrade)
-    return QuotaDecision(allowed, remaining, used, quota, overage=allowed, reason=reason)
+    if allowed:
+        return QuotaDecision(True, remaining, used, quota, overage=True, reason=reason, tier=tier)
+    lift = upgrade.name if upgrade else ""
+    reason += lifting(upgrade)
+    return QuotaDecision(False, remaining, used, quota, reason=reason, tier=tier, upgrade_tier=lift)

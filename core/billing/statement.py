@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from .model import CENT, Period, Subscription, SubscriptionStatus, Tier
@@ -18,11 +19,20 @@ class StatementLine:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
+    """Computed live while its period is open; stored, with id and closed_at, once closed."""
+
     tenant_id: uuid.UUID
     period: Period
     tier: str
     lines: tuple[StatementLine, ...]
     deposit_used: Decimal
+    id: uuid.UUID | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def base_price(self) -> Decimal:
+        """The subscription line's amount (the first line), 0 without a subscription."""
+        return self.lines[0].amount if self.lines else Decimal("0.00")
 
     @property
     def total(self) -> Decimal:

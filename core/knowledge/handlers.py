@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import asdict, replace
 
+from core.billing.limits import PlanLimit, PlanLimits, ensure_room
 from core.shared.errors import NotFound
 from core.shared.paging import Page
 from core.shared.validation import validated
@@ -39,11 +40,14 @@ async def forget(pipeline: Pipeline, document: Document) -> None:
 
 
 async def create_knowledge_base(
-    cmd: c.CreateKnowledgeBase, uow: KnowledgeUnitOfWork
+    cmd: c.CreateKnowledgeBase, uow: KnowledgeUnitOfWork, limits: PlanLimits | None = None
 ) -> KnowledgeBase:
+    """Within the plan's knowledge base limit, counted and inserted under one lock."""
     values = {k: v for k, v in asdict(cmd).items() if k != "tenant_id"}
     fields = validated(values, KNOWLEDGE_BASE_FIELDS, mask_field="knowledge_base")
     async with uow:
+        held = await uow.knowledge_bases.count(cmd.tenant_id)
+        await ensure_room(limits, cmd.tenant_id, PlanLimit.KNOWLEDGE_BASES, held + 1)
         knowledge_base = await uow.knowledge_bases.add(
             KnowledgeBase(tenant_id=cmd.tenant_id, **fields)
         )

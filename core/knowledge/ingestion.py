@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from core.billing.limits import PlanLimit, PlanLimits, ensure_room, megabytes
 from core.shared.errors import AlreadyExists, DomainError
 
 from . import commands as c
@@ -41,15 +42,24 @@ def _new_document(cmd: c.UploadDocument) -> Document:
 
 
 async def upload_document(
-    cmd: c.UploadDocument, uow: KnowledgeUnitOfWork, pipeline: Pipeline
+    cmd: c.UploadDocument,
+    uow: KnowledgeUnitOfWork,
+    pipeline: Pipeline,
+    limits: PlanLimits | None = None,
 ) -> Document:
-    """Ingest at once; once READY it replaces the knowledge base's files of the same name."""
+    """Ingest at once; once READY it replaces the knowledge base's files of the same name.
+
+    Refused past the plan's storage limit, counting every file the tenant has stored (one it
+    replaces included: it goes only once the new one is READY)."""
     document = _new_document(cmd)
     async with uow:
         knowledge_base = await knowledge_base_of(uow, cmd.tenant_id, cmd.knowledge_base_id)
         same = await uow.documents.with_content(knowledge_base.id, document.sha256)
         if same is not None:
             raise AlreadyExists("document", "content", same.filename)
+        stored = await uow.documents.stored_bytes(cmd.tenant_id)
+        needed = megabytes(stored + document.file_size_bytes)
+        await ensure_room(limits, cmd.tenant_id, PlanLimit.STORAGE_MB, needed)
         path = pipeline.store.path_for(document)
         document = await uow.documents.add(replace(document, storage_path=path))
         await uow.commit()

@@ -30,6 +30,10 @@ class KnowledgeBaseRepository(Protocol):
         ...
 
     async def list(self, query: ListKnowledgeBases) -> Page[KnowledgeBase]: ...
+    async def count(self, tenant_id: uuid.UUID) -> int:
+        """The tenant's knowledge bases. Holds the count until commit, so two creates cannot
+        both see room for one more under the plan's limit."""
+        ...
 
 
 class DocumentRepository(Protocol):
@@ -43,6 +47,9 @@ class DocumentRepository(Protocol):
 
     async def with_content(self, kb_id: uuid.UUID, sha256: str) -> Document | None: ...
     async def list(self, query: ListDocuments) -> Page[Document]: ...
+    async def stored_bytes(self, tenant_id: uuid.UUID) -> int:
+        """The size of all the tenant's files. Holds the sum until commit, like `count`."""
+        ...
 
 
 class KnowledgeUnitOfWork(Protocol):

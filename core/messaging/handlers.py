@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from core.shared.errors import DomainError, FailedPrecondition, NotFound
+from core.shared.scope import across_tenants, acting_for
 
 from .fitting import fit
 from .model import SendFailure, WebhookBatch
@@ -21,6 +22,8 @@ from .signature import verify_signature
 
 # Usage types as billing names them (the messaging context meters, billing prices).
 MESSAGES_IN, MESSAGES_OUT = "messages_in", "messages_out"
+# Whom the queue workers' work is done by, as the scope names it.
+INBOX, OUTBOX = "inbox", "outbox"
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +79,23 @@ class InboxWorker:
         self._backoff = backoff or Backoff()
 
     async def claim(self, limit: int) -> list[InboxItem]:
-        async with self._uow() as uow:
-            items = await uow.inbox.claim(limit, self._lease)
-            await uow.commit()
+        with across_tenants(INBOX):
+            async with self._uow() as uow:
+                items = await uow.inbox.claim(limit, self._lease)
+                await uow.commit()
         return items
 
     async def handle(self, item: InboxItem) -> None:
+        # The item belongs to no tenant until its outlet is resolved, so the queue's own rows
+        # are kept across tenants; the reply is worked out for the outlet's tenant alone.
+        with across_tenants(INBOX):
+            await self._handle(item)
+
+    async def _handle(self, item: InboxItem) -> None:
         try:
             outlet = await self._outlets.resolve(item.message.phone_number_id)
-            reply = await self._replies.reply_to(item.message, outlet)
+            with acting_for(outlet.tenant_id, INBOX):
+                reply = await self._replies.reply_to(item.message, outlet)
         except (NotFound, FailedPrecondition) as refused:
             await self._settle(item, bury=str(refused))
             return
@@ -153,12 +164,17 @@ class OutboxSender:
         self._usage = usage
 
     async def claim(self, limit: int) -> list[OutboxMessage]:
-        async with self._uow() as uow:
-            messages = await uow.outbox.claim(limit, self._lease)
-            await uow.commit()
+        with across_tenants(OUTBOX):
+            async with self._uow() as uow:
+                messages = await uow.outbox.claim(limit, self._lease)
+                await uow.commit()
         return messages
 
     async def handle(self, message: OutboxMessage) -> None:
+        with acting_for(message.tenant_id, OUTBOX):
+            await self._handle(message)
+
+    async def _handle(self, message: OutboxMessage) -> None:
         try:
             result = await self._sender.send(
                 message.phone_number_id,

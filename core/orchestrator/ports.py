@@ -40,6 +40,14 @@ class ConversationLog(Protocol):
     ) -> None: ...
 
 
+class BotAllowance(Protocol):
+    """Whether the tenant's plan still pays for bot replies (billing)."""
+
+    async def may_answer(self, tenant_id: uuid.UUID) -> bool:
+        """False once the message quota is used up and the overage cannot be paid. Cheap (a
+        cached answer, never a billing call per message) and True when billing cannot tell."""
+
+
 class VocabularySource(Protocol):
     async def vocabulary(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> Vocabulary:
         """Product and resource names of the outlet, for matching what customers write."""

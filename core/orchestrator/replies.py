@@ -13,6 +13,8 @@ HANDOFF_STARTED = (
     "I'm handing you over to a member of our team. They'll reply here as soon as they can."
 )
 HANDOFF_DECLINED = "No problem! Is there anything else I can help you with?"
+# The bot's one word when the tenant's plan no longer pays for its replies (billing).
+HOLDING = "Thanks — a member of our team will reply here shortly."
 NOT_IN_DOCUMENTS = (
     "I couldn't find that in our information, and I'd rather not guess. "
     "Would you like me to connect you with a person?"

@@ -22,6 +22,7 @@ from .model import (
 )
 from .nlu import NO_VOCABULARY, AnswerWriter, Classification, Intent, IntentClassifier
 from .ports import (
+    BotAllowance,
     ConversationLog,
     Event,
     Events,
@@ -62,6 +63,7 @@ class Router:
         agents: dict[str, Agent],
         events: Events,
         vocabulary: VocabularySource | None = None,
+        allowance: BotAllowance | None = None,
     ) -> None:
         self._tenants = tenants
         self._conversations = conversations
@@ -72,6 +74,7 @@ class Router:
         self._agents = agents
         self._events = events
         self._vocabulary = vocabulary
+        self._allowance = allowance
 
     async def handle(self, message: CustomerMessage) -> Outcome:
         """Both sides of the exchange are saved; a failing peer yields the tenant's error message."""
@@ -93,6 +96,9 @@ class Router:
             return Outcome(
                 None, "handoff", conversation.id, handoff_active=True, duplicate=duplicate
             )
+        if self._allowance and not await self._allowance.may_answer(message.tenant_id):
+            held = Exchange(message, conversation, profile, DialogueState())
+            return await self._hold(held, duplicate)
         state = await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
         exchange = Exchange(message, conversation, profile, state)
         await self._note(exchange, "message.received", type=message.type.value)
@@ -109,6 +115,22 @@ class Router:
             duplicate=duplicate,
             intent=classification.intent.value if classification else "",
             confidence=classification.confidence if classification else 0.0,
+        )
+
+    async def _hold(self, exchange: Exchange, duplicate: bool) -> Outcome:
+        """The plan no longer pays for the bot: staff take the conversation over (it shows in
+        their inbox) and the customer hears one holding reply; billing alerts the owner."""
+        message, conversation = exchange.message, exchange.conversation
+        reason = "message quota used up and overage unpaid"
+        await self._note(exchange, "handoff.requested", reason=reason)
+        await self._conversations.request_handoff(conversation, message.tenant_id, reason)
+        await self._conversations.record_bot(conversation, message.tenant_id, replies.HOLDING)
+        return Outcome(
+            BotReply(replies.HOLDING),
+            "billing",
+            conversation.id,
+            handoff_active=True,
+            duplicate=duplicate,
         )
 
     async def reply(self, exchange: Exchange) -> BotReply | None:

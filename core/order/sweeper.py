@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from core.shared.errors import FailedPrecondition
+from core.shared.scope import across_tenants, acting_for
 
 from .order_handlers import cancel_order, expired_orders
 from .ports import Clock, Notifier, OrderUnitOfWork
@@ -14,6 +15,7 @@ from .ports import Clock, Notifier, OrderUnitOfWork
 log = logging.getLogger(__name__)
 
 BATCH = 100
+CALLER = "payment-sweeper"
 
 
 class PaymentSweeper:
@@ -37,9 +39,12 @@ class PaymentSweeper:
     async def sweep(self) -> int:
         """One pass; the number of orders cancelled."""
         cancelled = 0
-        for ref in await expired_orders(self._uow(), self._now(), self._timeout, BATCH):
+        with across_tenants(CALLER):  # overdue orders of every tenant
+            overdue = await expired_orders(self._uow(), self._now(), self._timeout, BATCH)
+        for ref in overdue:
             try:
-                await cancel_order(ref, self._uow(), self._notifier, self._now)
+                with acting_for(ref.tenant_id, CALLER):  # and each cancelled for its own tenant
+                    await cancel_order(ref, self._uow(), self._notifier, self._now)
             except FailedPrecondition:
                 continue  # paid or cancelled since we looked
             cancelled += 1

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import asdict, replace
 from typing import Any
 
+from core.billing.limits import PlanLimit, PlanLimits, ensure_room
 from core.shared.errors import AlreadyExists, FailedPrecondition, NotFound
 from core.shared.paging import Page
 from core.shared.validation import validated
@@ -102,13 +103,18 @@ async def deactivate_tenant(tenant_id: uuid.UUID, uow: TenantUnitOfWork) -> Tena
 # -- outlets -------------------------------------------------------------------------------
 
 
-async def create_outlet(cmd: c.CreateOutlet, uow: TenantUnitOfWork) -> Outlet:
+async def create_outlet(
+    cmd: c.CreateOutlet, uow: TenantUnitOfWork, limits: PlanLimits | None = None
+) -> Outlet:
+    """Within the plan's outlet limit, counted and inserted under one lock."""
     fields = validated(_fields(cmd, ("tenant_id",)), OUTLET_FIELDS, mask_field="outlet")
     async with uow:
         await _active_tenant(uow, cmd.tenant_id)
         phone_id = fields["waba_phone_number_id"]
         if await uow.outlets.get_by_phone_number_id(phone_id):
             raise AlreadyExists("outlet", "waba_phone_number_id", phone_id)
+        held = await uow.outlets.count_active(cmd.tenant_id)
+        await ensure_room(limits, cmd.tenant_id, PlanLimit.OUTLETS, held + 1)
         outlet = await uow.outlets.add(Outlet(tenant_id=cmd.tenant_id, **fields))
         await uow.commit()
     return outlet

@@ -24,6 +24,10 @@ class OutletRepository(Protocol):
     async def list(
         self, tenant_id: uuid.UUID, page: PageQuery, status: OutletStatus | None
     ) -> Page[Outlet]: ...
+    async def count_active(self, tenant_id: uuid.UUID) -> int:
+        """The tenant's active outlets. Holds the tenant's outlet count until commit, so two
+        creates cannot both see room for one more under the plan's limit."""
+        ...
 
 
 class UserRepository(Protocol):

@@ -1,4 +1,4 @@
-"""Wiring of the billing service: engine -> sessions -> unit of work -> servicer."""
+"""Wiring of the billing service: engine -> sessions -> unit of work -> servicer, period closer."""
 
 from functools import partial
 
@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from adapters.grpc.billing_servicer import BillingServicer
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
 from adapters.postgres.database import engine_resource, session_factory
+from core.billing.closing import PeriodCloser
 from core.conversation.model import utcnow
 
 
@@ -17,9 +18,9 @@ class BillingContainer(containers.DeclarativeContainer):
     engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
     sessions = providers.Singleton(session_factory, engine)
     unit_of_work = providers.Singleton(partial, SqlAlchemyBillingUnitOfWork, sessions)
+    clock = providers.Object(utcnow)
     servicer = providers.Singleton(
-        BillingServicer,
-        unit_of_work=unit_of_work,
-        clock=providers.Object(utcnow),
-        currency=config.currency,
+        BillingServicer, unit_of_work=unit_of_work, clock=clock, currency=config.currency
     )
+    # Every replica runs one; the statements' unique key makes a period close once.
+    closer = providers.Singleton(PeriodCloser, unit_of_work, clock)

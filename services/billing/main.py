@@ -1,5 +1,7 @@
-"""Assemble the billing service from its container for the runtime to serve."""
+"""Assemble the billing service: the servicer for the runtime, the period closer beside it."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,4 +22,11 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
         {"database_url": await database_url(settings), "currency": settings.order_currency}
     )
     async with serving(container, spec) as register:
-        yield register
+        stopping = asyncio.Event()
+        task = asyncio.create_task((await container.closer()).run(stopping))
+        try:
+            yield register
+        finally:
+            stopping.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(task, settings.shutdown_grace_seconds)

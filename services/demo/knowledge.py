@@ -1,32 +1,32 @@
 """Upload the demo documents through the knowledge service, once per knowledge base."""
 
 import mimetypes
+import uuid
 from pathlib import Path
 
 from crm.knowledge.v1 import knowledge_pb2 as pb
 from crm.knowledge.v1 import knowledge_pb2_grpc
-from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 
 from adapters.grpc.peers import call, open_channel
-from services.seed import DEMO_PHONE_NUMBER_ID
+from adapters.grpc.permissions import OPERATOR
+from core.shared.scope import acting_for
+from services.seed import SEEDER
 from services.settings import Settings
 
 DOCUMENTS = Path(__file__).with_name("documents")
 KNOWLEDGE_BASE = "Demo Bistro guide"
 
 
-async def _demo_tenant_id(settings: Settings) -> str:
-    async with open_channel(settings.address_of("tenant")) as channel:
-        resolved = await call(
-            tenant_pb2_grpc.TenantServiceStub(channel).ResolveOutlet,
-            tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID),
-        )
-    return resolved.tenant.id
+async def seed_demo_documents(settings: Settings, tenant: uuid.UUID) -> int:
+    """Create the demo knowledge base with every document unless it exists; files uploaded.
+
+    Through the knowledge service, as the platform onboarding the tenant would."""
+    tenant_id = str(tenant)
+    with acting_for(tenant, SEEDER, OPERATOR):
+        return await _upload(settings, tenant_id)
 
 
-async def seed_demo_documents(settings: Settings) -> int:
-    """Create the demo knowledge base with every document unless it exists; files uploaded."""
-    tenant_id = await _demo_tenant_id(settings)
+async def _upload(settings: Settings, tenant_id: str) -> int:
     async with open_channel(settings.address_of("knowledge")) as channel:
         stub = knowledge_pb2_grpc.KnowledgeServiceStub(channel)
         existing = await call(

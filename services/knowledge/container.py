@@ -6,6 +6,7 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from adapters.extraction.text import DocumentTextExtractor
+from adapters.grpc.billing_client import GrpcPlanLimits
 from adapters.grpc.knowledge_servicer import KnowledgeServicer
 from adapters.local.document_store import LocalDocumentStore
 from adapters.local.hashing_embedder import HashingEmbedder
@@ -13,6 +14,7 @@ from adapters.postgres.database import engine_resource, session_factory
 from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
 from adapters.qdrant.vector_index import open_vector_index, qdrant_client
 from core.knowledge.ports import Pipeline
+from services.assembly import peer_client
 
 
 def minilm_embedder(model_dir: str):
@@ -54,4 +56,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         encoder=encoder,
         index=index,
     )
-    servicer = providers.Singleton(KnowledgeServicer, unit_of_work=unit_of_work, pipeline=pipeline)
+    limits = providers.Resource(peer_client, GrpcPlanLimits, config.billing_address)
+    servicer = providers.Singleton(
+        KnowledgeServicer, unit_of_work=unit_of_work, pipeline=pipeline, limits=limits
+    )

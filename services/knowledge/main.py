@@ -19,6 +19,7 @@ def configure(container: KnowledgeContainer, settings: Settings, url: str) -> No
     container.config.from_dict(
         {
             "database_url": url,
+            "billing_address": settings.address_of("billing"),
             "embedder": settings.embedder,
             "embedding_model_dir": str(model_dir),
             "hybrid": settings.knowledge_search == "hybrid",

@@ -4,6 +4,7 @@ from dependency_injector import containers, providers
 
 from adapters.grpc.agent_clients import booking_agent, order_agent
 from adapters.grpc.analytics_emitter import BufferedAnalyticsEmitter
+from adapters.grpc.billing_client import GrpcBotAllowance
 from adapters.grpc.conversation_client import GrpcConversationLog
 from adapters.grpc.knowledge_client import GrpcKnowledgeSearch
 from adapters.grpc.orchestrator_servicer import OrchestratorServicer
@@ -48,6 +49,7 @@ class OrchestratorContainer(containers.DeclarativeContainer):
     language = providers.Resource(language_models, settings)
     events = providers.Resource(analytics_emitter, config.analytics_address)
     vocabulary = providers.Resource(vocabulary_source, config.order_address, config.booking_address)
+    allowance = providers.Resource(peer_client, GrpcBotAllowance, config.billing_address)
 
     router = providers.Singleton(
         Router,
@@ -60,5 +62,6 @@ class OrchestratorContainer(containers.DeclarativeContainer):
         agents=providers.Dict(booking=booking, order=order),
         events=events,
         vocabulary=vocabulary,
+        allowance=allowance,
     )
     servicer = providers.Singleton(OrchestratorServicer, router=router, dialogue=dialogue)

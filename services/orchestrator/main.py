@@ -18,7 +18,8 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container.config.from_dict(
         {
             **{f"{peer}_address": settings.address_of(peer)
-               for peer in ("tenant", "conversation", "knowledge", "booking", "order", "analytics")},
+               for peer in ("tenant", "conversation", "knowledge", "booking", "order", "analytics",
+                            "billing")},
             "redis_url": settings.redis_url,
             "database_url": await database_url(settings),
         }

@@ -1,12 +1,14 @@
-"""Wiring of the tenant service: engine -> sessions -> unit of work -> servicer."""
+"""Wiring of the tenant service: engine -> sessions -> unit of work, billing's limits -> servicer."""
 
 from functools import partial
 
 from dependency_injector import containers, providers
 
+from adapters.grpc.billing_client import GrpcPlanLimits
 from adapters.grpc.tenant_servicer import TenantServicer
 from adapters.postgres.database import engine_resource, session_factory
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
+from services.assembly import peer_client
 
 
 class TenantContainer(containers.DeclarativeContainer):
@@ -17,4 +19,5 @@ class TenantContainer(containers.DeclarativeContainer):
     # A plain callable, so each RPC opens its own unit of work without going through the
     # container (whose providers turn async once the engine resource is async).
     unit_of_work = providers.Singleton(partial, SqlAlchemyTenantUnitOfWork, sessions)
-    servicer = providers.Singleton(TenantServicer, unit_of_work=unit_of_work)
+    limits = providers.Resource(peer_client, GrpcPlanLimits, config.billing_address)
+    servicer = providers.Singleton(TenantServicer, unit_of_work=unit_of_work, limits=limits)

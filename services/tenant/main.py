@@ -15,6 +15,11 @@ from .container import TenantContainer
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = TenantContainer()
-    container.config.database_url.from_value(await database_url(settings))
+    container.config.from_dict(
+        {
+            "database_url": await database_url(settings),
+            "billing_address": settings.address_of("billing"),
+        }
+    )
     async with serving(container, spec) as register:
         yield register

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import httpx
 
+from adapters.grpc.permissions import OPERATOR
 from adapters.postgres.urls import plain
-from services import gateway
+from core.tenant.model import UserRole
+from services import admin_token, gateway
 from services.catalog import SERVICES
 from services.probe import wait_until_serving
+from services.seed import DEMO_STAFF
 from services.settings import Settings
 
 
@@ -64,6 +67,18 @@ class Mesh:
     def standin_url(self) -> str:
         return self.settings.whatsapp_api_base_url
 
+    def token(self, role: str = "owner", expires_in: float = 600.0) -> str:
+        """A token the gateway accepts: the demo tenant's user with `role`, or an operator."""
+        if role == OPERATOR:
+            uid, claims = admin_token.OPERATOR_UID, {"crm_role": OPERATOR}
+        else:
+            uid, claims = DEMO_STAFF[UserRole(role)][0], {}
+        return admin_token.issuer(self.settings).mint(uid, expires_in, **claims)
+
+    def bearer(self, role: str = "owner") -> dict[str, str]:
+        """Authorization headers for the admin API (REST, or gRPC through the gateway)."""
+        return {"authorization": f"Bearer {self.token(role)}"}
+
     def _argv(self, name: str) -> list[str]:
         if name == "gateway":
             config = gateway.write_local(self.settings)
@@ -86,7 +101,7 @@ class Mesh:
                 *self._argv(name), env=self.env, stdout=log, stderr=log
             )
         services = list(SERVICES) if "all" in names else [n for n in names if n in SERVICES]
-        statuses = await wait_until_serving(self.settings, services, within_seconds=30)
+        statuses = await wait_until_serving(self.settings, services, within_seconds=60)
         assert set(statuses.values()) <= {"SERVING"}, statuses
         if "gateway" in names:
             await gateway.wait_ready(self.settings, self.processes["gateway"])

@@ -13,6 +13,7 @@ from core.analytics import model as m
 from core.analytics import queries
 from core.analytics.window import utcnow
 from core.shared.errors import NotFound
+from core.shared.scope import across_tenants, acting_for
 
 from . import report_charts as charts
 from .report_page import page
@@ -34,9 +35,13 @@ class Figures:
     questions: list[m.Ranked]
 
 
+CALLER = "crm-report"
+
+
 async def _tenant_id(sessions, slug: str) -> uuid.UUID:
-    async with SqlAlchemyTenantUnitOfWork(sessions) as uow:
-        tenant = await uow.tenants.get_by_slug(slug)
+    with across_tenants(CALLER):  # a slug is unique across tenants; finding it spans them
+        async with SqlAlchemyTenantUnitOfWork(sessions) as uow:
+            tenant = await uow.tenants.get_by_slug(slug)
     if tenant is None:
         raise NotFound("tenant", slug)
     return tenant.id
@@ -46,18 +51,19 @@ async def gather(sessions, slug: str, days: int, now: datetime) -> Figures:
     """Run every dashboard query over the tenant's last `days` days."""
     window = m.Window(await _tenant_id(sessions, slug), now - timedelta(days=days), now)
     uow = partial(SqlAlchemyAnalyticsUnitOfWork, sessions)
-    return Figures(
-        slug,
-        window,
-        await queries.message_volume(window, uow()),
-        await queries.intent_breakdown(window, uow()),
-        await queries.handoff_share(window, uow()),
-        await queries.latency(window, uow()),
-        await queries.conversion_funnel(window, "booking", uow()),
-        await queries.revenue(window, uow()),
-        await queries.top_products(window, 10, uow()),
-        await queries.unanswered_questions(window, 20, uow()),
-    )
+    with acting_for(window.tenant_id, CALLER):
+        return Figures(
+            slug,
+            window,
+            await queries.message_volume(window, uow()),
+            await queries.intent_breakdown(window, uow()),
+            await queries.handoff_share(window, uow()),
+            await queries.latency(window, uow()),
+            await queries.conversion_funnel(window, "booking", uow()),
+            await queries.revenue(window, uow()),
+            await queries.top_products(window, 10, uow()),
+            await queries.unanswered_questions(window, 20, uow()),
+        )
 
 
 def render(figures: Figures) -> str:

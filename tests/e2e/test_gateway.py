@@ -10,7 +10,11 @@ from crm.messaging.v1 import messaging_pb2_grpc
 from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 from google.api import httpbody_pb2
 
+from adapters.grpc.access import AccessInterceptor
+from adapters.grpc.identity import PAYLOAD_HEADER
+from adapters.grpc.scope_metadata import KEYS as SCOPE_KEYS
 from adapters.grpc.tenant_servicer import TenantServicer
+from adapters.local.token_issuer import LocalTokenIssuer
 from adapters.postgres.database import session_factory
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
 from services import gateway
@@ -21,6 +25,7 @@ from services.tools.mesh import free_ports
 
 TENANT = "crm.tenant.v1.TenantService"
 SIGNATURE = "sha256=" + "ab" * 32
+IDENTITY_HEADERS = (PAYLOAD_HEADER, *SCOPE_KEYS)
 
 
 class FakeMessaging(messaging_pb2_grpc.MessagingServiceServicer):
@@ -33,6 +38,7 @@ class FakeMessaging(messaging_pb2_grpc.MessagingServiceServicer):
             "content_type": request.content_type,
             "size": len(request.data),
             "head": request.data[:64].decode(errors="replace"),
+            "identity": {k: v for k, v in metadata.items() if k in IDENTITY_HEADERS},
         }
         return httpbody_pb2.HttpBody(
             content_type="application/json", data=json.dumps(seen).encode()
@@ -45,12 +51,21 @@ class FakeMessaging(messaging_pb2_grpc.MessagingServiceServicer):
         return httpbody_pb2.HttpBody(content_type="text/plain", data=request.hub.challenge.encode())
 
 
+class NoStaff:
+    """No tenant has users here: only operators (a claim, no lookup) get in."""
+
+    async def member(self, uid: str) -> None:
+        return None
+
+
 @pytest.fixture
 async def tenant_port(db):
     sessions = session_factory(db)
     servicer = TenantServicer(lambda: SqlAlchemyTenantUnitOfWork(sessions))
     server, health = build_server(
-        lambda s: tenant_pb2_grpc.add_TenantServiceServicer_to_server(servicer, s), [TENANT]
+        lambda s: tenant_pb2_grpc.add_TenantServiceServicer_to_server(servicer, s),
+        [TENANT],
+        AccessInterceptor(NoStaff()),
     )
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
@@ -76,32 +91,59 @@ async def messaging_port():
 
 
 @pytest.fixture
-async def gateway_url(tenant_port, messaging_port, tmp_path):
-    """Envoy on free ports: tenant and messaging up, the other seven on closed ports."""
+def settings(tenant_port, messaging_port, tmp_path) -> Settings:
+    """Free ports: tenant and messaging up, the other seven on closed ports."""
     gateway_port, admin_port, *closed = free_ports(2 + len(SERVICES))
     ports = {name: closed.pop() for name in SERVICES}
     ports.update(tenant=tenant_port, messaging=messaging_port)
-    settings = Settings(
+    return Settings(
         gateway_port=gateway_port,
         gateway_admin_port=admin_port,
         data_dir=tmp_path,
         bind_host="127.0.0.1",
         **{f"{name}_port": port for name, port in ports.items()},
     )
+
+
+def signer(settings: Settings, **changed: str) -> LocalTokenIssuer:
+    """Tokens as the gateway expects them, or with the issuer, audience or key `changed`."""
+    return LocalTokenIssuer(
+        changed.get("directory", gateway.auth_directory(settings)),
+        changed.get("issuer", settings.auth_issuer),
+        changed.get("audience", settings.auth_audience),
+    )
+
+
+@pytest.fixture
+def operator(settings) -> dict[str, str]:
+    token = signer(settings).mint("op-1", crm_role="operator")
+    return {"authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def gateway_url(settings, tmp_path):
+    """Envoy in front of them, with the local signing key."""
     config = tmp_path / "envoy.yaml"
     config.write_text(gateway.render(settings, "local", gateway.LOCAL_DESCRIPTOR))
     log = tmp_path / "envoy.log"
     with log.open("wb") as output:
         process = await gateway.run_envoy(settings, config, output=output)
     try:
-        yield f"http://127.0.0.1:{gateway_port}"
+        yield f"http://127.0.0.1:{settings.gateway_port}"
     finally:
         await gateway.stop_envoy(process)
         print(log.read_text())  # shown by pytest when the test failed
 
 
 @pytest.fixture
-async def http(gateway_url):
+async def http(gateway_url, operator):
+    """The gateway as a signed-in platform operator sees it."""
+    async with httpx.AsyncClient(base_url=gateway_url, headers=operator, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture
+async def anonymous(gateway_url):
     async with httpx.AsyncClient(base_url=gateway_url, timeout=20) as client:
         yield client
 
@@ -252,15 +294,22 @@ async def test_envoy_refuses_what_the_contract_does_not_allow(http):
         assert "Could not resolve" in error_message(answer)
 
 
-async def test_raw_grpc_passes_through_but_internal_rpcs_have_no_route(http, gateway_url):
+async def test_raw_grpc_passes_through_but_internal_rpcs_have_no_route(http, gateway_url, operator):
     created = await create(http)
     target = gateway_url.removeprefix("http://")
+    signed_in = tuple(operator.items())
     async with grpc.aio.insecure_channel(target) as channel:
         stub = tenant_pb2_grpc.TenantServiceStub(channel)
-        got = await stub.GetTenant(tenant_pb2.GetTenantRequest(tenant_id=created["id"]))
+        request = tenant_pb2.GetTenantRequest(tenant_id=created["id"])
+        with pytest.raises(grpc.aio.AioRpcError) as anonymous:
+            await stub.GetTenant(request)
+        assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        got = await stub.GetTenant(request, metadata=signed_in)
         assert got.tenant.slug == created["slug"]
         with pytest.raises(grpc.aio.AioRpcError) as failed:
-            await stub.ResolveOutlet(tenant_pb2.ResolveOutletRequest(phone_number_id="1"))
+            await stub.ResolveOutlet(
+                tenant_pb2.ResolveOutletRequest(phone_number_id="1"), metadata=signed_in
+            )
     # The catch-all's 404, which a gRPC client reads as UNIMPLEMENTED.
     assert failed.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert "no such route" in failed.value.details()
@@ -272,6 +321,44 @@ async def test_a_service_that_is_down_is_503(http):
     assert answer.status_code == 503
     assert answer.json()["code"] == grpc.StatusCode.UNAVAILABLE.value[0]
     assert "upstream connect error" in error_message(answer)
+
+
+# -- sign-in -------------------------------------------------------------------------------
+
+
+async def test_admin_routes_need_a_token_the_gateway_accepts(anonymous, settings, tmp_path):
+    tenant = f"/v1/tenants/{uuid.uuid4()}"
+    cases = {
+        "missing": None,
+        "expired": signer(settings).mint("op-1", expires_in=-120, crm_role="operator"),
+        "wrong issuer": signer(settings, issuer="https://securetoken.google.com/x").mint("op-1"),
+        "wrong audience": signer(settings, audience="another-project").mint("op-1"),
+        "another key": signer(settings, directory=tmp_path / "k2").mint("op-1"),
+    }
+    for case, token in cases.items():
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        answer = await anonymous.get(tenant, headers=headers)
+        assert answer.status_code == 401, (case, answer.text)
+        assert answer.json()["code"] == grpc.StatusCode.UNAUTHENTICATED.value[0], case
+        assert error_message(answer), case
+    # Tokens are checked before anything else: even a path that does not exist is 401.
+    assert (await anonymous.get("/no/such/path")).status_code == 401
+
+
+async def test_a_verified_token_reaches_the_service_as_its_payload(http, anonymous):
+    created = await create(http)  # the operator claim came through: CreateTenant is theirs
+    assert (await anonymous.get(f"/v1/tenants/{created['id']}")).status_code == 401
+
+
+async def test_identity_headers_a_client_sends_are_removed(anonymous):
+    forged = {name: "*" for name in IDENTITY_HEADERS}
+    answer = await anonymous.post(
+        "/webhooks/whatsapp", content=b"{}", headers={**forged, "X-Hub-Signature-256": SIGNATURE}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["identity"] == {}
+    refused = await anonymous.get("/v1/tenants", headers=forged)
+    assert refused.status_code == 401
 
 
 # -- WhatsApp webhook ----------------------------------------------------------------------
@@ -291,6 +378,7 @@ async def test_webhook_body_and_signature_reach_messaging_untouched(http):
         "content_type": "application/json",
         "size": len(body),
         "head": body.decode(),
+        "identity": {},
     }
 
 

@@ -5,10 +5,13 @@ import signal
 import sys
 
 import grpc
+import httpx
 import pytest
 from crm.billing.v1 import billing_pb2, billing_pb2_grpc
 from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 
+from adapters.grpc.scope_metadata import outgoing
+from core.shared.scope import Scope
 from services.catalog import SERVICES
 from services.probe import status_of_all
 from services.seed import DEMO_PHONE_NUMBER_ID, DEMO_SLUG
@@ -36,28 +39,48 @@ async def mesh(empty_database_url, tmp_path):
 
     await asyncio.wait_for(read_until_ready(), 90)
     settings = Mesh(env, tmp_path).settings
-    yield settings, process, output
+    yield settings, process, output, env
     if process.returncode is None:
         process.kill()
         await process.wait()
 
 
 async def test_mesh_serves_all_nine_with_demo_data_and_stops_cleanly(mesh):
-    settings, process, _output = mesh
+    settings, process, _output, env = mesh
 
     statuses = await status_of_all(settings, list(SERVICES))
     assert statuses == dict.fromkeys(SERVICES, "SERVING")
 
+    # Called as a peer inside the mesh would (internal RPCs have no route through Envoy).
+    platform = outgoing(Scope(None, "e2e"))
     async with grpc.aio.insecure_channel(settings.address_of("tenant")) as channel:
         tenant_stub = tenant_pb2_grpc.TenantServiceStub(channel)
         resolved = await tenant_stub.ResolveOutlet(
-            tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID)
+            tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID),
+            metadata=platform,
         )
         assert resolved.tenant.slug == DEMO_SLUG
 
     async with grpc.aio.insecure_channel(settings.address_of("billing")) as channel:
         # Served for real now: answers (with whatever tiers the seed has put in).
-        await billing_pb2_grpc.BillingServiceStub(channel).ListTiers(billing_pb2.ListTiersRequest())
+        await billing_pb2_grpc.BillingServiceStub(channel).ListTiers(
+            billing_pb2.ListTiersRequest(), metadata=outgoing(Scope(None, "e2e", "operator"))
+        )
+
+    # The README's way in: a token from `crm admin token`, then curl (here httpx).
+    tenant_id = resolved.tenant.id
+    minted = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "services.cli", "admin", "token", "--tenant", DEMO_SLUG,
+        "--role", "owner", env=env, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    token = (await minted.communicate())[0].decode().strip()
+    assert minted.returncode == 0
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.gateway_port}") as client:
+        tenant = await client.get(
+            f"/v1/tenants/{tenant_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert tenant.status_code == 200, tenant.text
+        assert (await client.get(f"/v1/tenants/{tenant_id}")).status_code == 401
 
     process.send_signal(signal.SIGINT)
     remaining = await asyncio.wait_for(process.stdout.read(), 30)

@@ -10,9 +10,11 @@ from typing import Any
 import grpc
 import httpx
 import pytest
-from crm.conversation.v1 import conversation_pb2, conversation_pb2_grpc
 from crm.messaging.v1 import messaging_pb2, messaging_pb2_grpc
+from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 
+from adapters.grpc.scope_metadata import outgoing
+from core.shared.scope import Scope
 from services.demo.knowledge import DOCUMENTS
 from services.seed import DEMO_PHONE_NUMBER_ID
 from tests import whatsapp_payloads as wa
@@ -50,6 +52,24 @@ async def replies(mesh, customer: str, count: int = 1, within: float = 15) -> li
             return found
         await asyncio.sleep(0.1)
     raise AssertionError(f"{customer} got {await sent_to(mesh, customer)}, wanted {count}")
+
+
+def staff(mesh, role: str = "owner") -> httpx.AsyncClient:
+    """The admin REST API through the gateway, signed in as the demo tenant's `role`."""
+    return httpx.AsyncClient(base_url=mesh.gateway_url, headers=mesh.bearer(role), timeout=60)
+
+
+def as_peer(tenant_id: str | None = None) -> tuple[tuple[str, str], ...]:
+    """Metadata of a call from inside the mesh (internal RPCs have no route through Envoy)."""
+    return outgoing(Scope(uuid.UUID(tenant_id) if tenant_id else None, "e2e"))
+
+
+async def inbox_items(mesh, **params) -> list[dict[str, Any]]:
+    """Every tenant's inbox items (the "-" tenant), as a platform operator sees them."""
+    async with staff(mesh, "operator") as client:
+        listed = await client.get("/v1/tenants/-/inboxItems", params=params)
+    assert listed.status_code == 200, listed.text
+    return listed.json().get("inbox_items", [])
 
 
 def text_of(send: dict[str, Any]) -> str:
@@ -117,11 +137,7 @@ async def test_unsigned_or_badly_signed_updates_are_refused_and_nothing_is_store
     response = await post(mesh, webhook(wa.text_message(**{"from": customer})), signature)
     assert response.status_code == status
     assert "message" in response.json()
-    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
-        listed = await messaging_pb2_grpc.MessagingServiceStub(channel).ListInboxItems(
-            messaging_pb2.ListInboxItemsRequest(tenant_id="-", customer_phone=customer)
-        )
-    assert list(listed.inbox_items) == []
+    assert await inbox_items(mesh, customer_phone=customer) == []
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'{"object": "page"}'])
@@ -158,12 +174,8 @@ async def test_every_message_type_is_stored_and_answered_except_reactions(mesh):
     for kind, customer in customers.items():
         if kind != "reaction":
             assert len(await replies(mesh, customer)) == 1, kind
-    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
-        stub = messaging_pb2_grpc.MessagingServiceStub(channel)
-        stored = await stub.ListInboxItems(
-            messaging_pb2.ListInboxItemsRequest(tenant_id="-", page={"page_size": 100})
-        )
-    assert {i.customer_phone for i in stored.inbox_items} >= set(customers.values())
+    stored = await inbox_items(mesh, **{"page.page_size": 100})
+    assert {i["customer_phone"] for i in stored} >= set(customers.values())
     assert await sent_to(mesh, customers["reaction"]) == []
 
 
@@ -184,9 +196,11 @@ async def test_delivery_statuses_move_the_outbound_message_forward(mesh):
     read_first = [wa.status("read", sent["id"], recipient=customer),
                   wa.status("delivered", sent["id"], recipient=customer)]  # fmt: skip
     assert (await post(mesh, webhook(statuses=read_first))).status_code == 200
-    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
+    # Raw gRPC through the gateway, with a token like any admin client.
+    async with grpc.aio.insecure_channel(mesh.gateway_url.removeprefix("http://")) as channel:
         listed = await messaging_pb2_grpc.MessagingServiceStub(channel).ListOutboxMessages(
-            messaging_pb2.ListOutboxMessagesRequest(tenant_id="-", to=customer)
+            messaging_pb2.ListOutboxMessagesRequest(tenant_id="-", to=customer),
+            metadata=tuple(mesh.bearer("operator").items()),
         )
     (outbound,) = listed.messages
     assert outbound.whatsapp_message_id == sent["id"]
@@ -197,37 +211,36 @@ async def test_a_handed_off_conversation_gets_no_bot_reply_but_keeps_the_message
     customer = "34600000105"
     await post(mesh, webhook(wa.text_message("Hola", **{"from": customer})))
     await replies(mesh, customer)
-    async with grpc.aio.insecure_channel(mesh.settings.address_of("conversation")) as channel:
-        stub = conversation_pb2_grpc.ConversationServiceStub(channel)
-        found = await stub.ListConversations(
-            conversation_pb2.ListConversationsRequest(
-                tenant_id=await demo_tenant_id(mesh), customer_phone=f"+{customer}"
-            )
+    tenant_id = await demo_tenant_id(mesh)
+    async with staff(mesh, "agent") as client:
+        conversation = await conversation_of(client, tenant_id, customer)
+        conversations = f"/v1/tenants/{tenant_id}/conversations/{conversation['id']}"
+        handed = await client.post(
+            f"{conversations}:requestHandoff", json={"reason": "customer asked for a person"}
         )
-        (conversation,) = found.conversations
-        await stub.RequestHandoff(
-            conversation_pb2.RequestHandoffRequest(
-                tenant_id=conversation.tenant_id, conversation_id=conversation.id,
-                reason="customer asked for a person",
-            )
-        )  # fmt: skip
+        assert handed.status_code == 200, handed.text
         await post(mesh, webhook(wa.text_message("Are you there?", **{"from": customer})))
         await asyncio.sleep(2)
         assert len(await sent_to(mesh, customer)) == 1
-        history = await stub.ListMessages(
-            conversation_pb2.ListMessagesRequest(
-                tenant_id=conversation.tenant_id, conversation_id=conversation.id
-            )
-        )
-    assert "Are you there?" in [m.content for m in history.messages]
+        history = (await client.get(f"{conversations}/messages")).json()["messages"]
+    assert "Are you there?" in [m["content"] for m in history]
+
+
+async def conversation_of(client: httpx.AsyncClient, tenant_id: str, customer: str) -> dict:
+    found = await client.get(
+        f"/v1/tenants/{tenant_id}/conversations", params={"customer_phone": f"+{customer}"}
+    )
+    assert found.status_code == 200, found.text
+    (conversation,) = found.json()["conversations"]
+    return conversation
 
 
 async def demo_tenant_id(mesh) -> str:
-    from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
-
+    """Which tenant owns the demo number: an internal RPC, asked as the mesh asks it."""
     async with grpc.aio.insecure_channel(mesh.settings.address_of("tenant")) as channel:
         resolved = await tenant_pb2_grpc.TenantServiceStub(channel).ResolveOutlet(
-            tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID)
+            tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID),
+            metadata=as_peer(),
         )
     return resolved.tenant.id
 
@@ -263,20 +276,16 @@ async def test_staff_can_write_inside_the_window(mesh):
     await post(mesh, webhook(wa.text_message("Hola", timestamp=now, **{"from": customer})))
     await replies(mesh, customer)
     tenant_id = await demo_tenant_id(mesh)
-    async with grpc.aio.insecure_channel(mesh.settings.address_of("conversation")) as channel:
-        found = await conversation_pb2_grpc.ConversationServiceStub(channel).ListConversations(
-            conversation_pb2.ListConversationsRequest(
-                tenant_id=tenant_id, customer_phone=f"+{customer}"
-            )
-        )
-    (conversation,) = found.conversations
+    async with staff(mesh, "agent") as client:
+        conversation = await conversation_of(client, tenant_id, customer)
     async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
         sent = await messaging_pb2_grpc.MessagingServiceStub(channel).SendMessage(
             messaging_pb2.SendMessageRequest(
-                tenant_id=tenant_id, outlet_id=conversation.outlet_id,
-                conversation_id=conversation.id, to=f"+{customer}",
+                tenant_id=tenant_id, outlet_id=conversation["outlet_id"],
+                conversation_id=conversation["id"], to=f"+{customer}",
                 text=messaging_pb2.TextContent(body="This is Marta from the bistro 👋"),
-            )
+            ),
+            metadata=as_peer(tenant_id),
         )  # fmt: skip
     assert sent.message.status == messaging_pb2.OUTBOUND_STATUS_QUEUED
     assert text_of((await replies(mesh, customer, 2))[1]) == "This is Marta from the bistro 👋"
@@ -285,7 +294,7 @@ async def test_staff_can_write_inside_the_window(mesh):
 async def test_a_question_is_answered_from_an_uploaded_pdf(mesh):
     tenant_id = await demo_tenant_id(mesh)
     pdf = (DOCUMENTS / "private-events.pdf").read_bytes()
-    async with httpx.AsyncClient(base_url=mesh.gateway_url, timeout=60) as client:
+    async with staff(mesh, "admin") as client:
         created = await client.post(
             f"/v1/tenants/{tenant_id}/knowledgeBases",
             json={"tenant_id": tenant_id, "name": "Events"},
@@ -349,7 +358,7 @@ async def test_an_order_from_first_message_to_payment_and_delivery(mesh):
 
     order_number = placed.split("Order #")[1].split()[0]
     tenant_id = await demo_tenant_id(mesh)
-    async with httpx.AsyncClient(base_url=mesh.gateway_url) as client:
+    async with staff(mesh, "owner") as client:
         orders = (await client.get(f"/v1/tenants/{tenant_id}/orders")).json()["orders"]
         order = next(o for o in orders if o["order_number"] == order_number)
         for status in ("ORDER_STATUS_PROCESSING", "ORDER_STATUS_READY", "ORDER_STATUS_DELIVERED"):
@@ -376,7 +385,7 @@ async def test_a_person_takes_over_answers_over_rest_and_gives_the_chat_back(mes
     texts = await conversation_with(mesh, customer, "hi", "I want to talk to a person")
     assert "handing you over" in texts[-1]
     tenant_id = await demo_tenant_id(mesh)
-    async with httpx.AsyncClient(base_url=mesh.gateway_url) as client:
+    async with staff(mesh, "agent") as client:
         waiting = (await client.get(f"/v1/tenants/{tenant_id}/conversations:awaitingAgent")).json()
         (conversation,) = [
             c for c in waiting["conversations"] if c["customer_phone"] == f"+{customer}"

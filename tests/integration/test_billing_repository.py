@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
 from adapters.postgres.database import session_factory
 from core.billing import commands as c
-from core.billing import deposits, subscriptions, usage
+from core.billing import closing, deposits, subscriptions, usage
 from core.billing.model import LedgerEntry, LedgerKind, Period, Tier, UsageEvent, UsageType
 from core.billing.plans import SEED_TIERS
 from core.shared.errors import FailedPrecondition
@@ -81,7 +81,7 @@ async def test_concurrent_overage_debits_leave_an_exact_balance(uow):
         *(usage.record_usage([message(tenant, str(n))], uow()) for n in range(100))
     )
     assert await deposits.balance(tenant, uow()) == Decimal("0.10")
-    statement = await deposits.statement(c.PeriodQuery(tenant), uow(), now)
+    statement = await closing.statement(c.PeriodQuery(tenant), uow(), now)
     assert statement.deposit_used == Decimal("9.90")
     assert [line.amount for line in statement.lines] == [Decimal("5.00"), Decimal("14.85")]
     assert (statement.total, statement.amount_due) == (Decimal("19.85"), Decimal("9.95"))

@@ -26,6 +26,9 @@ EXPECTED_TABLES = {
         "usage_events",
         "deposits",
         "deposit_ledger",
+        "statements",
+        "statement_lines",
+        "alerts",
     },
     "conversation": {"conversations", "messages"},
     "knowledge": {"knowledge_bases", "documents"},
@@ -515,5 +518,5 @@ async def test_money_is_numeric_12_2(db: AsyncEngine) -> None:
             {"schemas": list(EXPECTED_TABLES)},
         )
         found = {(s, t, c): (p, sc) for s, t, c, p, sc in rows}
-    assert len(found) == 14
+    assert len(found) == 16
     assert set(found.values()) == {(12, 2)}

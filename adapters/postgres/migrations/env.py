@@ -3,13 +3,14 @@
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
 from adapters.postgres.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+PLATFORM_SCOPE = text("SELECT set_config('app.platform', 'on', true)")
 
 
 def _configure_and_run(connection) -> None:
@@ -21,6 +22,9 @@ def _configure_and_run(connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        # Migrations span tenants: FORCE ROW LEVEL SECURITY holds the owner to the policies
+        # too, and a data migration must see every tenant's rows.
+        connection.execute(PLATFORM_SCOPE)
         context.run_migrations()
 
 

@@ -1,4 +1,4 @@
-"""Tables of the billing service (schema `billing`): subscriptions, usage, deposits."""
+"""Tables of the billing service (schema `billing`): subscriptions, usage, deposits, statements."""
 
 import uuid
 from datetime import date, datetime
@@ -206,4 +206,72 @@ class DepositLedgerRow(Base):
     period_start: Mapped[date] = mapped_column(Date)
     # A top-up's request id or an overage debit's counter position: each is written once.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[CreatedAt]
+
+
+class StatementRow(Base):
+    """A closed period's statement, stored once per tenant and period (the close job's rule)."""
+
+    __tablename__ = "statements"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "period_start", name="uq_statements_tenant_period"),
+        CheckConstraint("period_end >= period_start", name="period_end_after_start"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    # The tier billed (the dearest held in the period); empty without a subscription.
+    tier: Mapped[str] = mapped_column(String(50), server_default="")
+    base_price: Mapped[Money]
+    # Sum of the lines; what is due is total less deposit_used.
+    total: Mapped[Money]
+    # Overage already paid from deposits in the period.
+    deposit_used: Mapped[Money]
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+
+
+class StatementLineRow(Base):
+    """A charged line of a statement: the subscription, then overage."""
+
+    __tablename__ = "statement_lines"
+    __table_args__ = (
+        UniqueConstraint("statement_id", "position", name="uq_statement_lines_statement_position"),
+        CheckConstraint("quantity >= 0", name="quantity_non_negative"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    statement_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.statements.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    unit_price: Mapped[Money]
+    amount: Mapped[Money]
+
+
+ALERT_KINDS: tuple[str, ...] = ("quota_80", "quota_100", "deposit_short")
+
+
+class AlertRow(Base):
+    """A warning for the tenant's owner, recorded once per tenant, period and kind."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        one_of("kind", ALERT_KINDS),
+        UniqueConstraint("tenant_id", "period_start", "kind", name="uq_alerts_tenant_period_kind"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    tenant_id: Mapped[TenantId]
+    period_start: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[CreatedAt]

@@ -30,6 +30,20 @@ class UsageType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     USAGE_TYPE_LLM_TOKENS: _ClassVar[UsageType]
     USAGE_TYPE_STORAGE_MB: _ClassVar[UsageType]
 
+class PlanLimit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAN_LIMIT_UNSPECIFIED: _ClassVar[PlanLimit]
+    PLAN_LIMIT_OUTLETS: _ClassVar[PlanLimit]
+    PLAN_LIMIT_KNOWLEDGE_BASES: _ClassVar[PlanLimit]
+    PLAN_LIMIT_STORAGE_MB: _ClassVar[PlanLimit]
+
+class AlertKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ALERT_KIND_UNSPECIFIED: _ClassVar[AlertKind]
+    ALERT_KIND_QUOTA_80: _ClassVar[AlertKind]
+    ALERT_KIND_QUOTA_100: _ClassVar[AlertKind]
+    ALERT_KIND_DEPOSIT_SHORT: _ClassVar[AlertKind]
+
 class DepositStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     DEPOSIT_STATUS_UNSPECIFIED: _ClassVar[DepositStatus]
@@ -47,6 +61,14 @@ USAGE_TYPE_MESSAGES_IN: UsageType
 USAGE_TYPE_MESSAGES_OUT: UsageType
 USAGE_TYPE_LLM_TOKENS: UsageType
 USAGE_TYPE_STORAGE_MB: UsageType
+PLAN_LIMIT_UNSPECIFIED: PlanLimit
+PLAN_LIMIT_OUTLETS: PlanLimit
+PLAN_LIMIT_KNOWLEDGE_BASES: PlanLimit
+PLAN_LIMIT_STORAGE_MB: PlanLimit
+ALERT_KIND_UNSPECIFIED: AlertKind
+ALERT_KIND_QUOTA_80: AlertKind
+ALERT_KIND_QUOTA_100: AlertKind
+ALERT_KIND_DEPOSIT_SHORT: AlertKind
 DEPOSIT_STATUS_UNSPECIFIED: DepositStatus
 DEPOSIT_STATUS_ACTIVE: DepositStatus
 DEPOSIT_STATUS_EXHAUSTED: DepositStatus
@@ -341,30 +363,38 @@ class GetUsageResponse(_message.Message):
     def __init__(self, period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., usage: _Optional[_Iterable[_Union[UsageSummary, _Mapping]]] = ..., total_overage_cost: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., records: _Optional[_Iterable[_Union[UsageRecord, _Mapping]]] = ...) -> None: ...
 
 class CheckQuotaRequest(_message.Message):
-    __slots__ = ("tenant_id", "usage_type", "amount")
+    __slots__ = ("tenant_id", "usage_type", "amount", "limit", "needed")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     USAGE_TYPE_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    NEEDED_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     usage_type: UsageType
     amount: int
-    def __init__(self, tenant_id: _Optional[str] = ..., usage_type: _Optional[_Union[UsageType, str]] = ..., amount: _Optional[int] = ...) -> None: ...
+    limit: PlanLimit
+    needed: int
+    def __init__(self, tenant_id: _Optional[str] = ..., usage_type: _Optional[_Union[UsageType, str]] = ..., amount: _Optional[int] = ..., limit: _Optional[_Union[PlanLimit, str]] = ..., needed: _Optional[int] = ...) -> None: ...
 
 class CheckQuotaResponse(_message.Message):
-    __slots__ = ("allowed", "remaining", "overage", "reason", "used", "quota")
+    __slots__ = ("allowed", "remaining", "overage", "reason", "used", "quota", "tier", "upgrade_tier")
     ALLOWED_FIELD_NUMBER: _ClassVar[int]
     REMAINING_FIELD_NUMBER: _ClassVar[int]
     OVERAGE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     USED_FIELD_NUMBER: _ClassVar[int]
     QUOTA_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    UPGRADE_TIER_FIELD_NUMBER: _ClassVar[int]
     allowed: bool
     remaining: int
     overage: bool
     reason: str
     used: int
     quota: int
-    def __init__(self, allowed: _Optional[bool] = ..., remaining: _Optional[int] = ..., overage: _Optional[bool] = ..., reason: _Optional[str] = ..., used: _Optional[int] = ..., quota: _Optional[int] = ...) -> None: ...
+    tier: str
+    upgrade_tier: str
+    def __init__(self, allowed: _Optional[bool] = ..., remaining: _Optional[int] = ..., overage: _Optional[bool] = ..., reason: _Optional[str] = ..., used: _Optional[int] = ..., quota: _Optional[int] = ..., tier: _Optional[str] = ..., upgrade_tier: _Optional[str] = ...) -> None: ...
 
 class CreateDepositRequest(_message.Message):
     __slots__ = ("deposit", "request_id")
@@ -489,7 +519,7 @@ class StatementLine(_message.Message):
     def __init__(self, description: _Optional[str] = ..., quantity: _Optional[int] = ..., unit_price: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Statement(_message.Message):
-    __slots__ = ("tenant_id", "period_start", "period_end", "tier", "lines", "total", "deposit_used", "amount_due")
+    __slots__ = ("tenant_id", "period_start", "period_end", "tier", "lines", "total", "deposit_used", "amount_due", "id", "close_time")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     PERIOD_START_FIELD_NUMBER: _ClassVar[int]
     PERIOD_END_FIELD_NUMBER: _ClassVar[int]
@@ -498,6 +528,8 @@ class Statement(_message.Message):
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     DEPOSIT_USED_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_DUE_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_TIME_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     period_start: str
     period_end: str
@@ -506,7 +538,9 @@ class Statement(_message.Message):
     total: _common_pb2.Money
     deposit_used: _common_pb2.Money
     amount_due: _common_pb2.Money
-    def __init__(self, tenant_id: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., tier: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[StatementLine, _Mapping]]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., deposit_used: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., amount_due: _Optional[_Union[_common_pb2.Money, _Mapping]] = ...) -> None: ...
+    id: str
+    close_time: _timestamp_pb2.Timestamp
+    def __init__(self, tenant_id: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., tier: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[StatementLine, _Mapping]]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., deposit_used: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., amount_due: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., id: _Optional[str] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetStatementRequest(_message.Message):
     __slots__ = ("tenant_id", "period_date")
@@ -521,3 +555,67 @@ class GetStatementResponse(_message.Message):
     STATEMENT_FIELD_NUMBER: _ClassVar[int]
     statement: Statement
     def __init__(self, statement: _Optional[_Union[Statement, _Mapping]] = ...) -> None: ...
+
+class ListStatementsRequest(_message.Message):
+    __slots__ = ("tenant_id", "page")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    page: _common_pb2.PageRequest
+    def __init__(self, tenant_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListStatementsResponse(_message.Message):
+    __slots__ = ("statements", "page")
+    STATEMENTS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    statements: _containers.RepeatedCompositeFieldContainer[Statement]
+    page: _common_pb2.PageResponse
+    def __init__(self, statements: _Optional[_Iterable[_Union[Statement, _Mapping]]] = ..., page: _Optional[_Union[_common_pb2.PageResponse, _Mapping]] = ...) -> None: ...
+
+class ClosePeriodRequest(_message.Message):
+    __slots__ = ("period_date",)
+    PERIOD_DATE_FIELD_NUMBER: _ClassVar[int]
+    period_date: str
+    def __init__(self, period_date: _Optional[str] = ...) -> None: ...
+
+class ClosePeriodResponse(_message.Message):
+    __slots__ = ("period_start", "period_end", "closed")
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_FIELD_NUMBER: _ClassVar[int]
+    period_start: str
+    period_end: str
+    closed: int
+    def __init__(self, period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., closed: _Optional[int] = ...) -> None: ...
+
+class Alert(_message.Message):
+    __slots__ = ("id", "tenant_id", "kind", "period_start", "message", "create_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    tenant_id: str
+    kind: AlertKind
+    period_start: str
+    message: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[_Union[AlertKind, str]] = ..., period_start: _Optional[str] = ..., message: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListAlertsRequest(_message.Message):
+    __slots__ = ("tenant_id", "page")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    page: _common_pb2.PageRequest
+    def __init__(self, tenant_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListAlertsResponse(_message.Message):
+    __slots__ = ("alerts", "page")
+    ALERTS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    alerts: _containers.RepeatedCompositeFieldContainer[Alert]
+    page: _common_pb2.PageResponse
+    def __init__(self, alerts: _Optional[_Iterable[_Union[Alert, _Mapping]]] = ..., page: _Optional[_Union[_common_pb2.PageResponse, _Mapping]] = ...) -> None: ...

