@@ -26,6 +26,13 @@ class UserDirectory(Protocol):
     async def member(self, uid: str) -> StaffMember | None: ...
 
 
+class NoUsers:
+    """The directory of a server that only peers call (a benchmark, a test): nobody signs in."""
+
+    async def member(self, uid: str) -> StaffMember | None:
+        return None
+
+
 class Refused(Exception):
     """The call is refused with this status; the message names what was missing."""
 

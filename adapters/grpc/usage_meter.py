@@ -39,7 +39,7 @@ class BufferedUsageMeter:
     def record(
         self,
         tenant_id: uuid.UUID,
-        usage_type: UsageType,
+        usage_type: UsageType | str,
         idempotency_key: str,
         count: int = 1,
         outlet_id: uuid.UUID | None = None,
@@ -49,7 +49,8 @@ class BufferedUsageMeter:
             self.dropped += 1
             return
         now = datetime.now(UTC)
-        self._buffer.setdefault(idempotency_key, (tenant_id, usage_type, count, outlet_id, now))
+        kind = UsageType(usage_type)  # callers outside billing name it by its value
+        self._buffer.setdefault(idempotency_key, (tenant_id, kind, count, outlet_id, now))
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run())
 
@@ -62,7 +63,10 @@ class BufferedUsageMeter:
         while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self._flush_seconds)
-            await self.flush()
+            try:
+                await self.flush()
+            except Exception:  # a bug in one flush must not end metering for the process
+                log.exception("usage flush failed; the meter carries on")
 
     async def flush(self) -> None:
         """Send what is buffered; a batch the service did not take is kept for the next try.

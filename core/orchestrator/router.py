@@ -125,13 +125,8 @@ class Router:
         await self._note(exchange, "handoff.requested", reason=reason)
         await self._conversations.request_handoff(conversation, message.tenant_id, reason)
         await self._conversations.record_bot(conversation, message.tenant_id, replies.HOLDING)
-        return Outcome(
-            BotReply(replies.HOLDING),
-            "billing",
-            conversation.id,
-            handoff_active=True,
-            duplicate=duplicate,
-        )
+        reply = BotReply(replies.HOLDING)
+        return Outcome(reply, "billing", conversation.id, duplicate=duplicate)
 
     async def reply(self, exchange: Exchange) -> BotReply | None:
         """The bot's answer to one message; the dialogue state is updated in place."""

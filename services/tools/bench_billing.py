@@ -8,6 +8,7 @@ from typing import Any
 
 from crm.billing.v1 import billing_pb2_grpc
 
+from adapters.grpc.access import AccessInterceptor, NoUsers
 from adapters.grpc.billing_servicer import BillingServicer
 from adapters.grpc.usage_meter import BufferedUsageMeter
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
@@ -54,7 +55,9 @@ async def run(database_url: str, events: int = 100_000) -> dict[str, Any]:
     sessions = session_factory(await anext(engines))
     servicer = BillingServicer(partial(SqlAlchemyBillingUnitOfWork, sessions), utcnow, "EUR")
     server, _ = build_server(
-        lambda s: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, s), [SERVICE]
+        lambda s: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, s),
+        [SERVICE],
+        AccessInterceptor(NoUsers()),  # the meter's batches arrive in platform scope
     )
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()

@@ -23,6 +23,12 @@ UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND = 16, 7, 5
 
 
 @pytest.fixture
+def mesh(shared_mesh):
+    """These tests only read, or create what no other test looks at: one mesh serves all."""
+    return shared_mesh
+
+
+@pytest.fixture
 async def gateway(mesh):
     async with httpx.AsyncClient(base_url=mesh.gateway_url, timeout=30) as client:
         yield client

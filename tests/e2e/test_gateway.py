@@ -10,7 +10,7 @@ from crm.messaging.v1 import messaging_pb2_grpc
 from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 from google.api import httpbody_pb2
 
-from adapters.grpc.access import AccessInterceptor
+from adapters.grpc.access import AccessInterceptor, NoUsers
 from adapters.grpc.identity import PAYLOAD_HEADER
 from adapters.grpc.scope_metadata import KEYS as SCOPE_KEYS
 from adapters.grpc.tenant_servicer import TenantServicer
@@ -51,13 +51,6 @@ class FakeMessaging(messaging_pb2_grpc.MessagingServiceServicer):
         return httpbody_pb2.HttpBody(content_type="text/plain", data=request.hub.challenge.encode())
 
 
-class NoStaff:
-    """No tenant has users here: only operators (a claim, no lookup) get in."""
-
-    async def member(self, uid: str) -> None:
-        return None
-
-
 @pytest.fixture
 async def tenant_port(db):
     sessions = session_factory(db)
@@ -65,7 +58,7 @@ async def tenant_port(db):
     server, health = build_server(
         lambda s: tenant_pb2_grpc.add_TenantServiceServicer_to_server(servicer, s),
         [TENANT],
-        AccessInterceptor(NoStaff()),
+        AccessInterceptor(NoUsers()),  # operators get in: a claim, no lookup
     )
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
@@ -192,6 +185,30 @@ def test_local_config_points_at_loopback_ports_and_only_exposes_http_rules():
     # Internal RPCs have no HTTP rule and no route.
     routes = [line for line in text.splitlines() if "match: { path:" in line]
     assert not [line for line in routes if "ResolveOutlet" in line or "SendMessage" in line]
+
+
+def test_sign_in_settings_come_from_configuration(tmp_path):
+    settings = Settings(
+        data_dir=tmp_path,
+        auth_audience="acme-prod",
+        auth_issuer="https://securetoken.google.com/acme-prod",
+        auth_jwks_url="https://keys.example.com:8443/jwks",
+    )
+    cluster = gateway.render(settings, "cluster", gateway.CLUSTER_DESCRIPTOR)
+    assert 'issuer: "https://securetoken.google.com/acme-prod"' in cluster
+    assert 'audiences: ["acme-prod"]' in cluster
+    assert 'uri: "https://keys.example.com:8443/jwks", cluster: firebase_jwks' in cluster
+    assert "address: keys.example.com, port_value: 8443" in cluster
+    assert "local_jwks" not in cluster
+    local = gateway.render(settings, "local", gateway.LOCAL_DESCRIPTOR)
+    assert f'filename: "{tmp_path / "auth" / "jwks.json"}"' in local
+    assert "remote_jwks" not in local and "firebase_jwks" not in local
+    # Only the webhook skips the token, by its REST and its gRPC path.
+    assert gateway.public_paths() == [
+        "/crm.messaging.v1.MessagingService/ReceiveWebhook",
+        "/webhooks/whatsapp",
+        "/crm.messaging.v1.MessagingService/VerifyWebhook",
+    ]
 
 
 def test_cli_renders_into_a_file(tmp_path):

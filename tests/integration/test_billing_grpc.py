@@ -162,3 +162,13 @@ async def test_the_meter_flushes_each_event_once(served):
     usage = await stub.GetUsage(pb.GetUsageRequest(tenant_id=str(tenant)))
     assert usage.usage[0].used == 1_200
     assert (meter.pending, meter.dropped) == (0, 0)
+
+
+async def test_the_meter_takes_usage_types_by_value_as_messaging_names_them(served):
+    stub, address = served
+    tenant = uuid.uuid4()
+    meter = BufferedUsageMeter(address, flush_seconds=0.05)
+    meter.record(tenant, "messages_in", "msg_in:wamid.1")
+    await meter.aclose()
+    usage = await stub.GetUsage(pb.GetUsageRequest(tenant_id=str(tenant)))
+    assert usage.usage[0].used == 1

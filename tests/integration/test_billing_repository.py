@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
 from adapters.postgres.database import session_factory
-from core.billing import commands as c
 from core.billing import closing, deposits, subscriptions, usage
+from core.billing import commands as c
 from core.billing.model import LedgerEntry, LedgerKind, Period, Tier, UsageEvent, UsageType
 from core.billing.plans import SEED_TIERS
 from core.shared.errors import FailedPrecondition

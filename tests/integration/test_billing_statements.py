@@ -215,3 +215,19 @@ async def test_alerts_come_in_the_order_they_were_raised(uow):
         AlertKind.QUOTA_80,
     ]
     assert "cannot pay 0.15 of overage" in page.items[0].message
+
+
+async def test_statements_page_newest_period_first(uow, stub):
+    tenant = await customer(uow, "pro", at=datetime(2026, 9, 3, tzinfo=UTC))
+    for closing_day in (date(2026, 10, 2), date(2026, 11, 2)):
+        clock = Clock(datetime.combine(closing_day, datetime.min.time(), UTC))
+        await closing.close_period(None, uow(), clock)
+    request = pb.ListStatementsRequest(tenant_id=str(tenant), page={"page_size": 1})
+    first = await stub.ListStatements(request)
+    request.page.page_token = first.page.next_page_token
+    second = await stub.ListStatements(request)
+    assert [s.period_start for s in (*first.statements, *second.statements)] == [
+        "2026-10-01",
+        "2026-09-01",
+    ]
+    assert second.page.next_page_token == ""

@@ -115,6 +115,8 @@ def upgrade() -> None:
         f"ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {SERVICE_ROLE}"
     )
     op.execute(f"ALTER DEFAULT PRIVILEGES GRANT USAGE, SELECT ON SEQUENCES TO {SERVICE_ROLE}")
+    # A service pod waits (`crm db wait`, as this role) until the schema is at its head.
+    op.execute(f"GRANT SELECT ON public.alembic_version TO {SERVICE_ROLE}")
     for schema, table, column in _tenant_owned():
         _protect(schema, table, column)
 
@@ -132,6 +134,7 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY {POLICY} ON {name}")
         op.execute(f"ALTER TABLE {name} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {name} DISABLE ROW LEVEL SECURITY")
+    op.execute(f"REVOKE SELECT ON public.alembic_version FROM {SERVICE_ROLE}")
     op.execute(f"ALTER DEFAULT PRIVILEGES REVOKE USAGE, SELECT ON SEQUENCES FROM {SERVICE_ROLE}")
     op.execute(
         f"ALTER DEFAULT PRIVILEGES REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES"
