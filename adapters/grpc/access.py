@@ -43,6 +43,10 @@ class Refused(Exception):
 
 
 class AccessInterceptor(grpc.aio.ServerInterceptor):
+    """Admits each unary call as its caller's scope, or aborts it: UNAUTHENTICATED without an
+    identity, PERMISSION_DENIED for a role the table leaves out, NOT_FOUND for another tenant.
+    Public RPCs (the webhook, health, reflection) pass untouched and run in no scope."""
+
     def __init__(self, users: UserDirectory) -> None:
         self._users = users
 

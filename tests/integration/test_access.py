@@ -231,40 +231,50 @@ async def test_a_handlers_peer_calls_carry_its_scope(serve):
     assert (answer.tenant.id, answer.tenant.slug) == (str(A), "inbox")
 
 
-async def test_users_come_from_the_tenant_service_and_a_deactivated_one_is_denied(
-    tenant_uow, serve
-):
-    tenant = await handlers.create_tenant(c.CreateTenant(name="Casa", slug="casa"), tenant_uow())
-    user = await handlers.create_user(
-        c.CreateUser(tenant_id=tenant.id, firebase_uid="fb-1", email="a@b.es", role=UserRole.ADMIN),
-        tenant_uow(),
-    )
+@pytest.fixture
+async def tenant_service(tenant_uow):
+    """The real TenantService whose interceptor looks users up in itself, remembering nothing."""
     (port,) = free_ports(1)
     users = GrpcUserDirectory(f"127.0.0.1:{port}", cache_seconds=0)
-    access = AccessInterceptor(users)
     server, _ = build_server(
         lambda s: tenant_pb2_grpc.add_TenantServiceServicer_to_server(
             TenantServicer(tenant_uow), s
         ),
         [TENANT],
-        access,
+        AccessInterceptor(users),
     )
     server.add_insecure_port(f"127.0.0.1:{port}")
     await server.start()
-    try:
-        async with open_channel(f"127.0.0.1:{port}") as channel:
-            stub = tenant_pb2_grpc.TenantServiceStub(channel)
-            got = await stub.GetTenant(
-                pb.GetTenantRequest(tenant_id=str(tenant.id)), metadata=signed_in("fb-1")
-            )
-            assert got.tenant.slug == "casa"
-            await handlers.deactivate_user(tenant.id, user.id, tenant_uow())
-            await refused(
-                CODE.PERMISSION_DENIED,
-                stub.GetTenant(
-                    pb.GetTenantRequest(tenant_id=str(tenant.id)), metadata=signed_in("fb-1")
-                ),
-            )
-    finally:
-        await users.aclose()
-        await server.stop(None)
+    async with open_channel(f"127.0.0.1:{port}") as channel:
+        yield tenant_pb2_grpc.TenantServiceStub(channel)
+    await users.aclose()
+    await server.stop(None)
+
+
+async def staff_of(tenant_uow, slug: str, uid: str):
+    tenant = await handlers.create_tenant(c.CreateTenant(name=slug, slug=slug), tenant_uow())
+    command = c.CreateUser(tenant.id, uid, f"{uid}@b.es", UserRole.ADMIN)
+    return tenant, await handlers.create_user(command, tenant_uow())
+
+
+async def test_users_come_from_the_tenant_service_and_a_deactivated_one_is_denied(
+    tenant_uow, tenant_service
+):
+    tenant, user = await staff_of(tenant_uow, "casa", "fb-1")
+    request = pb.GetTenantRequest(tenant_id=str(tenant.id))
+    got = await tenant_service.GetTenant(request, metadata=signed_in("fb-1"))
+    assert got.tenant.slug == "casa"
+    await handlers.deactivate_user(tenant.id, user.id, tenant_uow())
+    await refused(
+        CODE.PERMISSION_DENIED, tenant_service.GetTenant(request, metadata=signed_in("fb-1"))
+    )
+
+
+async def test_the_staff_of_a_deactivated_tenant_are_denied(tenant_uow, tenant_service):
+    tenant, _ = await staff_of(tenant_uow, "gone", "fb-2")
+    request = pb.ListOutletsRequest(tenant_id=str(tenant.id))
+    await tenant_service.ListOutlets(request, metadata=signed_in("fb-2"))
+    await handlers.deactivate_tenant(tenant.id, tenant_uow())
+    await refused(
+        CODE.PERMISSION_DENIED, tenant_service.ListOutlets(request, metadata=signed_in("fb-2"))
+    )
