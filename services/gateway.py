@@ -82,8 +82,8 @@ class Route:
 class Upstream:
     name: str
     grpc_service: str
-    host: str
-    port: int
+    # (host, port) of each replica locally; in the cluster, the headless Service's one name.
+    endpoints: list[tuple[str, int]]
     methods: list[Route]
 
 
@@ -153,15 +153,16 @@ def auth_directory(settings: Settings) -> Path:
 
 
 def upstreams(settings: Settings, mode: Mode, namespace: str) -> list[Upstream]:
-    def host(name: str) -> str:
-        return "127.0.0.1" if mode == "local" else f"{name}.{namespace}.svc.cluster.local"
+    def endpoints(name: str) -> list[tuple[str, int]]:
+        if mode == "cluster":
+            return [(f"{name}.{namespace}.svc.cluster.local", settings.port_of(name))]
+        return [("127.0.0.1", port) for port in settings.ports_of(name)]
 
     return [
         Upstream(
             name=name,
             grpc_service=spec.grpc_service,
-            host=host(name),
-            port=settings.port_of(name),
+            endpoints=endpoints(name),
             methods=exposed_methods(name),
         )
         for name, spec in SERVICES.items()

@@ -1,10 +1,11 @@
 """Settings of every process, read from the environment (and .env) once at start-up."""
 
+import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,6 +21,17 @@ DEFAULT_PORTS = {
     "orchestrator": 50058,
     "messaging": 50059,
 }
+
+
+def _port_list(value: object) -> object:
+    """Ports as the environment spells them ("50059,50069"), as a list."""
+    if isinstance(value, str):
+        return [part for part in value.replace(" ", "").split(",") if part]
+    return value
+
+
+# Every replica's port of a service on one host; empty: one replica at <SERVICE>_PORT.
+ReplicaPorts = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_port_list)]
 
 
 class Settings(BaseSettings):
@@ -107,11 +119,58 @@ class Settings(BaseSettings):
     orchestrator_port: int = DEFAULT_PORTS["orchestrator"]
     messaging_port: int = DEFAULT_PORTS["messaging"]
 
+    # Several replicas of a service on this host (the scale test, `make bench`):
+    # <SERVICE>_REPLICA_PORTS=50059,50069 lists every replica's port, each replica listens on
+    # its own <SERVICE>_PORT, and peers and the gateway balance over all of them.
+    tenant_replica_ports: ReplicaPorts = ()
+    conversation_replica_ports: ReplicaPorts = ()
+    knowledge_replica_ports: ReplicaPorts = ()
+    booking_replica_ports: ReplicaPorts = ()
+    order_replica_ports: ReplicaPorts = ()
+    billing_replica_ports: ReplicaPorts = ()
+    analytics_replica_ports: ReplicaPorts = ()
+    orchestrator_replica_ports: ReplicaPorts = ()
+    messaging_replica_ports: ReplicaPorts = ()
+
+    @model_validator(mode="after")
+    def _replicas_need_an_ip(self) -> "Settings":
+        # gRPC takes a list of addresses only as IP literals (ipv4:a:p,b:q); a name resolves
+        # through DNS, which is what peer_namespace is for.
+        replicated = [s for s in DEFAULT_PORTS if len(self.ports_of(s)) > 1]
+        if replicated and not self.peer_namespace and _ip_version(self.peer_host) is None:
+            raise ValueError(
+                f"peer_host: {self.peer_host!r} must be an IP address when a service has several"
+                f" replica ports ({', '.join(replicated)})"
+            )
+        return self
+
     def port_of(self, service: str) -> int:
         return getattr(self, f"{service}_port")
 
+    def ports_of(self, service: str) -> tuple[int, ...]:
+        """Every replica's port of a service on this host."""
+        return getattr(self, f"{service}_replica_ports") or (self.port_of(service),)
+
+    def single_replica(self, service: str) -> bool:
+        """Whether this process is the service's only one (in the cluster, never assumed)."""
+        return not self.peer_namespace and len(self.ports_of(service)) == 1
+
     def address_of(self, service: str) -> str:
+        """A gRPC target for the service; with several replicas, one that names them all (the
+        peers' round_robin balances calls over its addresses)."""
         port = self.port_of(service)
         if self.peer_namespace:
             return f"dns:///{service}.{self.peer_namespace}.svc.cluster.local:{port}"
-        return f"{self.peer_host}:{port}"
+        ports = self.ports_of(service)
+        if len(ports) == 1:
+            return f"{self.peer_host}:{ports[0]}"
+        version = _ip_version(self.peer_host)
+        host = self.peer_host if version == 4 else f"[{self.peer_host}]"
+        return f"ipv{version}:" + ",".join(f"{host}:{p}" for p in ports)
+
+
+def _ip_version(host: str) -> int | None:
+    try:
+        return ipaddress.ip_address(host).version
+    except ValueError:
+        return None

@@ -1,4 +1,4 @@
-"""History cache inside this process, for a single replica or when no Redis is configured."""
+"""History caches without Redis: this process's memory (one replica), or none (several)."""
 
 import time
 import uuid
@@ -76,3 +76,17 @@ class InProcessHistoryCache:
     def _next(self) -> int:
         self._counter += 1
         return self._counter
+
+
+class NoHistoryCache:
+    """Remembers nothing, so every read goes to the database: for several replicas without
+    Redis, where one process's memory would not see the appends made through another."""
+
+    async def get(self, key: HistoryKey) -> CachedHistory:
+        return CachedHistory(0)
+
+    async def put(self, key: HistoryKey, generation: int, page: Page[Message]) -> None:
+        return None
+
+    async def invalidate(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        return None

@@ -1,11 +1,24 @@
 """Transaction-scoped advisory locks: work on one key runs one transaction at a time."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))")
 
 
 async def hold_until_commit(session: AsyncSession, key: str) -> None:
     """Wait for the key, then hold it until this transaction ends (commit or rollback)."""
     await session.execute(_LOCK, {"key": key})
+
+
+@asynccontextmanager
+async def held_alone(sessions: async_sessionmaker[AsyncSession], key: str) -> AsyncIterator[bool]:
+    """Whether the key was free, and if so it is ours until the block ends: one runner at a time
+    across every replica. A transaction of its own holds it, so a process that dies (even by
+    SIGKILL) lets go with its connection."""
+    async with sessions() as session, session.begin():
+        yield bool(await session.scalar(_TRY_LOCK, {"key": key}))

@@ -16,15 +16,26 @@ from core.messaging.model import (
     InboundType,
     StatusUpdate,
 )
-from core.messaging.queue import InboxItem, OutboxMessage, OutletRef, ProcessingStatus
+from core.messaging.queue import (
+    InboxItem,
+    OutboxMessage,
+    OutletRef,
+    ProcessingStatus,
+    conversation_key,
+)
 from core.shared.errors import NotFound
 from core.shared.paging import Page, PageQuery
 
 from . import piece_codec
+from .locks import hold_until_commit
 from .models.messaging import InboxItemRow, OutboxMessageRow
 from .paging import paginate, split_page
 from .unit_of_work import SqlAlchemyUnitOfWork
 
+# Only the oldest open item of a conversation is claimable, and claimers skip rows another
+# holds: two replicas claiming at the same instant cannot both take one conversation's items.
+# A row claimed and committed since the claimer's snapshot is re-checked on its new version
+# (its lease lies ahead, so it drops out).
 _CLAIM_INBOX = text("""
 WITH due AS (
     SELECT i.id FROM messaging.inbox_items i
@@ -101,7 +112,7 @@ def _inbox_values(message: InboundMessage) -> dict[str, Any]:
         "interactive_reply_id": message.reply_id or None,
         "context_message_id": message.context_message_id or None,
         "message_time": message.sent_at,
-        "conversation_key": f"{message.phone_number_id}:{message.customer_phone}",
+        "conversation_key": conversation_key(message.phone_number_id, message.customer_phone),
         "payload": message.payload,
     }
 
@@ -133,6 +144,14 @@ class SqlAlchemyInboxRepository:
     async def add_new(self, messages: Sequence[InboundMessage]) -> int:
         if not messages:
             return 0
+        # arrival_seq is drawn at insert but transactions commit in any order, so a later
+        # message of a conversation could become visible (and be claimed) while an earlier one
+        # is still uncommitted, and then both would be in hand at once. Holding each
+        # conversation's key until commit (in sorted order: no deadlock) makes a conversation's
+        # arrival_seq follow its commit order, which the claim relies on.
+        keys = {conversation_key(m.phone_number_id, m.customer_phone) for m in messages}
+        for key in sorted(keys):
+            await hold_until_commit(self._session, f"messaging.inbox:{key}")
         statement = (
             insert(InboxItemRow)
             .values([_inbox_values(m) for m in messages])

@@ -4,7 +4,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
+from typing import Protocol
 
 from core.shared.errors import FailedPrecondition
 from core.shared.scope import across_tenants, acting_for
@@ -16,11 +18,20 @@ log = logging.getLogger(__name__)
 
 BATCH = 100
 CALLER = "payment-sweeper"
+# Every order replica runs a sweeper; passes hold this key, so one runs at a time.
+ALONE = "orders.payment-sweeper"
+
+
+class RunAlone(Protocol):
+    """Holds `key` across every replica while the block runs; yields False when another holds it."""
+
+    def __call__(self, key: str) -> AbstractAsyncContextManager[bool]: ...
 
 
 class PaymentSweeper:
-    """Each pass cancels what is overdue; several replicas may sweep at once (the order's
-    row lock and its state decide who cancels, the others see it cancelled and move on)."""
+    """Each pass cancels what is overdue. With `alone`, a replica whose pass finds another's
+    running skips it, so a pass runs once, not once per replica; even without it, the order's
+    row lock and its state decide who cancels, and a second sweeper sees it cancelled."""
 
     def __init__(
         self,
@@ -29,15 +40,25 @@ class PaymentSweeper:
         clock: Clock,
         timeout: timedelta,
         poll_seconds: float,
+        *,
+        alone: RunAlone | None = None,
     ) -> None:
         self._uow = unit_of_work
         self._notifier = notifier
         self._now = clock
         self._timeout = timeout
         self._poll = poll_seconds
+        self._alone = alone
 
     async def sweep(self) -> int:
-        """One pass; the number of orders cancelled."""
+        """One pass (none while another replica's runs); the number of orders cancelled."""
+        if self._alone is None:
+            return await self._sweep()
+        with across_tenants(CALLER):
+            async with self._alone(ALONE) as mine:
+                return await self._sweep() if mine else 0
+
+    async def _sweep(self) -> int:
         cancelled = 0
         with across_tenants(CALLER):  # overdue orders of every tenant
             overdue = await expired_orders(self._uow(), self._now(), self._timeout, BATCH)

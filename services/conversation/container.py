@@ -8,7 +8,7 @@ from redis.asyncio import Redis
 
 from adapters.grpc.conversation_servicer import ConversationServicer
 from adapters.grpc.messaging_client import GrpcOutbound
-from adapters.local.memory_cache import InProcessHistoryCache
+from adapters.local.memory_cache import InProcessHistoryCache, NoHistoryCache
 from adapters.postgres.conversation_repository import SqlAlchemyConversationUnitOfWork
 from adapters.postgres.database import engine_resource, session_factory
 from adapters.redis.history_cache import RedisHistoryCache
@@ -16,10 +16,13 @@ from core.conversation.ports import HistoryCache
 from services.assembly import peer_client
 
 
-async def history_resource(redis_url: str | None) -> AsyncIterator[HistoryCache]:
-    """Redis when REDIS_URL is set (its client closed at shutdown), else this process's memory."""
+async def history_resource(
+    redis_url: str | None, single_replica: bool
+) -> AsyncIterator[HistoryCache]:
+    """Redis when REDIS_URL is set (its client closed at shutdown); else this process's memory
+    if it is the only replica, and no cache at all beside other replicas."""
     if not redis_url:
-        yield InProcessHistoryCache()
+        yield InProcessHistoryCache() if single_replica else NoHistoryCache()
         return
     client = Redis.from_url(redis_url)
     try:
@@ -36,7 +39,9 @@ class ConversationContainer(containers.DeclarativeContainer):
     # A plain callable, so each RPC opens its own unit of work without going through the
     # container (whose providers turn async once the engine resource is async).
     unit_of_work = providers.Singleton(partial, SqlAlchemyConversationUnitOfWork, sessions)
-    history = providers.Resource(history_resource, redis_url=config.redis_url)
+    history = providers.Resource(
+        history_resource, redis_url=config.redis_url, single_replica=config.single_replica
+    )
     outbound = providers.Resource(peer_client, GrpcOutbound, config.messaging_address)
     servicer = providers.Singleton(
         ConversationServicer, unit_of_work=unit_of_work, history=history, outbound=outbound

@@ -17,6 +17,7 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = ConversationContainer()
     container.config.database_url.from_value(await database_url(settings))
     container.config.redis_url.from_value(settings.redis_url)
+    container.config.single_replica.from_value(settings.single_replica("conversation"))
     container.config.messaging_address.from_value(settings.address_of("messaging"))
     async with serving(container, spec) as register:
         yield register

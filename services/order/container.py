@@ -9,6 +9,7 @@ from adapters.grpc.messaging_notifier import GrpcMessagingNotifier
 from adapters.grpc.order_servicer import OrderServicer
 from adapters.local.payment_gateway import StandinPaymentGateway
 from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.locks import held_alone
 from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.conversation.model import utcnow
 from core.order.agent.shop import Shop
@@ -39,6 +40,7 @@ class OrderContainer(containers.DeclarativeContainer):
             lambda minutes: timedelta(minutes=minutes), config.payment_timeout_minutes
         ),
         config.sweep_seconds,
+        alone=providers.Singleton(partial, held_alone, sessions),
     )
     servicer = providers.Singleton(
         OrderServicer,

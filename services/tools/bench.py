@@ -2,10 +2,14 @@
 
 For each layout it starts the stand-in, the services and Envoy on a fresh database, runs
 the load generator as a separate process, prints the figures and writes them all to
-bench-results/bench.json, with the time spent understanding a message (routing, retrieval)
-and bookings / checkouts per second under contention on one resource / one product.
+bench-results/bench.json, with the time spent understanding a message (routing, retrieval),
+bookings / checkouts per second under contention on one resource / one product, and the scale
+test's conversations with 1 and with 3 messaging replicas.
+
+    python -m services.tools.bench [PART ...]   # only these parts; the others' figures stay
 """
 
+import argparse
 import asyncio
 import json
 import sys
@@ -24,6 +28,7 @@ from services.catalog import SERVICES
 from services.seed import DEMO_PHONE_NUMBER_ID, seed_demo
 from services.settings import Settings
 
+from . import scale
 from .mesh import Mesh, mesh_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,12 +42,19 @@ LOADS = [  # (messages, rate/s, concurrency): a steady load, then as fast as it 
 console = Console()
 
 
+# Conversations of the scale test (questions, bookings, orders; every webhook twice) per run.
+REPLICA_CONVERSATIONS = 200
+MESSAGING_REPLICAS = (1, 3)
+
+
+def _server(settings: Settings):
+    if settings.database_url:
+        return async_url(settings.database_url)
+    return start_embedded(settings.data_dir / "postgres")
+
+
 async def _database(settings: Settings, name: str):
-    server = (
-        async_url(settings.database_url)
-        if settings.database_url
-        else start_embedded(settings.data_dir / "postgres")
-    )
+    server = _server(settings)
     await drop_database(server, name)
     url = await ensure_database(server, name)
     await upgrade(url)
@@ -91,6 +103,22 @@ def _print(result: dict) -> None:
     console.print(table)
     console.print(f"answered {result['answered']}/{result['messages']}, "
                   f"sustained {result['sustained_answered_per_s']} answered/s")  # fmt: skip
+
+
+async def messaging_replicas(settings: Settings) -> dict:
+    """The same conversations with 1 and with 3 messaging replicas (one process of every other
+    service): throughput and end-to-end latency of each, and the ratio of throughputs."""
+    runs = []
+    for count in MESSAGING_REPLICAS:
+        async with scale.scale_database(_server(settings)) as url:
+            with tempfile.TemporaryDirectory() as logs:
+                async with scale.scale_mesh(url, Path(logs), {"messaging": count}) as mesh:
+                    run = await scale.run_load(mesh, url, REPLICA_CONVERSATIONS)
+        runs.append({"messaging_replicas": count, **run.figures()})
+        console.print(f"{count} messaging replica(s): {runs[-1]}")
+    ratio = runs[-1]["answered_per_s"] / runs[0]["answered_per_s"]
+    console.print(f"throughput with {MESSAGING_REPLICAS[-1]} replicas / 1: {ratio:.2f}")
+    return {"runs": runs, "throughput_ratio": round(ratio, 2)}
 
 
 async def understanding() -> dict:
@@ -182,19 +210,41 @@ async def _emit_cost(events: int = 100_000) -> dict:
     }
 
 
-async def main() -> int:
+async def _whatsapp_path(settings: Settings) -> list[dict]:
+    return [r for layout in LAYOUTS for r in await bench_layout(layout, settings)]
+
+
+PARTS = {
+    "whatsapp_path": _whatsapp_path,
+    "understanding": lambda _: understanding(),
+    "contention": contention,
+    "business": business,
+    "messaging_replicas": messaging_replicas,
+}
+
+
+def _answered_all(figures: dict) -> bool:
+    runs = [
+        *figures.get("whatsapp_path", []),
+        *figures.get("messaging_replicas", {}).get("runs", []),
+    ]
+    return all(r["answered"] == r["messages"] for r in runs)
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", help=f"any of {', '.join(PARTS)} (default: all)")
+    chosen = parser.parse_args(argv).parts or list(PARTS)
+    if unknown := [part for part in chosen if part not in PARTS]:
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
     settings = Settings()
-    results = [r for layout in LAYOUTS for r in await bench_layout(layout, settings)]
-    figures = {
-        "whatsapp_path": results,
-        "understanding": await understanding(),
-        "contention": await contention(settings),
-        "business": await business(settings),
-    }
+    figures = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    measured = {part: await PARTS[part](settings) for part in chosen}
+    figures.update(measured)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2))
     console.print(f"written to {RESULTS.relative_to(ROOT)}")
-    return 0 if all(r["answered"] == r["messages"] for r in results) else 1
+    return 0 if _answered_all(measured) else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The local mesh as processes that tests and benchmarks start and stop one by one.
 
 Names are the nine services, "cloud-api" and "payments" (the stand-ins), "gateway" (Envoy), and "all"
-(every servicer in one process, to compare against the mesh).
+(every servicer in one process, to compare against the mesh). A service given several replicas
+runs as processes "<service>/0", "<service>/1", ..., each on its own port; its name stands for
+all of them, "<service>/<n>" for one.
 """
 
 import asyncio
@@ -33,10 +35,18 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
-def mesh_environment(database_url, data_dir: Path, **extra: str) -> dict[str, str]:
-    """Environment for a mesh on free ports, its own database and a short worker lease."""
-    names = [*SERVICES, "gateway", "gateway_admin", "cloud_api_standin", "payment_standin"]
-    ports = dict(zip(names, free_ports(len(names)), strict=True))
+def mesh_environment(
+    database_url, data_dir: Path, replicas: dict[str, int] | None = None, **extra: str
+) -> dict[str, str]:
+    """Environment for a mesh on free ports, its own database and a short worker lease;
+    `replicas` gives a service several processes (its <SERVICE>_REPLICA_PORTS)."""
+    names = ["gateway", "gateway_admin", "cloud_api_standin", "payment_standin"]
+    counts = {name: (replicas or {}).get(name, 1) for name in SERVICES}
+    free = iter(free_ports(len(names) + sum(counts.values())))
+    ports = {name: next(free) for name in names}
+    replica_ports = {name: [next(free) for _ in range(n)] for name, n in counts.items()}
+    ports |= {name: listed[0] for name, listed in replica_ports.items()}
+    several = {name: listed for name, listed in replica_ports.items() if len(listed) > 1}
     return {
         **os.environ,
         "DATABASE_URL": plain(database_url),
@@ -45,6 +55,7 @@ def mesh_environment(database_url, data_dir: Path, **extra: str) -> dict[str, st
         "PAYMENT_BASE_URL": f"http://127.0.0.1:{ports['payment_standin']}",
         "MESSAGING_LEASE_SECONDS": "3",
         **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
+        **{f"{name.upper()}_REPLICA_PORTS": ",".join(map(str, p)) for name, p in several.items()},
         **extra,
     }
 
@@ -54,8 +65,7 @@ class Mesh:
 
     def __init__(self, env: dict[str, str], logs: Path) -> None:
         self.env = env
-        self.settings = Settings(_env_file=None, **{k.lower(): v for k, v in env.items()
-                                                    if k.lower() in Settings.model_fields})  # fmt: skip
+        self.settings = _settings(env)
         self.logs = logs
         self.processes: dict[str, asyncio.subprocess.Process] = {}
 
@@ -94,19 +104,44 @@ class Mesh:
                     self.settings.whatsapp_token]  # fmt: skip
         return [sys.executable, "-m", "services.cli", "serve", name]
 
+    def members(self, name: str) -> list[str]:
+        """The processes a name stands for: a replicated service's every replica."""
+        if name in SERVICES and (count := len(self.settings.ports_of(name))) > 1:
+            return [f"{name}/{i}" for i in range(count)]
+        return [name]
+
+    def _env_of(self, member: str) -> dict[str, str]:
+        """A replica listens on its own port; every other process on the mesh's."""
+        service, _, index = member.partition("/")
+        if not index:
+            return self.env
+        port = self.settings.ports_of(service)[int(index)]
+        return {**self.env, f"{service.upper()}_PORT": str(port)}
+
     async def start(self, *names: str) -> None:
-        for name in names:
-            log = (self.logs / f"{name}.log").open("ab")
-            self.processes[name] = await asyncio.create_subprocess_exec(
-                *self._argv(name), env=self.env, stdout=log, stderr=log
-            )
-        services = list(SERVICES) if "all" in names else [n for n in names if n in SERVICES]
-        statuses = await wait_until_serving(self.settings, services, within_seconds=60)
-        assert set(statuses.values()) <= {"SERVING"}, statuses
+        members = [member for name in names for member in self.members(name)]
+        for member in members:
+            log = (self.logs / f"{member.replace('/', '-')}.log").open("ab")
+            self.processes[member] = await asyncio.create_subprocess_exec(
+                *self._argv(member.partition("/")[0]),
+                env=self._env_of(member), stdout=log, stderr=log,
+            )  # fmt: skip
+        await self._wait_serving(list(SERVICES) if "all" in names else members)
         if "gateway" in names:
             await gateway.wait_ready(self.settings, self.processes["gateway"])
         if "cloud-api" in names:
             await self._wait_http(f"{self.standin_url}/_standin/health")
+
+    async def _wait_serving(self, members: list[str]) -> None:
+        """Until every service process (each replica on its own port) reports SERVING."""
+        waits = []
+        for member in members:
+            service = member.partition("/")[0]
+            if service in SERVICES:  # asked at its own port alone, not at all its replicas'
+                alone = {**self._env_of(member), f"{service.upper()}_REPLICA_PORTS": ""}
+                waits.append(wait_until_serving(_settings(alone), [service], 60))
+        for statuses in await asyncio.gather(*waits):
+            assert set(statuses.values()) <= {"SERVING"}, statuses
 
     async def _wait_http(self, url: str) -> None:
         async with httpx.AsyncClient() as client:
@@ -120,14 +155,35 @@ class Mesh:
         raise AssertionError(f"{url} never answered")
 
     async def stop(self, name: str, signum: int = signal.SIGTERM) -> int:
-        process = self.processes.pop(name)
-        if process.returncode is None:
-            process.send_signal(signum)
-        return await asyncio.wait_for(process.wait(), 20)
+        """Stop the process(es) a name stands for; the last exit code."""
+        code = 0
+        for member in self.members(name):
+            process = self.processes.pop(member)
+            if process.returncode is None:
+                process.send_signal(signum)
+            code = await asyncio.wait_for(process.wait(), 20)
+        return code
+
+    async def kill(self, name: str) -> int:
+        """SIGKILL: no draining, no goodbye; what it held must be recovered by the others."""
+        return await self.stop(name, signal.SIGKILL)
+
+    async def restart(self, name: str) -> None:
+        """Kill (SIGKILL) and start again on the same port(s)."""
+        await self.kill(name)
+        await self.start(name)
 
     async def stop_all(self) -> None:
         for name in list(self.processes):
             await self.stop(name)
 
     def log_of(self, name: str) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")
+        return "".join(
+            (self.logs / f"{member.replace('/', '-')}.log").read_text(errors="replace")
+            for member in self.members(name)
+        )
+
+
+def _settings(env: dict[str, str]) -> Settings:
+    fields = {k.lower(): v for k, v in env.items() if k.lower() in Settings.model_fields}
+    return Settings(_env_file=None, **fields)

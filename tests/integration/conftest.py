@@ -85,3 +85,16 @@ async def conversation_stub(grpc_channel_to, conversation_uow):
         ["crm.conversation.v1.ConversationService"],
     )
     return conversation_pb2_grpc.ConversationServiceStub(channel)
+
+
+@pytest.fixture(scope="module")
+async def cross_tenant_world(database_url, engine, tmp_path_factory):
+    """The whole mesh in this process over the test database as crm_service, and tenants A
+    and B seeded alike through it; every table is emptied when the module is done."""
+    from .cross_tenant_support import emptied, seeded_world
+
+    try:
+        async with seeded_world(database_url, engine, tmp_path_factory.mktemp("mesh")) as world:
+            yield world
+    finally:
+        await emptied(engine)
