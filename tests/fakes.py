@@ -29,6 +29,7 @@ from core.knowledge.ports import (
 )
 from core.knowledge.vectors import SparseVector
 from core.order.ports import PaymentLink
+from core.shared.errors import NotFound
 from core.shared.paging import Page, PageQuery
 from core.tenant.model import Outlet, OutletStatus, Tenant, TenantStatus, User, UserRole
 
@@ -169,6 +170,7 @@ def _matches_conversation(row: Conversation, query: ListConversations) -> bool:
 class FakeConversationRepository(_FakeTable):
     async def add_open(self, conversation: Conversation) -> Conversation | None:
         if self._find(
+            tenant_id=conversation.tenant_id,
             outlet_id=conversation.outlet_id,
             customer_phone=conversation.customer_phone,
             status=ConversationStatus.OPEN,
@@ -199,7 +201,7 @@ class FakeConversationRepository(_FakeTable):
 class FakeMessageRepository(_FakeTable):
     async def add_once(self, message: Message) -> Message | None:
         wamid = message.whatsapp_message_id
-        if wamid and self._find(whatsapp_message_id=wamid):
+        if wamid and self._find(tenant_id=message.tenant_id, whatsapp_message_id=wamid):
             return None
         return self._add(message)
 
@@ -260,6 +262,17 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
+
+
+class FakeOutlets:
+    """The tenant service on outlets: each is the caller's, but those of `foreign` tenants."""
+
+    def __init__(self, *foreign: uuid.UUID) -> None:
+        self.foreign = set(foreign)
+
+    async def ensure_outlet(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> None:
+        if outlet_id in self.foreign:
+            raise NotFound("outlet", outlet_id)
 
 
 # -- knowledge context --------------------------------------------------------------------
@@ -506,17 +519,15 @@ class FakeResourceRepository(_FakeTable):
 
 class FakeOpeningHoursRepository:
     def __init__(self) -> None:
-        self.schedules: dict[uuid.UUID, OpeningHours] = {}
+        self.schedules: dict[tuple[uuid.UUID, uuid.UUID], OpeningHours] = {}
 
     async def get(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> OpeningHours:
-        found = self.schedules.get(outlet_id)
-        return (
-            found if found and found.tenant_id == tenant_id else OpeningHours(tenant_id, outlet_id)
-        )
+        return self.schedules.get((tenant_id, outlet_id)) or OpeningHours(tenant_id, outlet_id)
 
     async def replace(self, hours: OpeningHours) -> OpeningHours:
-        self.schedules[hours.outlet_id] = replace(hours, updated_at=datetime.now(UTC))
-        return self.schedules[hours.outlet_id]
+        key = (hours.tenant_id, hours.outlet_id)
+        self.schedules[key] = replace(hours, updated_at=datetime.now(UTC))
+        return self.schedules[key]
 
 
 class FakeBookingRepository(_FakeTable):
@@ -583,8 +594,9 @@ class FakeBookingUnitOfWork(_FakeUnitOfWork):
         super().__init__()
 
 
-class FakeTimezones:
-    def __init__(self, zone: str = "Europe/Madrid") -> None:
+class FakeTimezones(FakeOutlets):
+    def __init__(self, zone: str = "Europe/Madrid", *foreign: uuid.UUID) -> None:
+        super().__init__(*foreign)
         self.zone = zone
 
     async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:

@@ -55,13 +55,13 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
     def __init__(
         self,
         unit_of_work: Callable[[], BookingUnitOfWork],
-        timezones: OutletTimezones,
+        outlets: OutletTimezones,
         clock: Clock = utcnow,
     ) -> None:
         self._uow = unit_of_work
-        self._timezones = timezones
+        self._outlets = outlets
         self._now = clock
-        self._agent = BookingAgent(unit_of_work, timezones, clock)
+        self._agent = BookingAgent(unit_of_work, outlets, clock)
 
     # -- resources -------------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
             outlet_id=parse_id(resource.outlet_id, "resource.outlet_id"),
             fields=resource_fields(resource),
         )
-        created = await admin.create_resource(command, self._uow())
+        created = await admin.create_resource(command, self._uow(), self._outlets)
         return pb.CreateResourceResponse(resource=resource_message(created))
 
     async def GetResource(self, request, context):
@@ -112,14 +112,14 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
 
     async def SetOpeningHours(self, request, context):
         command = hours_command(present(request, "opening_hours"))
-        hours = await admin.set_opening_hours(command, self._uow())
-        zone = await self._timezones.outlet_timezone(hours.tenant_id, hours.outlet_id)
+        hours = await admin.set_opening_hours(command, self._uow(), self._outlets)
+        zone = await self._outlets.outlet_timezone(hours.tenant_id, hours.outlet_id)
         return pb.SetOpeningHoursResponse(opening_hours=hours_message(hours, zone))
 
     async def GetOpeningHours(self, request, context):
         tenant_id, outlet_id = _ids(request, "outlet_id")
         hours = await admin.get_opening_hours(tenant_id, outlet_id, self._uow())
-        zone = await self._timezones.outlet_timezone(tenant_id, outlet_id)
+        zone = await self._outlets.outlet_timezone(tenant_id, outlet_id)
         return pb.GetOpeningHoursResponse(opening_hours=hours_message(hours, zone))
 
     async def CheckAvailability(self, request, context):

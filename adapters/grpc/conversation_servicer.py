@@ -13,6 +13,7 @@ from core.conversation.model import Conversation, ConversationStatus, utcnow
 from core.conversation.ports import Clock, ConversationUnitOfWork, HistoryCache
 from core.shared.errors import Unavailable
 from core.shared.ids import parse_id
+from core.shared.outlets import Outlets
 
 from .conversation_mapping import (
     CONVERSATION_READERS,
@@ -35,11 +36,13 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
         self,
         unit_of_work: Callable[[], ConversationUnitOfWork],
         history: HistoryCache,
+        outlets: Outlets,
         clock: Clock = utcnow,
         outbound: Outbound | None = None,
     ) -> None:
         self._uow = unit_of_work
         self._history = history
+        self._outlets = outlets
         self._now = clock
         self._outbound = outbound
 
@@ -55,7 +58,9 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
             customer_phone=request.customer_phone,
             customer_name=request.customer_name,
         )
-        conversation, created = await handlers.create_or_get_conversation(command, self._uow())
+        conversation, created = await handlers.create_or_get_conversation(
+            command, self._uow(), self._outlets
+        )
         return pb.CreateOrGetConversationResponse(
             conversation=self._message(conversation), created=created
         )

@@ -14,6 +14,7 @@ from core.knowledge.model import KnowledgeBaseStatus, ProcessingStatus
 from core.knowledge.ports import KnowledgeUnitOfWork, Pipeline
 from core.knowledge.search import search
 from core.shared.ids import parse_id
+from core.shared.outlets import Outlets
 
 from .conversation_mapping import optional_id
 from .convert import changed_fields, enum_to_domain, page_query, present
@@ -38,17 +39,21 @@ class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
         self,
         unit_of_work: Callable[[], KnowledgeUnitOfWork],
         pipeline: Pipeline,
+        outlets: Outlets,
         limits: PlanLimits | None = None,
     ) -> None:
         self._uow = unit_of_work
         self._pipeline = pipeline
+        self._outlets = outlets
         self._limits = limits  # billing's plan limits; None only where nothing is sold
 
     # -- knowledge bases -------------------------------------------------------------------
 
     async def CreateKnowledgeBase(self, request, context):
         command = create_command(present(request, "knowledge_base"))
-        created = await handlers.create_knowledge_base(command, self._uow(), self._limits)
+        created = await handlers.create_knowledge_base(
+            command, self._uow(), self._limits, self._outlets
+        )
         return pb.CreateKnowledgeBaseResponse(knowledge_base=knowledge_base_message(created))
 
     async def GetKnowledgeBase(self, request, context):
@@ -62,7 +67,9 @@ class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
             knowledge_base_id=parse_id(knowledge_base.id, "knowledge_base.id"),
             changes=changed_fields(knowledge_base, request.update_mask, KNOWLEDGE_BASE_READERS),
         )
-        updated = await handlers.update_knowledge_base(command, self._uow(), self._pipeline)
+        updated = await handlers.update_knowledge_base(
+            command, self._uow(), self._pipeline, self._outlets
+        )
         return pb.UpdateKnowledgeBaseResponse(knowledge_base=knowledge_base_message(updated))
 
     async def ListKnowledgeBases(self, request, context):

@@ -17,7 +17,7 @@ CACHE_SECONDS = 30.0
 
 
 class GrpcTenantDirectory:
-    """OutletDirectory and TenantProfiles over TenantService."""
+    """OutletDirectory, Outlets and TenantProfiles over TenantService."""
 
     def __init__(self, address: str, cache_seconds: float = CACHE_SECONDS) -> None:
         self._channel = open_channel(address)
@@ -45,6 +45,10 @@ class GrpcTenantDirectory:
         )
         self._memo.put(key, reply.outlet)
         return reply.outlet
+
+    async def ensure_outlet(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> None:
+        """The tenant service answers NOT_FOUND (here NotFound) for another tenant's outlet."""
+        await self._outlet(tenant_id, outlet_id)
 
     async def phone_number_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         return (await self._outlet(tenant_id, outlet_id)).waba_phone_number_id

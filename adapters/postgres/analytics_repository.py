@@ -1,5 +1,6 @@
 """Postgres event store of the analytics context: the raw log, its hourly rollups, the queries."""
 
+import uuid
 from typing import Any
 
 from sqlalchemy import text
@@ -43,9 +44,14 @@ def _rollup_values(key: RollupKey, totals: Totals) -> dict[str, Any]:
     }
 
 
+def _key(event: m.AnalyticsEvent) -> tuple[uuid.UUID, str]:
+    """What makes an event a repeat: its id, within its tenant."""
+    return event.tenant_id, event.event_id
+
+
 def _first_of_each(events: list[m.AnalyticsEvent]) -> list[m.AnalyticsEvent]:
-    """The batch without repeats of an event_id (the first one wins)."""
-    return list({event.event_id: event for event in reversed(events)}.values())[::-1]
+    """The batch without repeats (the first one wins)."""
+    return list({_key(event): event for event in reversed(events)}.values())[::-1]
 
 
 class SqlAlchemyEventStore:
@@ -59,11 +65,11 @@ class SqlAlchemyEventStore:
         statement = (
             insert(EventRow)
             .values([_event_values(event) for event in events])
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(EventRow.event_id)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "event_id"])
+            .returning(EventRow.tenant_id, EventRow.event_id)
         )
-        stored = set((await self._session.scalars(statement)).all())
-        return [event for event in events if event.event_id in stored]
+        stored = {tuple(row) for row in await self._session.execute(statement)}
+        return [event for event in events if _key(event) in stored]
 
     async def add_to_rollups(self, sums: list[tuple[RollupKey, Totals]]) -> None:
         if not sums:
@@ -101,7 +107,9 @@ class SqlAlchemyEventStore:
         return {row.key: q.totals(row) for row in rows}
 
     async def latency(self, window: m.Window) -> tuple[list[m.LatencyPoint], m.LatencyPoint]:
-        points = [q.latency_point(row) for row in await self._rows(*q.latency(window))]
+        # An empty window still has its grand-total row, of count 0 and no percentiles.
+        rows = [row for row in await self._rows(*q.latency(window)) if row.count]
+        points = [q.latency_point(row) for row in rows]
         overall = next((p for p in points if p.bucket_start is None), q.NO_LATENCY)
         return [p for p in points if p.bucket_start is not None], overall
 

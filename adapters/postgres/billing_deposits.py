@@ -73,7 +73,7 @@ class SqlAlchemyDepositRepository(Table[Deposit]):
         written = await self._session.scalar(
             insert(DepositLedgerRow)
             .values(**_entry_values(entry))
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
             .returning(DepositLedgerRow.id)
         )
         if written is None:  # a retried request: undo the duplicate top-up
@@ -82,7 +82,9 @@ class SqlAlchemyDepositRepository(Table[Deposit]):
         return stored
 
     async def by_key(self, tenant_id: uuid.UUID, key: str) -> Deposit | None:
-        entry = select(DepositLedgerRow.deposit_id).where(DepositLedgerRow.idempotency_key == key)
+        entry = select(DepositLedgerRow.deposit_id).where(
+            DepositLedgerRow.tenant_id == tenant_id, DepositLedgerRow.idempotency_key == key
+        )
         return await self._one(
             DepositRow.tenant_id == tenant_id, DepositRow.id == entry.scalar_subquery()
         )

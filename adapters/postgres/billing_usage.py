@@ -57,7 +57,7 @@ class SqlAlchemyUsageRepository:
             statement = (
                 insert(UsageEventRow)
                 .values(values)
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
                 .returning(UsageEventRow.tenant_id, UsageEventRow.usage_type)
                 .returning(UsageEventRow.quantity, UsageEventRow.occurred_at)
             )

@@ -128,7 +128,7 @@ class SqlAlchemyConversationRepository(Table[Conversation]):
             insert(ConversationRow)
             .values(**_values(conversation))
             .on_conflict_do_nothing(
-                index_elements=["outlet_id", "customer_phone"], index_where=_OPEN
+                index_elements=["tenant_id", "outlet_id", "customer_phone"], index_where=_OPEN
             )
             .returning(ConversationRow)
         )
@@ -173,7 +173,7 @@ class SqlAlchemyMessageRepository(Table[Message]):
             insert(MessageRow)
             .values(**_message_values(message))
             .on_conflict_do_nothing(
-                index_elements=["whatsapp_message_id"],
+                index_elements=["tenant_id", "whatsapp_message_id"],
                 index_where=MessageRow.whatsapp_message_id.is_not(None),
             )
             .returning(MessageRow)

@@ -272,7 +272,7 @@ class SqlAlchemyOutboxRepository:
         await self._session.execute(
             insert(OutboxMessageRow)
             .values(values)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
         )
 
     async def claim(self, limit: int, lease: timedelta) -> list[OutboxMessage]:

@@ -38,7 +38,11 @@ class SqlAlchemyOpeningHoursRepository:
     async def replace(self, hours: OpeningHours) -> OpeningHours:
         owner = {"tenant_id": hours.tenant_id, "outlet_id": hours.outlet_id}
         for table in (OpeningHoursRow, ClosedDateRow):
-            await self._session.execute(delete(table).where(table.outlet_id == hours.outlet_id))
+            await self._session.execute(
+                delete(table).where(
+                    table.tenant_id == hours.tenant_id, table.outlet_id == hours.outlet_id
+                )
+            )
         if hours.periods:
             values = [{**owner, **rows.period_values(p)} for p in hours.periods]
             await self._session.execute(insert(OpeningHoursRow), values)

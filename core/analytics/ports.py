@@ -12,7 +12,8 @@ Clock = Callable[[], datetime]
 
 class EventStore(Protocol):
     async def add_new(self, events: list[AnalyticsEvent]) -> list[AnalyticsEvent]:
-        """Store the events whose event_id is new; return those (repeats are skipped)."""
+        """Store the events whose event_id is new to their tenant; return those (repeats,
+        in the batch or stored before, are skipped)."""
         ...
 
     async def add_to_rollups(self, sums: list[tuple[RollupKey, Totals]]) -> None: ...

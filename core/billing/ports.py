@@ -72,7 +72,8 @@ class SubscriptionRepository(Protocol):
 
 class UsageRepository(Protocol):
     async def record(self, events: Sequence[UsageEvent]) -> tuple[list[CounterChange], int]:
-        """Count each event once per idempotency key; the counters moved, and the repeats."""
+        """Count each event once per idempotency key of its tenant; the counters moved, and the
+        repeats."""
         ...
 
     async def records(self, tenant_id: uuid.UUID, period: Period) -> list[UsageRecord]: ...
@@ -80,7 +81,7 @@ class UsageRepository(Protocol):
 
 class DepositRepository(Protocol):
     async def add(self, deposit: Deposit, entry: LedgerEntry) -> Deposit | None:
-        """Store a top-up with its ledger entry; None when the entry's key was used before."""
+        """Store a top-up with its ledger entry; None when the tenant used the entry's key before."""
         ...
 
     async def by_key(self, tenant_id: uuid.UUID, key: str) -> Deposit | None: ...

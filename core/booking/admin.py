@@ -6,6 +6,7 @@ from datetime import date
 from itertools import pairwise
 
 from core.shared.errors import FailedPrecondition, InvalidInput, NotFound
+from core.shared.outlets import Outlets
 from core.shared.paging import Page
 from core.shared.validation import validated
 
@@ -25,11 +26,16 @@ async def _resource(
     return resource
 
 
-async def create_resource(cmd: c.CreateResource, uow: BookingUnitOfWork) -> Resource:
+async def create_resource(
+    cmd: c.CreateResource, uow: BookingUnitOfWork, outlets: Outlets | None = None
+) -> Resource:
+    """A resource of one of the tenant's outlets (`outlets` None: the caller made the outlet)."""
     fields = {k: v for k, v in cmd.fields.items() if v is not None}
     for name in _REQUIRED_ON_CREATE:
         fields.setdefault(name, None)
     fields = validated(fields, RESOURCE_FIELDS, mask_field="resource")
+    if outlets is not None:
+        await outlets.ensure_outlet(cmd.tenant_id, cmd.outlet_id)
     async with uow:
         resource = await uow.resources.add(Resource(cmd.tenant_id, cmd.outlet_id, **fields))
         await uow.commit()
@@ -69,8 +75,11 @@ async def delete_resource(
         await uow.commit()
 
 
-async def set_opening_hours(cmd: c.SetOpeningHours, uow: BookingUnitOfWork) -> OpeningHours:
-    """Replace the whole weekly schedule; periods of one day must not overlap."""
+async def set_opening_hours(
+    cmd: c.SetOpeningHours, uow: BookingUnitOfWork, outlets: Outlets | None = None
+) -> OpeningHours:
+    """Replace the whole weekly schedule of one of the tenant's outlets (checked before anything
+    is written; `outlets` None: the caller made the outlet); periods of a day must not overlap."""
     for day in range(7):
         spans = sorted((p.opens, p.closes) for p in cmd.periods if p.weekday == day)
         if any(later[0] < earlier[1] for earlier, later in pairwise(spans)):
@@ -78,6 +87,8 @@ async def set_opening_hours(cmd: c.SetOpeningHours, uow: BookingUnitOfWork) -> O
     hours = OpeningHours(
         cmd.tenant_id, cmd.outlet_id, tuple(cmd.periods), tuple(sorted(set(cmd.closed_dates)))
     )
+    if outlets is not None:
+        await outlets.ensure_outlet(cmd.tenant_id, cmd.outlet_id)
     async with uow:
         hours = await uow.hours.replace(hours)
         await uow.commit()

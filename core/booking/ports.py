@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Protocol, Self
 
+from core.shared.outlets import Outlets
 from core.shared.paging import Page
 
 from .commands import ListBookings, ListResources
@@ -78,7 +79,9 @@ class BookingUnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
-class OutletTimezones(Protocol):
+class OutletTimezones(Outlets, Protocol):
+    """The tenant service's outlets: whose each one is, and its time zone."""
+
     async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         """The outlet's IANA zone; "today" and "now" of a booking are local to it."""
         ...

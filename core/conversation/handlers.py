@@ -4,7 +4,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.shared.errors import AlreadyExists, InvalidInput, NotFound
+from core.shared.errors import AlreadyExists, InvalidInput, NotFound, Unavailable
+from core.shared.outlets import Outlets
 from core.shared.paging import Page
 from core.shared.validation import optional_text, validated
 
@@ -71,18 +72,20 @@ async def _open_conversation(
         return created, True
     # A concurrent call opened one between our read and our insert: take theirs.
     found = await uow.conversations.get_open(*pair)
-    if found is None:
-        # The pair's open conversation is another tenant's: the outlet is not this tenant's.
-        raise NotFound("outlet", fresh.outlet_id)
+    if found is None:  # ... and closed it already
+        raise Unavailable("the conversation changed while it was being opened; try again")
     return found, False
 
 
 async def create_or_get_conversation(
-    cmd: c.CreateOrGetConversation, uow: ConversationUnitOfWork
+    cmd: c.CreateOrGetConversation, uow: ConversationUnitOfWork, outlets: Outlets | None = None
 ) -> tuple[Conversation, bool]:
-    """The open conversation of (outlet, phone), created when there is none; True if created."""
+    """The open conversation of (outlet, phone), created when there is none; True if created.
+    The outlet must be the tenant's (`outlets` None: the caller made it, a seed or a tool)."""
     phone = customer_phone(cmd.customer_phone)
     name = optional_text(200)(cmd.customer_name.strip(), "customer_name")
+    if outlets is not None:
+        await outlets.ensure_outlet(cmd.tenant_id, cmd.outlet_id)
     async with uow:
         fresh = Conversation(cmd.tenant_id, cmd.outlet_id, phone, customer_name=name)
         conversation, created = await _open_conversation(uow, fresh)
@@ -166,7 +169,7 @@ def _new_message(cmd: c.AppendMessage, now: Clock) -> Message:
 
 
 async def _stored_before(uow: ConversationUnitOfWork, message: Message) -> Message:
-    """The message stored under this WhatsApp id before; only another tenant's is unseen."""
+    """The message this tenant stored under this WhatsApp id before (ids are per tenant)."""
     wamid = message.whatsapp_message_id
     stored = await uow.messages.get_by_whatsapp_id(message.tenant_id, wamid)
     if stored is None:

@@ -16,7 +16,7 @@ Clock = Callable[[], datetime]
 
 class ConversationRepository(Protocol):
     async def add_open(self, conversation: Conversation) -> Conversation | None:
-        """Store a new open conversation; None when its (outlet, phone) already has one."""
+        """Store a new open conversation; None when the tenant's (outlet, phone) already has one."""
         ...
 
     async def get(
@@ -36,7 +36,7 @@ class ConversationRepository(Protocol):
 
 class MessageRepository(Protocol):
     async def add_once(self, message: Message) -> Message | None:
-        """Store the message; None when its WhatsApp id is stored already (by anyone)."""
+        """Store the message; None when its tenant stored its WhatsApp id already."""
         ...
 
     async def get_by_whatsapp_id(

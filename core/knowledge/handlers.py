@@ -5,6 +5,7 @@ from dataclasses import asdict, replace
 
 from core.billing.limits import PlanLimit, PlanLimits, ensure_room
 from core.shared.errors import NotFound
+from core.shared.outlets import Outlets
 from core.shared.paging import Page
 from core.shared.validation import validated
 
@@ -39,12 +40,25 @@ async def forget(pipeline: Pipeline, document: Document) -> None:
 # -- knowledge bases -----------------------------------------------------------------------
 
 
+async def _outlet_of_tenant(
+    outlets: Outlets | None, tenant_id: uuid.UUID, outlet_id: uuid.UUID | None
+) -> None:
+    """A knowledge base of one outlet names one of the tenant's (`outlets` None: the caller
+    made the outlet); None is every outlet of the tenant."""
+    if outlets is not None and outlet_id is not None:
+        await outlets.ensure_outlet(tenant_id, outlet_id)
+
+
 async def create_knowledge_base(
-    cmd: c.CreateKnowledgeBase, uow: KnowledgeUnitOfWork, limits: PlanLimits | None = None
+    cmd: c.CreateKnowledgeBase,
+    uow: KnowledgeUnitOfWork,
+    limits: PlanLimits | None = None,
+    outlets: Outlets | None = None,
 ) -> KnowledgeBase:
     """Within the plan's knowledge base limit, counted and inserted under one lock."""
     values = {k: v for k, v in asdict(cmd).items() if k != "tenant_id"}
     fields = validated(values, KNOWLEDGE_BASE_FIELDS, mask_field="knowledge_base")
+    await _outlet_of_tenant(outlets, cmd.tenant_id, fields.get("outlet_id"))
     async with uow:
         held = await uow.knowledge_bases.count(cmd.tenant_id)
         await ensure_room(limits, cmd.tenant_id, PlanLimit.KNOWLEDGE_BASES, held + 1)
@@ -63,9 +77,13 @@ async def get_knowledge_base(
 
 
 async def update_knowledge_base(
-    cmd: c.UpdateKnowledgeBase, uow: KnowledgeUnitOfWork, pipeline: Pipeline
+    cmd: c.UpdateKnowledgeBase,
+    uow: KnowledgeUnitOfWork,
+    pipeline: Pipeline,
+    outlets: Outlets | None = None,
 ) -> KnowledgeBase:
     changes = validated(dict(cmd.changes), KNOWLEDGE_BASE_FIELDS, mask_field="update_mask")
+    await _outlet_of_tenant(outlets, cmd.tenant_id, changes.get("outlet_id"))
     async with uow:
         before = await knowledge_base_of(uow, cmd.tenant_id, cmd.knowledge_base_id)
         after = await uow.knowledge_bases.update(replace(before, **changes))

@@ -77,7 +77,7 @@ class InboxRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def enqueue(self, messages: Sequence[OutboxMessage]) -> None:
-        """Queue messages; one whose idempotency key is already queued is skipped."""
+        """Queue messages; one whose idempotency key its tenant already queued is skipped."""
 
     async def claim(self, limit: int, lease: timedelta) -> list[OutboxMessage]:
         """Due messages, only the oldest queued per recipient, leased to the caller."""

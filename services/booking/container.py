@@ -1,4 +1,4 @@
-"""Wiring of the booking service: engine, unit of work, the tenant peer (time zones) -> servicer."""
+"""Wiring of the booking service: engine, unit of work, the tenant peer (outlets) -> servicer."""
 
 from functools import partial
 
@@ -18,6 +18,7 @@ class BookingContainer(containers.DeclarativeContainer):
     sessions = providers.Singleton(session_factory, engine)
     # A plain callable, so each RPC opens its own unit of work (see the conversation service).
     unit_of_work = providers.Singleton(partial, SqlAlchemyBookingUnitOfWork, sessions)
-    # "Today" and "now" of a booking are the outlet's, whose time zone the tenant service keeps.
-    timezones = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
-    servicer = providers.Singleton(BookingServicer, unit_of_work=unit_of_work, timezones=timezones)
+    # The tenant service keeps the outlets: whose each is, and its time zone ("today" and "now"
+    # of a booking are the outlet's).
+    outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
+    servicer = providers.Singleton(BookingServicer, unit_of_work=unit_of_work, outlets=outlets)

@@ -1,4 +1,4 @@
-"""Wiring of the conversation service: engine, history cache, unit of work -> servicer."""
+"""Wiring of the conversation service: engine, history cache, unit of work, peers -> servicer."""
 
 from collections.abc import AsyncIterator
 from functools import partial
@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 
 from adapters.grpc.conversation_servicer import ConversationServicer
 from adapters.grpc.messaging_client import GrpcOutbound
+from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.local.memory_cache import InProcessHistoryCache, NoHistoryCache
 from adapters.postgres.conversation_repository import SqlAlchemyConversationUnitOfWork
 from adapters.postgres.database import engine_resource, session_factory
@@ -43,6 +44,12 @@ class ConversationContainer(containers.DeclarativeContainer):
         history_resource, redis_url=config.redis_url, single_replica=config.single_replica
     )
     outbound = providers.Resource(peer_client, GrpcOutbound, config.messaging_address)
+    # Whose an outlet is, asked of the tenant service before a conversation opens on it.
+    outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     servicer = providers.Singleton(
-        ConversationServicer, unit_of_work=unit_of_work, history=history, outbound=outbound
+        ConversationServicer,
+        unit_of_work=unit_of_work,
+        history=history,
+        outlets=outlets,
+        outbound=outbound,
     )

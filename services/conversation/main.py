@@ -19,5 +19,6 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container.config.redis_url.from_value(settings.redis_url)
     container.config.single_replica.from_value(settings.single_replica("conversation"))
     container.config.messaging_address.from_value(settings.address_of("messaging"))
+    container.config.tenant_address.from_value(settings.address_of("tenant"))
     async with serving(container, spec) as register:
         yield register

@@ -1,4 +1,4 @@
-"""Wiring of the knowledge service: database, file store, extractor, encoders, Qdrant -> servicer."""
+"""Wiring of the knowledge service: database, documents, encoders, Qdrant, peers -> servicer."""
 
 from functools import partial
 from pathlib import Path
@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from adapters.extraction.text import DocumentTextExtractor
 from adapters.grpc.billing_client import GrpcPlanLimits
 from adapters.grpc.knowledge_servicer import KnowledgeServicer
+from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.local.document_store import LocalDocumentStore
 from adapters.local.hashing_embedder import HashingEmbedder
 from adapters.postgres.database import engine_resource, session_factory
@@ -57,6 +58,12 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         index=index,
     )
     limits = providers.Resource(peer_client, GrpcPlanLimits, config.billing_address)
+    # Whose an outlet is, asked of the tenant service before a knowledge base names one.
+    outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     servicer = providers.Singleton(
-        KnowledgeServicer, unit_of_work=unit_of_work, pipeline=pipeline, limits=limits
+        KnowledgeServicer,
+        unit_of_work=unit_of_work,
+        pipeline=pipeline,
+        outlets=outlets,
+        limits=limits,
     )

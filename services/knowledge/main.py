@@ -20,6 +20,7 @@ def configure(container: KnowledgeContainer, settings: Settings, url: str) -> No
         {
             "database_url": url,
             "billing_address": settings.address_of("billing"),
+            "tenant_address": settings.address_of("tenant"),
             "embedder": settings.embedder,
             "embedding_model_dir": str(model_dir),
             "hybrid": settings.knowledge_search == "hybrid",

@@ -1,13 +1,12 @@
 """Where the orchestrator keeps dialogue state: Redis when configured, else Postgres."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.postgres.database import session_factory
+from adapters.postgres.database import engine_resource, session_factory
 from adapters.postgres.dialogue_store import PostgresDialogueStore
-from adapters.postgres.urls import async_url
 from adapters.redis.dialogue_store import RedisDialogueStore
 from core.orchestrator.dialogue import DialogueStore
 
@@ -20,8 +19,7 @@ async def dialogue_store(redis_url: str | None, database_url: str) -> AsyncItera
         finally:
             await redis.aclose()
         return
-    engine = create_async_engine(async_url(database_url), pool_size=10)
-    try:
+    # The engine every service uses: its pool pings a connection before handing it out, so
+    # one the server or a proxy closed while idle is replaced instead of failing a call.
+    async with asynccontextmanager(engine_resource)(database_url) as engine:
         yield PostgresDialogueStore(session_factory(engine))
-    finally:
-        await engine.dispose()

@@ -76,8 +76,9 @@ async def conversation_stub(grpc_channel_to, conversation_uow):
 
     from adapters.grpc.conversation_servicer import ConversationServicer
     from adapters.local.memory_cache import InProcessHistoryCache
+    from tests.fakes import FakeOutlets
 
-    servicer = ConversationServicer(conversation_uow, InProcessHistoryCache())
+    servicer = ConversationServicer(conversation_uow, InProcessHistoryCache(), FakeOutlets())
     channel = await grpc_channel_to(
         lambda server: conversation_pb2_grpc.add_ConversationServiceServicer_to_server(
             servicer, server

@@ -512,18 +512,22 @@ class Seeder:
             )
             for name in ("message.received", "message.sent", "handoff.requested")
         ]  # fmt: skip
-        rows.ids.update(event=events[0].event_id, usage_key=f"usage-{uuid.uuid4()}")
         await self._as(
             SERVICE_ROLE, "analytics.IngestEvents", analytics.IngestEventsRequest(events=events)
         )
-        await self._as(
-            SERVICE_ROLE,
-            "billing.RecordUsage",
-            billing.RecordUsageRequest(
-                tenant_id=t, outlet_id=rows.outlet, usage_type=billing.USAGE_TYPE_MESSAGES_IN,
-                count=3, idempotency_key=rows.usage_key,
-            ),
-        )  # fmt: skip
+        rows.ids["event"] = events[0].event_id
+        # One key for RecordUsage's case, one for RecordUsageBatch's: A's call with the first
+        # records it for A, which would make the second A's own repeat.
+        for name in ("usage_key", "usage_key_batch"):
+            rows.ids[name] = f"usage-{uuid.uuid4()}"
+            await self._as(
+                SERVICE_ROLE,
+                "billing.RecordUsage",
+                billing.RecordUsageRequest(
+                    tenant_id=t, outlet_id=rows.outlet, usage_type=billing.USAGE_TYPE_MESSAGES_IN,
+                    count=3, idempotency_key=rows.ids[name],
+                ),
+            )  # fmt: skip
 
     async def _written_by_workers(self) -> None:
         """Rows no admin RPC creates: a stored statement and an alert (the period closer),

@@ -28,7 +28,7 @@ from core.billing.model import Tier
 from core.billing.plans import SEED_TIERS
 from core.billing.subscriptions import put_tiers
 from core.conversation.model import utcnow
-from tests.fakes import fake_pipeline
+from tests.fakes import FakeOutlets, fake_pipeline
 
 CODE = grpc.StatusCode
 # One MB of storage; even the free tier (100 MB) holds more.
@@ -87,7 +87,7 @@ async def tenants(grpc_channel_to, tenant_uow, limits):
 async def knowledge(grpc_channel_to, db, limits):
     sessions = session_factory(db)
     servicer = KnowledgeServicer(
-        lambda: SqlAlchemyKnowledgeUnitOfWork(sessions), fake_pipeline(), limits
+        lambda: SqlAlchemyKnowledgeUnitOfWork(sessions), fake_pipeline(), FakeOutlets(), limits
     )
     channel = await grpc_channel_to(
         lambda server: knowledge_pb2_grpc.add_KnowledgeServiceServicer_to_server(servicer, server),

@@ -61,6 +61,18 @@ async def test_opening_hours_keep_split_shifts_midnight_and_closed_dates(booking
     assert (await admin.get_opening_hours(OTHER_TENANT, OUTLET, booking_uow())).periods == ()
 
 
+async def test_two_tenants_hours_under_one_outlet_id_neither_collide_nor_replace(booking_uow):
+    """The unique rules and the replacement are the tenant's: another tenant's hours under the
+    same outlet id (were they ever let through) touch nothing of these."""
+    mine, closed = (Period(0, 720, 900),), (date(2031, 12, 25),)
+    for tenant, periods, dates in ((TENANT, mine, closed), (OTHER_TENANT, mine, closed)):
+        command = c.SetOpeningHours(tenant, OUTLET, periods, dates)
+        await admin.set_opening_hours(command, booking_uow())
+    await admin.set_opening_hours(c.SetOpeningHours(OTHER_TENANT, OUTLET, ()), booking_uow())
+    hours = await admin.get_opening_hours(TENANT, OUTLET, booking_uow())
+    assert (hours.periods, hours.closed_dates) == (mine, closed)
+
+
 async def test_a_booking_ending_at_midnight_round_trips(booking_uow, restaurant):
     booking = await handlers.create_booking(_booking(22 * 60), booking_uow(), FakeClock())
     stored = await handlers.get_booking(TENANT, booking.id, booking_uow())

@@ -16,7 +16,7 @@ from adapters.postgres.database import session_factory
 from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
 from adapters.qdrant.vector_index import open_vector_index, qdrant_client
 from core.knowledge.ports import Pipeline
-from tests.fakes import FakeSparseEncoder
+from tests.fakes import FakeOutlets, FakeSparseEncoder
 
 CODE = grpc.StatusCode
 TENANT, OTHER_TENANT, OUTLET = (str(uuid.uuid4()) for _ in range(3))
@@ -36,7 +36,9 @@ async def stub(db, tmp_path, grpc_channel_to):
         FakeSparseEncoder(),
         await open_vector_index(client, embedder, hybrid=True),
     )
-    servicer = KnowledgeServicer(lambda: SqlAlchemyKnowledgeUnitOfWork(sessions), pipeline)
+    servicer = KnowledgeServicer(
+        lambda: SqlAlchemyKnowledgeUnitOfWork(sessions), pipeline, FakeOutlets()
+    )
     channel = await grpc_channel_to(
         lambda server: knowledge_pb2_grpc.add_KnowledgeServiceServicer_to_server(servicer, server),
         ["crm.knowledge.v1.KnowledgeService"],

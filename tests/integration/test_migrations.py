@@ -414,11 +414,13 @@ async def test_duplicate_whatsapp_message_id_rejected(db: AsyncEngine) -> None:
     await _rejected(
         db,
         insert,
-        "uq_messages_whatsapp_message_id",
+        "uq_messages_tenant_id_whatsapp_message_id",
         t=tenant_id,
         c=conversation_id,
         wamid="wamid.ABC",
     )
+    # Per tenant: another tenant's message with that id is no duplicate.
+    await _exec(db, insert, t=uuid.uuid4(), c=conversation_id, wamid="wamid.ABC")
     # Bot replies not yet sent have no WhatsApp id: any number of NULLs.
     await _exec(db, insert, t=tenant_id, c=conversation_id, wamid=None)
     await _exec(db, insert, t=tenant_id, c=conversation_id, wamid=None)
@@ -443,13 +445,14 @@ async def test_one_open_conversation_per_outlet_and_phone(db: AsyncEngine) -> No
     await _rejected(
         db,
         insert,
-        "uq_conversations_outlet_id_customer_phone_open",
+        "uq_conversations_tenant_id_outlet_id_customer_phone_open",
         t=tenant_id,
         o=outlet_id,
         status="open",
     )
     await _exec(db, insert, t=tenant_id, o=outlet_id, status="closed")
     await _exec(db, insert, t=tenant_id, o=uuid.uuid4(), status="open")
+    await _exec(db, insert, t=uuid.uuid4(), o=outlet_id, status="open")
 
 
 async def test_billing_rules(db: AsyncEngine) -> None:
@@ -466,7 +469,7 @@ async def test_billing_rules(db: AsyncEngine) -> None:
         " VALUES (:t, 'messages_in', 'wamid.ABC')"
     )
     await _exec(db, event, t=tenant_id)
-    await _rejected(db, event, "uq_usage_events_idempotency_key", t=tenant_id)
+    await _rejected(db, event, "uq_usage_events_tenant_id_idempotency_key", t=tenant_id)
 
     await _rejected(
         db,
@@ -474,6 +477,46 @@ async def test_billing_rules(db: AsyncEngine) -> None:
         "ck_deposits_balance_non_negative",
         t=tenant_id,
     )
+
+
+# An insert of one row keyed by tenant :t (and outlet :o), and the rule a repeat in one tenant
+# meets; the same row in another tenant is no repeat.
+PER_TENANT_KEYS = {
+    "opening_hours": (
+        "INSERT INTO booking.opening_hours (tenant_id, outlet_id, weekday, opens_at, closes_at)"
+        " VALUES (:t, :o, 0, '09:00', '17:00')",
+        "uq_opening_hours_tenant_id_outlet_id_weekday_opens_at",
+    ),
+    "closed_dates": (
+        "INSERT INTO booking.closed_dates (tenant_id, outlet_id, closed_on)"
+        " VALUES (:t, :o, '2031-12-25')",
+        "uq_closed_dates_tenant_id_outlet_id_closed_on",
+    ),
+    "outbox_messages": (
+        "INSERT INTO messaging.outbox_messages (tenant_id, outlet_id, phone_number_id, to_phone,"
+        " payload, idempotency_key) VALUES (:t, :o, '100000000000001', '34600111222', '{}',"
+        " 'reply:wamid.ABC:0')",
+        "uq_outbox_messages_tenant_id_idempotency_key",
+    ),
+    "deposit_ledger": (
+        "INSERT INTO billing.deposit_ledger (tenant_id, kind, amount, period_start,"
+        " idempotency_key) VALUES (:t, 'top_up', 10.00, '2031-01-01', 'top-up-1')",
+        "uq_deposit_ledger_tenant_id_idempotency_key",
+    ),
+    "events": (
+        "INSERT INTO analytics.events (tenant_id, outlet_id, event_id, event_type, occurred_at)"
+        " VALUES (:t, :o, 'event-1', 'message.received', now())",
+        "uq_events_tenant_id_event_id",
+    ),
+}
+
+
+@pytest.mark.parametrize(("insert", "rule"), PER_TENANT_KEYS.values(), ids=PER_TENANT_KEYS)
+async def test_keys_are_unique_within_a_tenant_only(db: AsyncEngine, insert, rule) -> None:
+    tenant_id, other, outlet_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await _exec(db, insert, t=tenant_id, o=outlet_id)
+    await _rejected(db, insert, rule, t=tenant_id, o=outlet_id)
+    await _exec(db, insert, t=other, o=outlet_id)
 
 
 async def test_order_item_quantity_positive(db: AsyncEngine) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Numeric, String
+from sqlalchemy import BigInteger, DateTime, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,6 +19,9 @@ class EventRow(Base):
 
     __tablename__ = "events"
     __table_args__ = (
+        # Chosen by the producer: a re-sent event is stored once (idempotent ingest). Per
+        # tenant, so one tenant's ids never refuse or reveal another's.
+        UniqueConstraint("tenant_id", "event_id", name="uq_events_tenant_id_event_id"),
         Index("ix_events_tenant_id_occurred_at", "tenant_id", "occurred_at"),
         Index(
             "ix_events_tenant_id_event_type_occurred_at", "tenant_id", "event_type", "occurred_at"
@@ -27,8 +30,7 @@ class EventRow(Base):
     )
 
     id: Mapped[UuidPk]
-    # Chosen by the producer: a re-sent event is stored once (idempotent ingest).
-    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    event_id: Mapped[str] = mapped_column(String(128))
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     # tenant.outlets.id / conversation.conversations.id (other services), when relevant.
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)

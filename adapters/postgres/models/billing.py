@@ -135,6 +135,10 @@ class UsageEventRow(Base):
     __table_args__ = (
         one_of("usage_type", USAGE_TYPES),
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        # Per tenant: one tenant's keys never refuse or reveal another's.
+        UniqueConstraint(
+            "tenant_id", "idempotency_key", name="uq_usage_events_tenant_id_idempotency_key"
+        ),
         {"schema": SCHEMA},
     )
 
@@ -150,7 +154,7 @@ class UsageEventRow(Base):
     usage_type: Mapped[str] = mapped_column(String(20))
     quantity: Mapped[int] = mapped_column(BigInteger, server_default="1")
     # E.g. the inbound WhatsApp message id: a retried RecordUsage is counted once.
-    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
     occurred_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -192,6 +196,9 @@ class DepositLedgerRow(Base):
     __table_args__ = (
         one_of("kind", LEDGER_KINDS),
         CheckConstraint("amount <> 0", name="amount_non_zero"),
+        UniqueConstraint(
+            "tenant_id", "idempotency_key", name="uq_deposit_ledger_tenant_id_idempotency_key"
+        ),
         {"schema": SCHEMA},
     )
 
@@ -204,8 +211,9 @@ class DepositLedgerRow(Base):
     amount: Mapped[Money]
     # First day of the billing period the movement belongs to (statements sum by it).
     period_start: Mapped[date] = mapped_column(Date)
-    # A top-up's request id or an overage debit's counter position: each is written once.
-    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # A top-up's request id or an overage debit's counter position: each is written once
+    # per tenant.
+    idempotency_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[CreatedAt]
 
 

@@ -114,9 +114,14 @@ class BookingRow(Base):
 class OpeningHoursRow(Base):
     __tablename__ = "opening_hours"
     __table_args__ = (
-        # Several periods a day (split shifts); a period is known by its day and opening.
+        # Several periods a day (split shifts); a period is known by its day and opening. The
+        # tenant is part of the key: another tenant's rows never collide with this tenant's.
         UniqueConstraint(
-            "outlet_id", "weekday", "opens_at", name="uq_opening_hours_outlet_id_weekday_opens_at"
+            "tenant_id",
+            "outlet_id",
+            "weekday",
+            "opens_at",
+            name="uq_opening_hours_tenant_id_outlet_id_weekday_opens_at",
         ),
         # 0 = Monday ... 6 = Sunday, as date.weekday() (the proto's Weekday counts 1-7).
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
@@ -126,7 +131,7 @@ class OpeningHoursRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    # tenant.outlets.id (another service); queried through the unique (outlet_id, weekday, ...).
+    # tenant.outlets.id (another service); queried through the unique (tenant_id, outlet_id, ...).
     outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     weekday: Mapped[int] = mapped_column(SmallInteger)
     opens_at: Mapped[time] = mapped_column(Time)
@@ -141,7 +146,12 @@ class ClosedDateRow(Base):
 
     __tablename__ = "closed_dates"
     __table_args__ = (
-        UniqueConstraint("outlet_id", "closed_on", name="uq_closed_dates_outlet_id_closed_on"),
+        UniqueConstraint(
+            "tenant_id",
+            "outlet_id",
+            "closed_on",
+            name="uq_closed_dates_tenant_id_outlet_id_closed_on",
+        ),
         {"schema": SCHEMA},
     )
 

@@ -43,9 +43,11 @@ class ConversationRow(Base):
     __tablename__ = "conversations"
     __table_args__ = (
         one_of("status", CONVERSATION_STATUSES),
-        # At most one open conversation per (outlet, customer phone): find-or-create target.
+        # At most one open conversation per (tenant, outlet, customer phone): find-or-create
+        # target. The tenant is in it so another tenant's conversations never collide.
         Index(
-            "uq_conversations_outlet_id_customer_phone_open",
+            "uq_conversations_tenant_id_outlet_id_customer_phone_open",
+            "tenant_id",
             "outlet_id",
             "customer_phone",
             unique=True,
@@ -58,7 +60,7 @@ class ConversationRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    # tenant.outlets.id (another service): a plain UUID, queried through the index above.
+    # tenant.outlets.id (another service): a plain UUID, checked with the tenant service.
     outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     customer_phone: Mapped[str] = mapped_column(String(32))
     customer_name: Mapped[str | None] = mapped_column(String(200))
@@ -83,9 +85,11 @@ class MessageRow(Base):
     __table_args__ = (
         one_of("sender_type", SENDER_TYPES),
         one_of("message_type", MESSAGE_TYPES),
-        # Idempotent append: a WhatsApp message is stored once; bot/system messages have none.
+        # Idempotent append: a WhatsApp message is stored once per tenant; bot/system messages
+        # have none. Per tenant, so whether another tenant holds an id is never observable.
         Index(
-            "uq_messages_whatsapp_message_id",
+            "uq_messages_tenant_id_whatsapp_message_id",
+            "tenant_id",
             "whatsapp_message_id",
             unique=True,
             postgresql_where=text("whatsapp_message_id IS NOT NULL"),

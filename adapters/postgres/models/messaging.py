@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -52,6 +53,8 @@ class InboxItemRow(Base):
     # Resolved from phone_number_id by the worker; NULL until then.
     tenant_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # Unique across tenants: Meta's wamids are platform-wide, and a redelivery is recognised
+    # here before its tenant is known.
     whatsapp_message_id: Mapped[str] = mapped_column(String(128), unique=True)
     phone_number_id: Mapped[str] = mapped_column(String(64))
     customer_phone: Mapped[str] = mapped_column(String(32))
@@ -99,6 +102,10 @@ class OutboxMessageRow(Base):
             postgresql_where=text("whatsapp_message_id IS NOT NULL"),
         ),
         Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        # A retried SendMessage is queued once; keys are the tenant's own (NULLs never collide).
+        UniqueConstraint(
+            "tenant_id", "idempotency_key", name="uq_outbox_messages_tenant_id_idempotency_key"
+        ),
         # In order per recipient: a long reply's pieces go out one after another.
         Index(
             "ix_outbox_messages_phone_number_id_to_phone_seq", "phone_number_id", "to_phone", "seq"
@@ -117,8 +124,7 @@ class OutboxMessageRow(Base):
     to_phone: Mapped[str] = mapped_column(String(32))
     # The inbound wamid this replies to, if any.
     reply_to_message_id: Mapped[str | None] = mapped_column(String(128))
-    # A retried SendMessage is queued once.
-    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     # Set once the Cloud API accepted the message.
     whatsapp_message_id: Mapped[str | None] = mapped_column(String(128))

@@ -5,12 +5,15 @@ import pytest
 
 class FakeEventStore:
     def __init__(self) -> None:
-        self.events: dict[str, object] = {}
+        self.events: dict[tuple, object] = {}  # by (tenant, event id)
         self.rollups: list = []
 
     async def add_new(self, events):
-        new = [e for e in events if e.event_id not in self.events]
-        self.events.update({e.event_id: e for e in new})
+        new = []
+        for event in events:
+            if (key := (event.tenant_id, event.event_id)) not in self.events:
+                self.events[key] = event
+                new.append(event)
         return new
 
     async def add_to_rollups(self, sums) -> None:

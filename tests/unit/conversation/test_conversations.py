@@ -6,8 +6,9 @@ import pytest
 from core.conversation import commands as c
 from core.conversation import handlers
 from core.conversation.model import ConversationStatus
-from core.shared.errors import InvalidInput, NotFound
+from core.shared.errors import InvalidInput, NotFound, Unavailable
 from core.shared.paging import PageQuery
+from tests.fakes import FakeOutlets
 
 from .conftest import OUTLET, PHONE, TENANT
 
@@ -60,9 +61,26 @@ async def test_losing_the_race_returns_the_winners_conversation(uow, conversatio
     assert (again.id, created) == (conversation.id, False)
 
 
-async def test_an_outlet_whose_open_conversation_is_another_tenants_is_not_found(uow, conversation):
-    with pytest.raises(NotFound, match="outlet"):
-        await handlers.create_or_get_conversation(open_cmd(tenant=uuid.uuid4()), uow)
+async def test_an_open_and_closed_race_is_retried_by_the_caller(uow, conversation):
+    async def never(*_):
+        return None
+
+    uow.conversations.get_open = never  # theirs was opened, then closed before our second look
+    with pytest.raises(Unavailable, match="try again"):
+        await handlers.create_or_get_conversation(open_cmd(), uow)
+
+
+async def test_another_tenants_outlet_is_not_found_and_nothing_is_opened(uow):
+    with pytest.raises(NotFound, match=f"outlet {OUTLET}"):
+        await handlers.create_or_get_conversation(open_cmd(), uow, FakeOutlets(OUTLET))
+    assert (uow.conversations.rows, uow.commits) == ({}, 0)
+    opened, created = await handlers.create_or_get_conversation(open_cmd(), uow, FakeOutlets())
+    assert created and opened.outlet_id == OUTLET
+
+
+async def test_the_same_outlet_id_and_phone_in_two_tenants_are_two_conversations(uow, conversation):
+    theirs, created = await handlers.create_or_get_conversation(open_cmd(tenant=uuid.uuid4()), uow)
+    assert created and theirs.id != conversation.id
 
 
 async def test_another_tenant_cannot_see_or_touch_it(uow, clock, conversation):

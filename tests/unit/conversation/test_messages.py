@@ -7,7 +7,7 @@ import pytest
 from core.conversation import commands as c
 from core.conversation import handlers
 from core.conversation.model import MessageType, SenderType
-from core.shared.errors import AlreadyExists, FailedPrecondition, InvalidInput, NotFound
+from core.shared.errors import FailedPrecondition, InvalidInput, NotFound
 from core.shared.paging import PageQuery
 
 from .conftest import OUTLET, TENANT
@@ -58,13 +58,15 @@ async def test_a_redelivery_after_the_conversation_closed_is_still_a_duplicate(
     assert again.conversation.message_count == 0
 
 
-async def test_another_tenants_whatsapp_id_is_already_taken(uow, append):
+async def test_another_tenants_whatsapp_id_is_no_duplicate_here(uow, append):
+    """Ids are unique per tenant: whether another tenant holds one must not show."""
     await append(CUSTOMER, "hola", whatsapp_message_id="wamid.1")
     uow.messages.rows = {
         k: replace(m, tenant_id=uuid.uuid4()) for k, m in uow.messages.rows.items()
     }
-    with pytest.raises(AlreadyExists, match="whatsapp_message_id"):
-        await append(CUSTOMER, "x", whatsapp_message_id="wamid.1")
+    mine = await append(CUSTOMER, "x", whatsapp_message_id="wamid.1")
+    assert not mine.duplicate
+    assert (mine.message.content, mine.conversation.message_count) == ("x", 2)
 
 
 async def test_a_late_old_message_does_not_move_activity_back(clock, append):

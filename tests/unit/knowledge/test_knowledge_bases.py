@@ -7,6 +7,7 @@ from core.knowledge import handlers
 from core.knowledge.model import KnowledgeBaseStatus
 from core.shared.errors import InvalidInput, NotFound
 from core.shared.paging import PageQuery
+from tests.fakes import FakeOutlets
 
 from .conftest import OTHER_TENANT, OUTLET, TENANT
 
@@ -47,6 +48,21 @@ async def test_moving_to_an_outlet_moves_its_chunks(uow, pipeline, index, kb, up
     updated = await handlers.update_knowledge_base(command, uow, pipeline)
     assert (updated.outlet_id, updated.name) == (OUTLET, "Hours")
     assert {source.outlet_id for source, _ in index.points.values()} == {OUTLET}
+
+
+async def test_another_tenants_outlet_is_not_found_on_create_or_move(uow, pipeline, kb):
+    foreign = FakeOutlets(OUTLET)
+    create = c.CreateKnowledgeBase(tenant_id=TENANT, name="Menu", outlet_id=OUTLET)
+    with pytest.raises(NotFound, match=f"outlet {OUTLET}"):
+        await handlers.create_knowledge_base(create, uow, outlets=foreign)
+    move = c.UpdateKnowledgeBase(TENANT, kb.id, {"outlet_id": OUTLET})
+    with pytest.raises(NotFound, match=f"outlet {OUTLET}"):
+        await handlers.update_knowledge_base(move, uow, pipeline, foreign)
+    assert [(b.id, b.outlet_id) for b in uow.knowledge_bases.rows.values()] == [(kb.id, None)]
+    tenant_wide = c.CreateKnowledgeBase(tenant_id=TENANT, name="Everywhere")
+    assert (
+        await handlers.create_knowledge_base(tenant_wide, uow, outlets=foreign)
+    ).outlet_id is None
 
 
 async def test_an_outlet_lists_its_own_and_the_tenant_wide_ones(uow, create_kb, kb):
