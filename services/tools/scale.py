@@ -41,7 +41,7 @@ SCALE_LAYOUT = {**dict.fromkeys(STATELESS, 2), **REPLICAS}
 
 SCRIPTS = {
     "question": ("Hi", "What time do you open?", "thanks!"),
-    "booking": ("Book a table for 2 tomorrow at 7pm", "yes"),  # eight tables, one hour
+    "booking": ("Book a table for 2 tomorrow at 7pm", "yes"),  # eight tables for them all
     "order": ("I'd like 2 seafood paella please", "checkout", "pickup", "today", "yes"),
 }
 MIX = {"question": 0.6, "booking": 0.25, "order": 0.15}
@@ -55,7 +55,7 @@ ENVIRONMENT = {
     "EMBEDDER": "hashing",  # retrieval quality is not what this measures
     # Longer than a peer's 10 s deadline: a live worker is never overtaken on its own item.
     "MESSAGING_LEASE_SECONDS": "15",
-    "MESSAGING_CONCURRENCY": "4",
+    "MESSAGING_CONCURRENCY": "4",  # per replica; with the above, within 100 connections
     # Unpaid orders time out within the run, so every order replica's sweeper has work.
     "ORDER_PAYMENT_TIMEOUT_MINUTES": "0.05",
     "ORDER_SWEEP_SECONDS": "1",
