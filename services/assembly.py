@@ -1,7 +1,10 @@
-"""Shared composition-root pieces: peer clients as resources, a container made servable."""
+"""Shared composition-root pieces: peer clients as resources, a container made servable,
+background workers beside the server."""
 
+import asyncio
+import contextlib
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,3 +38,21 @@ async def serving(
         yield lambda server: spec.adder()(servicer, server)
     finally:
         await _resolved(container.shutdown_resources())
+
+
+Worker = Callable[[asyncio.Event], Awaitable[None]]
+
+
+@asynccontextmanager
+async def running_beside(workers: Sequence[Worker], grace_seconds: float) -> AsyncIterator[None]:
+    """Run each worker (a drainer, a sweeper) while the server serves. On the way out the server
+    has drained its RPCs; the workers are told to stop and get `grace_seconds` to finish what
+    they hold (an unfinished item's lease brings it back later)."""
+    stopping = asyncio.Event()
+    tasks = [asyncio.create_task(work(stopping)) for work in workers]
+    try:
+        yield
+    finally:
+        stopping.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), grace_seconds)

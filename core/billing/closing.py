@@ -6,7 +6,6 @@ closes once however many replicas (or operators) close it at the same moment.
 """
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from datetime import date, timedelta
 from core.shared import scope
 from core.shared.errors import FailedPrecondition
 from core.shared.paging import Page, PageQuery
+from core.shared.periodic import every
 
 from . import commands as c
 from .model import Period, UsageType
@@ -110,10 +110,4 @@ class PeriodCloser:
 
     async def run(self, stopping: asyncio.Event) -> None:
         """A pass every poll interval until `stopping` is set."""
-        while not stopping.is_set():
-            try:
-                await self.close_due()
-            except Exception:  # a database hiccup must not end the closer; the next pass retries
-                log.warning("period close failed; trying again next pass", exc_info=True)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._poll)
+        await every(self._poll, stopping, self.close_due, "period close")

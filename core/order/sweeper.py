@@ -1,7 +1,6 @@
 """The payment sweeper: cancels orders left unpaid too long and gives their stock back."""
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -9,6 +8,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from core.shared.errors import FailedPrecondition
+from core.shared.periodic import every
 from core.shared.scope import across_tenants, acting_for
 
 from .order_handlers import cancel_order, expired_orders
@@ -75,10 +75,4 @@ class PaymentSweeper:
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Sweep every poll interval until `stopping` is set."""
-        while not stopping.is_set():
-            try:
-                await self.sweep()
-            except Exception:  # a database hiccup must not end the sweeper; next pass retries
-                log.warning("payment sweep failed; trying again next pass", exc_info=True)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._poll)
+        await every(self._poll, stopping, self.sweep, "payment sweep")

@@ -1,11 +1,9 @@
 """Assemble the billing service: the servicer for the runtime, the period closer beside it."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from services.assembly import serving
+from services.assembly import running_beside, serving
 from services.catalog import ServiceSpec
 from services.database import database_url
 from services.runtime import Register
@@ -22,11 +20,6 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
         {"database_url": await database_url(settings), "currency": settings.order_currency}
     )
     async with serving(container, spec) as register:
-        stopping = asyncio.Event()
-        task = asyncio.create_task((await container.closer()).run(stopping))
-        try:
+        closer = await container.closer()
+        async with running_beside([closer.run], settings.shutdown_grace_seconds):
             yield register
-        finally:
-            stopping.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(task, settings.shutdown_grace_seconds)

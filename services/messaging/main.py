@@ -1,11 +1,9 @@
 """Assemble messaging: the servicer for the runtime, the inbox and outbox workers beside it."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from services.assembly import serving
+from services.assembly import running_beside, serving
 from services.catalog import ServiceSpec
 from services.database import database_url
 from services.runtime import Register
@@ -42,15 +40,8 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = MessagingContainer()
     configure(container, settings, await database_url(settings))
     async with serving(container, spec) as register:
-        stopping = asyncio.Event()
         drainers = [await container.inbox(), await container.outbox()]
-        tasks = [asyncio.create_task(d.run(stopping)) for d in drainers]
-        try:
+        async with running_beside(
+            [drainer.run for drainer in drainers], settings.shutdown_grace_seconds
+        ):
             yield register
-        finally:
-            # The server has drained its RPCs; let the workers finish what they hold.
-            stopping.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    asyncio.gather(*tasks, return_exceptions=True), settings.shutdown_grace_seconds
-                )

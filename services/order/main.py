@@ -1,11 +1,9 @@
 """Assemble the order service: the servicer for the runtime, the payment sweeper beside it."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from services.assembly import serving
+from services.assembly import running_beside, serving
 from services.catalog import ServiceSpec
 from services.database import database_url
 from services.runtime import Register
@@ -32,12 +30,6 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = OrderContainer()
     configure(container, settings, await database_url(settings))
     async with serving(container, spec) as register:
-        stopping = asyncio.Event()
         sweeper = await container.sweeper()
-        task = asyncio.create_task(sweeper.run(stopping))
-        try:
+        async with running_beside([sweeper.run], settings.shutdown_grace_seconds):
             yield register
-        finally:
-            stopping.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(task, settings.shutdown_grace_seconds)
