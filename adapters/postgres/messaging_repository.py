@@ -1,11 +1,12 @@
-"""Postgres inbox and outbox: idempotent intake, leased claims in per-conversation order."""
+"""Postgres inbox and outbox: idempotent intake, leased claims in per-conversation order; and
+the usage waiting for billing."""
 
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,12 +24,13 @@ from core.messaging.queue import (
     ProcessingStatus,
     conversation_key,
 )
+from core.messaging.usage import UsageEntry
 from core.shared.errors import NotFound
 from core.shared.paging import Page, PageQuery
 
 from . import piece_codec
 from .locks import hold_until_commit
-from .models.messaging import InboxItemRow, OutboxMessageRow
+from .models.messaging import InboxItemRow, OutboxMessageRow, UsagePendingRow
 from .paging import paginate, split_page
 from .unit_of_work import SqlAlchemyUnitOfWork
 
@@ -373,10 +375,61 @@ class SqlAlchemyOutboxRepository:
         return Page([_outbox_message(row) for row in rows], token)
 
 
+def _usage_entry(row: UsagePendingRow) -> UsageEntry:
+    return UsageEntry(
+        tenant_id=row.tenant_id,
+        usage_type=row.usage_type,
+        idempotency_key=row.idempotency_key,
+        quantity=row.quantity,
+        outlet_id=row.outlet_id,
+        id=row.id,
+        occurred_at=row.occurred_at,
+    )
+
+
+class SqlAlchemyUsageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entries: Sequence[UsageEntry]) -> None:
+        if not entries:
+            return
+        values = [
+            {
+                "id": e.id,
+                "tenant_id": e.tenant_id,
+                "outlet_id": e.outlet_id,
+                "usage_type": e.usage_type,
+                "idempotency_key": e.idempotency_key,
+                "quantity": e.quantity,
+            }
+            for e in entries
+        ]
+        await self._session.execute(insert(UsagePendingRow).values(values).on_conflict_do_nothing())
+
+    async def claim(self, limit: int) -> list[UsageEntry]:
+        # SKIP LOCKED: relays of other replicas pass over these rows while this transaction
+        # holds them, and take them if it dies without deleting them.
+        rows = await self._session.scalars(
+            select(UsagePendingRow)
+            .order_by(UsagePendingRow.occurred_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_usage_entry(row) for row in rows]
+
+    async def remove(self, entry_ids: Sequence[uuid.UUID]) -> None:
+        await self._session.execute(
+            delete(UsagePendingRow).where(UsagePendingRow.id.in_(entry_ids))
+        )
+
+
 class SqlAlchemyMessagingUnitOfWork(SqlAlchemyUnitOfWork):
     inbox: SqlAlchemyInboxRepository
     outbox: SqlAlchemyOutboxRepository
+    usage: SqlAlchemyUsageRepository
 
     def attach(self, session: AsyncSession) -> None:
         self.inbox = SqlAlchemyInboxRepository(session)
         self.outbox = SqlAlchemyOutboxRepository(session)
+        self.usage = SqlAlchemyUsageRepository(session)

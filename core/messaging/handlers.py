@@ -14,14 +14,12 @@ from .ports import (
     MessagingUnitOfWork,
     OutletDirectory,
     ReplyEngine,
-    UsageRecorder,
     WhatsAppSender,
 )
 from .queue import Backoff, InboxItem, OutboxMessage
 from .signature import verify_signature
+from .usage import MESSAGES_IN, MESSAGES_OUT, UsageEntry
 
-# Usage types as billing names them (the messaging context meters, billing prices).
-MESSAGES_IN, MESSAGES_OUT = "messages_in", "messages_out"
 # Whom the queue workers' work is done by, as the scope names it.
 INBOX, OUTBOX = "inbox", "outbox"
 
@@ -54,8 +52,10 @@ async def receive_webhook(
 class InboxWorker:
     """Turns an inbox item into queued replies: resolve the outlet, ask for the reply.
 
-    The customer's message is marked read (blue ticks) once handled; that receipt is a
-    courtesy, so its failure is logged and nothing more.
+    The message's usage is stored with the item's completion (keyed by its wamid, so an item
+    worked twice counts once) and reaches billing through the usage relay. The customer's
+    message is marked read (blue ticks) once handled; that receipt is a courtesy, so its
+    failure is logged and nothing more.
     """
 
     def __init__(
@@ -67,13 +67,11 @@ class InboxWorker:
         lease: timedelta,
         backoff: Backoff | None = None,
         receipts: WhatsAppSender | None = None,
-        usage: UsageRecorder | None = None,
     ) -> None:
         self._uow = uow
         self._outlets = outlets
         self._replies = replies
         self._receipts = receipts
-        self._usage = usage
         self._on_enqueued = on_enqueued
         self._lease = lease
         self._backoff = backoff or Backoff()
@@ -117,14 +115,19 @@ class InboxWorker:
             )
             for i, piece in enumerate(pieces)
         ]
+        used = UsageEntry(
+            outlet.tenant_id,
+            MESSAGES_IN,
+            item.message.whatsapp_message_id,
+            outlet_id=outlet.outlet_id,
+        )
         async with self._uow() as uow:
             await uow.outbox.enqueue(queued)
             await uow.inbox.complete(item.id, outlet)
+            await uow.usage.add([used])
             await uow.commit()
         if queued:
             self._on_enqueued()
-        if self._usage is not None:  # keyed by the wamid: a redelivery is not counted twice
-            self._usage.record(outlet.tenant_id, MESSAGES_IN, item.message.whatsapp_message_id)
         await self._mark_read(item)
 
     async def _mark_read(self, item: InboxItem) -> None:
@@ -147,7 +150,9 @@ class InboxWorker:
 
 
 class OutboxSender:
-    """Sends queued messages through the Cloud API; 429/5xx come back later, never dropped."""
+    """Sends queued messages through the Cloud API; 429/5xx come back later, never dropped.
+
+    A sent message's usage is stored with its mark_sent, keyed by the outbox id."""
 
     def __init__(
         self,
@@ -155,13 +160,11 @@ class OutboxSender:
         sender: WhatsAppSender,
         lease: timedelta,
         backoff: Backoff | None = None,
-        usage: UsageRecorder | None = None,
     ) -> None:
         self._uow = uow
         self._sender = sender
         self._lease = lease
         self._backoff = backoff or Backoff()
-        self._usage = usage
 
     async def claim(self, limit: int) -> list[OutboxMessage]:
         with across_tenants(OUTBOX):
@@ -185,11 +188,13 @@ class OutboxSender:
         except SendFailure as failure:
             await self._failed(message, failure)
             return
+        used = UsageEntry(
+            message.tenant_id, MESSAGES_OUT, f"out:{message.id}", outlet_id=message.outlet_id
+        )
         async with self._uow() as uow:
             await uow.outbox.mark_sent(message.id, result.whatsapp_message_id)
+            await uow.usage.add([used])
             await uow.commit()
-        if self._usage is not None:
-            self._usage.record(message.tenant_id, MESSAGES_OUT, f"out:{message.id}")
 
     async def _failed(self, message: OutboxMessage, failure: SendFailure) -> None:
         error = {"message": str(failure), "code": failure.code, "retryable": failure.retryable,

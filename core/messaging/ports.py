@@ -3,12 +3,13 @@
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, Protocol, Self
+from typing import Protocol, Self
 
 from core.shared.paging import Page, PageQuery
 
 from .model import InboundMessage, OutboundContent, Piece, SendResult, StatusUpdate
 from .queue import InboxItem, OutboxMessage, OutletRef, ProcessingStatus
+from .usage import UsageEntry
 
 
 class WhatsAppSender(Protocol):
@@ -21,10 +22,13 @@ class WhatsAppSender(Protocol):
     async def mark_read(self, phone_number_id: str, whatsapp_message_id: str) -> None: ...
 
 
-class UsageRecorder(Protocol):
-    """Meters what each tenant uses (billing); buffered, so it never slows a message."""
+class UsageReporter(Protocol):
+    """Billing's usage ledger, which counts each (tenant, usage type, key) once.
 
-    def record(self, tenant_id: uuid.UUID, usage_type: Any, idempotency_key: str) -> None: ...
+    Raises Unavailable when billing cannot be reached; nothing was counted then.
+    """
+
+    async def report(self, entries: Sequence[UsageEntry]) -> None: ...
 
 
 class OutletDirectory(Protocol):
@@ -98,9 +102,22 @@ class OutboxRepository(Protocol):
     ) -> Page[OutboxMessage]: ...
 
 
+class UsageRepository(Protocol):
+    """Usage waiting for billing, written in the transaction of the work that used it."""
+
+    async def add(self, entries: Sequence[UsageEntry]) -> None:
+        """Keep usage to report; a key its tenant already keeps for that type adds nothing."""
+
+    async def claim(self, limit: int) -> list[UsageEntry]:
+        """The oldest pending, held by this transaction; rows another holds are skipped."""
+
+    async def remove(self, entry_ids: Sequence[uuid.UUID]) -> None: ...
+
+
 class MessagingUnitOfWork(Protocol):
     inbox: InboxRepository
     outbox: OutboxRepository
+    usage: UsageRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

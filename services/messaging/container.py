@@ -1,4 +1,5 @@
-"""Wiring of messaging: database, Cloud API sender, peers, the two queue workers, servicer."""
+"""Wiring of messaging: database, Cloud API sender, peers, the two queue workers, the usage
+relay, servicer."""
 
 from datetime import timedelta
 from functools import partial
@@ -9,12 +10,13 @@ from adapters.grpc.conversation_client import GrpcCustomerWindow
 from adapters.grpc.messaging_servicer import MessagingServicer
 from adapters.grpc.orchestrator_client import GrpcReplyEngine
 from adapters.grpc.tenant_client import GrpcTenantDirectory
-from adapters.grpc.usage_meter import BufferedUsageMeter
+from adapters.grpc.usage_reporter import GrpcUsageReporter
 from adapters.postgres.database import engine_resource, session_factory
 from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
 from adapters.whatsapp.cloud_api import CloudApiSender
 from core.messaging.drain import Drainer
 from core.messaging.handlers import InboxWorker, OutboxSender
+from core.messaging.relay import UsageRelay
 from services.assembly import peer_client
 
 
@@ -49,8 +51,9 @@ class MessagingContainer(containers.DeclarativeContainer):
     replies = providers.Resource(peer_client, GrpcReplyEngine, config.orchestrator_address)
     windows = providers.Resource(peer_client, GrpcCustomerWindow, config.conversation_address)
 
-    usage = providers.Resource(peer_client, BufferedUsageMeter, config.billing_address)
-    outbox_sender = providers.Singleton(OutboxSender, unit_of_work, sender, lease, usage=usage)
+    billing = providers.Resource(peer_client, GrpcUsageReporter, config.billing_address)
+    usage_relay = providers.Singleton(UsageRelay, unit_of_work, billing)
+    outbox_sender = providers.Singleton(OutboxSender, unit_of_work, sender, lease)
     outbox = providers.Singleton(
         _drainer, "outbox", outbox_sender, config.concurrency, config.poll_seconds
     )
@@ -62,7 +65,6 @@ class MessagingContainer(containers.DeclarativeContainer):
         outbox.provided.wake,
         lease,
         receipts=sender,
-        usage=usage,
     )
     inbox = providers.Singleton(
         _drainer, "inbox", inbox_worker, config.concurrency, config.poll_seconds

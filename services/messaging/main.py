@@ -1,4 +1,5 @@
-"""Assemble messaging: the servicer for the runtime, the inbox and outbox workers beside it."""
+"""Assemble messaging: the servicer for the runtime; the inbox and outbox workers and the usage
+relay beside it."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,8 +41,8 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = MessagingContainer()
     configure(container, settings, await database_url(settings))
     async with serving(container, spec) as register:
-        drainers = [await container.inbox(), await container.outbox()]
+        workers = [await container.inbox(), await container.outbox(), await container.usage_relay()]
         async with running_beside(
-            [drainer.run for drainer in drainers], settings.shutdown_grace_seconds
+            [worker.run for worker in workers], settings.shutdown_grace_seconds
         ):
             yield register

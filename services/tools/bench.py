@@ -180,7 +180,7 @@ async def business(settings: Settings) -> dict:
             }
     finally:
         await drop_database(server, url.database)
-    console.print(f"metering record(): {figures['metering']}")
+    console.print(f"metering (usage row in the completing transaction): {figures['metering']}")
     console.print(f"analytics emit(): {figures['analytics_emit']}")
     console.print(f"analytics queries at 1M events: {figures['analytics_queries']}")
     return figures

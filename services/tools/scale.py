@@ -275,7 +275,7 @@ async def run_load(
 ) -> Run:
     """All the conversations at once; each replica in `kills` is SIGKILLed and restarted in
     turn as the replies come in. Gathers the facts once every line is answered (or `within`
-    seconds have passed), after messaging has stopped and flushed its usage."""
+    seconds have passed), after messaging has stopped and relayed its usage."""
     plan = conversations_for(conversations)
     total = sum(len(lines) for _, lines in plan)
     engine = create_async_engine(url)
@@ -292,7 +292,7 @@ async def run_load(
         await replies.until(total, within)
         seconds = time.monotonic() - started
         sent = await replies.everything()
-    await mesh.stop("messaging")  # drains, and flushes what its usage meters hold
+    await mesh.stop("messaging")  # drains; each relay sends what is pending on its way out
     for disruption in disruptions:
         await recovery(engine, disruption)
     facts = await gather_facts(engine)
@@ -309,10 +309,12 @@ async def gather_facts(engine: AsyncEngine) -> dict[str, Any]:
         " WHERE sender_type = 'customer' GROUP BY whatsapp_message_id",
         "outbox": "SELECT idempotency_key, status, whatsapp_message_id, attempts, to_phone"
         " FROM messaging.outbox_messages",
-        "usage_keys": "SELECT idempotency_key FROM billing.usage_events"
-        " WHERE usage_type = 'messages_in'",
-        "processed_at": "SELECT whatsapp_message_id, extract(epoch FROM processed_at)"
-        " FROM messaging.inbox_items",
+        "usage_keys": "SELECT usage_type, idempotency_key FROM billing.usage_events"
+        " WHERE usage_type IN ('messages_in', 'messages_out')",
+        # What billing must have counted: each item worked and each reply Meta accepted.
+        "sent_keys": "SELECT 'out:' || id FROM messaging.outbox_messages"
+        " WHERE whatsapp_message_id IS NOT NULL",
+        "usage_pending": "SELECT count(*) FROM messaging.usage_pending",
         "double_bookings": "SELECT a.id, b.id FROM booking.bookings a JOIN booking.bookings b"
         " ON a.resource_id = b.resource_id AND a.id < b.id"
         " AND a.status IN ('pending', 'confirmed') AND b.status IN ('pending', 'confirmed')"

@@ -1,4 +1,5 @@
-"""BillingService over a real grpc.aio server and PostgreSQL: mapping, status codes, meter."""
+"""BillingService over a real grpc.aio server and PostgreSQL: mapping, status codes, and the
+usage relay that feeds it from messaging."""
 
 import uuid
 
@@ -9,13 +10,15 @@ from crm.billing.v1 import billing_pb2_grpc
 from crm.common.v1 import common_pb2
 
 from adapters.grpc.billing_servicer import BillingServicer
-from adapters.grpc.usage_meter import BufferedUsageMeter
+from adapters.grpc.usage_reporter import GrpcUsageReporter
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
 from adapters.postgres.database import session_factory
-from core.billing.model import UsageType
 from core.billing.plans import SEED_TIERS
 from core.billing.subscriptions import put_tiers
 from core.conversation.model import utcnow
+from core.messaging.relay import UsageRelay
+from core.messaging.usage import MESSAGES_IN, MESSAGES_OUT, UsageEntry
+from core.shared.scope import across_tenants
 
 CODE = grpc.StatusCode
 SERVICE = "crm.billing.v1.BillingService"
@@ -152,23 +155,22 @@ async def test_ledger_and_statement(stub):
     )
 
 
-async def test_the_meter_flushes_each_event_once(served):
+async def test_the_relay_hands_pending_usage_to_billing_and_forgets_it(served, messaging_uow):
     stub, address = served
     tenant = uuid.uuid4()
-    meter = BufferedUsageMeter(address, flush_seconds=0.05)
-    for n in range(1_500):
-        meter.record(tenant, UsageType.MESSAGES_IN, f"msg_in:{n % 1_200}")
-    await meter.aclose()
+    used = [UsageEntry(tenant, MESSAGES_IN, f"w{n}") for n in range(1_200)]
+    used.append(UsageEntry(tenant, MESSAGES_OUT, "out:1"))
+    billing = GrpcUsageReporter(address)
+    relay = UsageRelay(messaging_uow, billing, batch=500)
+    try:
+        with across_tenants("test"):
+            async with messaging_uow() as uow:
+                await uow.usage.add(used)
+                await uow.commit()
+        assert [await relay.relay_once() for _ in range(4)] == [500, 500, 201, 0]
+        await billing.report(used[:10])  # a batch sent again (a relay killed before deleting)
+    finally:
+        await billing.aclose()
     usage = await stub.GetUsage(pb.GetUsageRequest(tenant_id=str(tenant)))
-    assert usage.usage[0].used == 1_200
-    assert (meter.pending, meter.dropped) == (0, 0)
-
-
-async def test_the_meter_takes_usage_types_by_value_as_messaging_names_them(served):
-    stub, address = served
-    tenant = uuid.uuid4()
-    meter = BufferedUsageMeter(address, flush_seconds=0.05)
-    meter.record(tenant, "messages_in", "msg_in:wamid.1")
-    await meter.aclose()
-    usage = await stub.GetUsage(pb.GetUsageRequest(tenant_id=str(tenant)))
-    assert usage.usage[0].used == 1
+    counted = {u.usage_type: u.used for u in usage.usage}
+    assert (counted[pb.USAGE_TYPE_MESSAGES_IN], counted[pb.USAGE_TYPE_MESSAGES_OUT]) == (1_200, 1)

@@ -164,24 +164,3 @@ async def test_throttling_beyond_the_senders_retries_is_kept_for_later(messaging
     async with messaging_uow() as uow:
         assert (await uow.outbox.get(None, message.id)).status is DeliveryStatus.SENT
     assert len(state.sent) == 1
-
-
-class CountingMeter:
-    def __init__(self) -> None:
-        self.records: list[tuple] = []
-
-    def record(self, tenant_id, usage_type, idempotency_key) -> None:
-        self.records.append((tenant_id, usage_type, idempotency_key))
-
-
-async def test_each_handled_message_is_metered_once_by_its_whatsapp_id(messaging_uow):
-    meter = CountingMeter()
-    await store(messaging_uow, inbound("w1"))
-    w = InboxWorker(
-        messaging_uow, Directory(), Replies(), on_enqueued=lambda: None,
-        lease=timedelta(seconds=30), usage=meter,
-    )  # fmt: skip
-    await work_all(w)
-    await store(messaging_uow, inbound("w1"))  # redelivered: stored once, so worked once
-    await work_all(w)
-    assert meter.records == [(OUTLET.tenant_id, "messages_in", "w1")]

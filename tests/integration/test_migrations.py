@@ -35,7 +35,7 @@ EXPECTED_TABLES = {
     "booking": {"resources", "bookings", "opening_hours", "closed_dates"},
     "orders": {"categories", "products", "stock_adjustments", "orders", "order_items"},
     "analytics": {"events", "event_rollups"},
-    "messaging": {"inbox_items", "outbox_messages"},
+    "messaging": {"inbox_items", "outbox_messages", "usage_pending"},
     "orchestrator": {"dialogue_states"},
 }
 

@@ -1,4 +1,5 @@
-"""Tables of the messaging service (schema `messaging`): WhatsApp inbox and outbox."""
+"""Tables of the messaging service (schema `messaging`): WhatsApp inbox and outbox, and the
+usage waiting for billing."""
 
 import uuid
 from datetime import datetime
@@ -22,6 +23,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.messaging.model import DeliveryStatus, InboundType
+from core.messaging.usage import USAGE_TYPES
 
 from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of
 
@@ -140,3 +142,36 @@ class OutboxMessageRow(Base):
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+class UsagePendingRow(Base):
+    """A use not yet handed to billing, stored in the transaction of the work that used it and
+    deleted by the relay once billing took it (the transactional outbox of usage)."""
+
+    __tablename__ = "usage_pending"
+    __table_args__ = (
+        one_of("usage_type", USAGE_TYPES),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        # A message worked twice stores its usage once.
+        UniqueConstraint(
+            "tenant_id",
+            "usage_type",
+            "idempotency_key",
+            name="uq_usage_pending_tenant_id_usage_type_idempotency_key",
+        ),
+        # The relay sends the oldest first.
+        Index("ix_usage_pending_occurred_at", "occurred_at"),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    # The unique rule's index (tenant first) serves the row-level security policy.
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    usage_type: Mapped[str] = mapped_column(String(20))
+    # What billing deduplicates on within the tenant: the wamid, or `out:<outbox id>`.
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer, server_default="1")
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
