@@ -1,5 +1,6 @@
 """crm.orchestrator.v1.OrchestratorService: HandleMessage for the messaging worker."""
 
+import asyncio
 from datetime import UTC, datetime
 
 from crm.orchestrator.v1 import orchestrator_pb2 as pb
@@ -75,9 +76,15 @@ class OrchestratorServicer(orchestrator_pb2_grpc.OrchestratorServiceServicer):
     def __init__(self, router: Router, dialogue: DialogueStore) -> None:
         self._router = router
         self._dialogue = dialogue
+        self._routing: set[asyncio.Task] = set()  # held so a call its caller left still ends
 
     async def HandleMessage(self, request, context):
-        return response(await self._router.handle(customer_message(request)))
+        """Routing runs to its end even when the caller gives up (its deadline passed): the
+        answer is kept, and the message's redelivery gets it instead of a second routing."""
+        routing = asyncio.create_task(self._router.handle(customer_message(request)))
+        self._routing.add(routing)
+        routing.add_done_callback(self._routing.discard)
+        return response(await asyncio.shield(routing))
 
     async def GetDialogueState(self, request, context):
         tenant_id = parse_id(request.tenant_id, "tenant_id")

@@ -11,6 +11,11 @@ STATE_TTL = timedelta(hours=2)
 
 HANDOFF_OFFER = "handoff"  # the pending confirmation the Router itself asks
 
+# Answers kept per conversation, by the WhatsApp id of the message they answer: a message
+# delivered again (a messaging replica died before committing, a call timed out) gets the
+# same answer back instead of being routed a second time.
+ANSWERS_KEPT = 8
+
 
 @dataclass(slots=True)
 class DialogueState:
@@ -19,6 +24,7 @@ class DialogueState:
     pending: str = ""  # who awaits the customer's yes/no: an agent's name or HANDOFF_OFFER
     last_intent: str = ""
     turn_count: int = 0
+    answered: dict[str, Any] = field(default_factory=dict)  # wamid -> answer, oldest first
 
     def switch_to(self, agent: str) -> None:
         """A new task: the previous agent's half-collected slots are dropped."""
@@ -28,6 +34,12 @@ class DialogueState:
     def finish(self) -> None:
         self.active_agent, self.agent_state, self.pending = "", {}, ""
 
+    def remember(self, whatsapp_message_id: str, answer: dict[str, Any]) -> None:
+        """Saved with the state it produced, so a retry finds both or neither."""
+        self.answered[whatsapp_message_id] = answer
+        for old in list(self.answered)[:-ANSWERS_KEPT]:
+            del self.answered[old]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "active_agent": self.active_agent,
@@ -35,6 +47,7 @@ class DialogueState:
             "pending": self.pending,
             "last_intent": self.last_intent,
             "turn_count": self.turn_count,
+            "answered": self.answered,
         }
 
     @classmethod

@@ -62,3 +62,33 @@ class Outcome:
     duplicate: bool = False
     intent: str = ""
     confidence: float = 0.0
+
+    def answer(self) -> dict[str, Any]:
+        """What is kept (as JSON) to give this same answer to the message again."""
+        reply = self.reply and {
+            "text": self.reply.text,
+            "options": [[o.id, o.title, o.description] for o in self.reply.options],
+        }
+        return {
+            "reply": reply,
+            "handled_by": self.handled_by,
+            "intent": self.intent,
+            "confidence": self.confidence,
+        }
+
+    @classmethod
+    def again(
+        cls, answer: dict[str, Any], conversation_id: uuid.UUID, duplicate: bool
+    ) -> "Outcome":
+        """The outcome kept by answer(), for the same message delivered once more."""
+        reply = answer["reply"]
+        return cls(
+            BotReply(reply["text"], tuple(ReplyOption(*o) for o in reply["options"]))
+            if reply
+            else None,
+            answer["handled_by"],
+            conversation_id,
+            duplicate=duplicate,
+            intent=answer["intent"],
+            confidence=answer["confidence"],
+        )

@@ -92,23 +92,21 @@ class Router:
     async def _handle(self, message: CustomerMessage, profile: TenantProfile) -> Outcome:
         conversation = await self._conversations.open(message)
         duplicate = await self._conversations.record_customer(conversation, message)
+        state = await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
+        given = state.answered.get(message.whatsapp_message_id)
+        if given is not None:  # delivered again: routing twice would advance the dialogue twice
+            return Outcome.again(given, conversation.id, duplicate)
         if conversation.handoff_active:
             return Outcome(
                 None, "handoff", conversation.id, handoff_active=True, duplicate=duplicate
             )
-        if self._allowance and not await self._allowance.may_answer(message.tenant_id):
-            held = Exchange(message, conversation, profile, DialogueState())
-            return await self._hold(held, duplicate)
-        state = await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
         exchange = Exchange(message, conversation, profile, state)
+        if self._allowance and not await self._allowance.may_answer(message.tenant_id):
+            return await self._hold(exchange, duplicate)
         await self._note(exchange, "message.received", type=message.type.value)
         answer = await self.reply(exchange)
-        await self._dialogue.save(message.tenant_id, conversation.id, state)
-        if answer is not None:
-            await self._conversations.record_bot(conversation, message.tenant_id, answer.text)
-            await self._note(exchange, "message.sent")
         classification = exchange.classification
-        return Outcome(
+        outcome = Outcome(
             answer,
             handled_by=state.active_agent or "router",
             conversation_id=conversation.id,
@@ -116,6 +114,11 @@ class Router:
             intent=classification.intent.value if classification else "",
             confidence=classification.confidence if classification else 0.0,
         )
+        await self._settle(exchange, outcome)
+        if answer is not None:
+            await self._conversations.record_bot(conversation, message.tenant_id, answer.text)
+            await self._note(exchange, "message.sent")
+        return outcome
 
     async def _hold(self, exchange: Exchange, duplicate: bool) -> Outcome:
         """The plan no longer pays for the bot: staff take the conversation over (it shows in
@@ -124,9 +127,20 @@ class Router:
         reason = "message quota used up and overage unpaid"
         await self._note(exchange, "handoff.requested", reason=reason)
         await self._conversations.request_handoff(conversation, message.tenant_id, reason)
+        outcome = Outcome(
+            BotReply(replies.HOLDING), "billing", conversation.id, duplicate=duplicate
+        )
+        await self._settle(exchange, outcome)
         await self._conversations.record_bot(conversation, message.tenant_id, replies.HOLDING)
-        reply = BotReply(replies.HOLDING)
-        return Outcome(reply, "billing", conversation.id, duplicate=duplicate)
+        return outcome
+
+    async def _settle(self, exchange: Exchange, outcome: Outcome) -> None:
+        """The new state and the answer in one write, before the bot's message is logged: a
+        retry after a crash past this point answers the same and logs nothing twice."""
+        exchange.state.remember(exchange.message.whatsapp_message_id, outcome.answer())
+        await self._dialogue.save(
+            exchange.message.tenant_id, exchange.conversation.id, exchange.state
+        )
 
     async def reply(self, exchange: Exchange) -> BotReply | None:
         """The bot's answer to one message; the dialogue state is updated in place."""
@@ -144,16 +158,6 @@ class Router:
         exchange.state.turn_count += 1
         await self._emit(exchange, time.perf_counter() - started)
         return answer
-
-    async def load_state(
-        self, message: CustomerMessage, conversation: ConversationRef
-    ) -> DialogueState:
-        return await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
-
-    async def save_state(self, exchange: Exchange) -> None:
-        await self._dialogue.save(
-            exchange.message.tenant_id, exchange.conversation.id, exchange.state
-        )
 
     async def _classify(self, exchange: Exchange) -> Classification:
         message = exchange.message

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from dataclasses import replace
 
 import pytest
 from redis.asyncio import Redis
@@ -9,7 +10,9 @@ from redis.asyncio import Redis
 from adapters.postgres.database import session_factory
 from adapters.postgres.dialogue_store import PostgresDialogueStore
 from adapters.redis.dialogue_store import RedisDialogueStore
+from core.messaging.model import ReplyOption
 from core.orchestrator.dialogue import DialogueState
+from core.orchestrator.model import BotReply, Outcome
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -64,3 +67,21 @@ async def test_reset_forgets(store):
     await store.save(tenant, conversation, DialogueState("order"))
     await store.reset(tenant, conversation)
     assert await store.load(tenant, conversation) is None
+
+
+async def test_a_kept_answer_comes_back_whole_with_the_state(store):
+    """The answer to a message is stored in the same write as the state it produced."""
+    tenant, conversation = uuid.uuid4(), uuid.uuid4()
+    given = Outcome(
+        BotReply("Would you like a person?", (ReplyOption("yes", "Yes, please"),)),
+        "support",
+        conversation,
+        intent="support",
+        confidence=0.8,
+    )
+    state = DialogueState("support", pending="handoff")
+    state.remember("wamid.X", given.answer())
+    await store.save(tenant, conversation, state)
+    kept = (await store.load(tenant, conversation)).answered["wamid.X"]
+    again = Outcome.again(kept, conversation, duplicate=True)
+    assert again == replace(given, duplicate=True)

@@ -36,6 +36,7 @@ class FakeConversations:
         self.conversations: dict[str, ConversationRef] = {}
         self.log: list[Turn] = []
         self.handoffs: list[str] = []
+        self.stored: set[str] = set()  # WhatsApp ids of the customer messages kept
         self.down = False
 
     async def open(self, message: CustomerMessage) -> ConversationRef:
@@ -48,6 +49,9 @@ class FakeConversations:
         return self.conversations[message.customer_phone]
 
     async def record_customer(self, conversation, message) -> bool:
+        if message.whatsapp_message_id in self.stored:
+            return True
+        self.stored.add(message.whatsapp_message_id)
         self.log.append(Turn("customer", message.text))
         return False
 
