@@ -35,10 +35,6 @@ def parse_day(value: str, field: str) -> date:
         raise InvalidInput(field, f"{value!r} must be a date YYYY-MM-DD") from None
 
 
-def optional_day(value: str, field: str) -> date | None:
-    return parse_day(value, field) if value.strip() else None
-
-
 def overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
     """Half-open intervals: back to back does not overlap."""
     return start < other_end and other_start < end
