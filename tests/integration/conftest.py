@@ -53,6 +53,37 @@ async def tenant_stub(grpc_channel_to, tenant_uow):
 
 
 @pytest.fixture
+def billing_uow(db):
+    """A factory of the billing context's Postgres units of work, as the owner."""
+    from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
+
+    sessions = session_factory(db)
+    return lambda: SqlAlchemyBillingUnitOfWork(sessions)
+
+
+@pytest.fixture
+def serve_billing(grpc_channel_to, billing_uow):
+    """Serve BillingService over the test database with these tiers put; return (stub, address)."""
+    from crm.billing.v1 import billing_pb2_grpc
+
+    from adapters.grpc.billing_servicer import BillingServicer
+    from core.billing.subscriptions import put_tiers
+    from core.conversation.model import utcnow
+
+    async def serve(tiers, clock=utcnow):
+        await put_tiers(tiers, billing_uow())
+        servicer = BillingServicer(billing_uow, clock, "EUR")
+        channel = await grpc_channel_to(
+            lambda server: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, server),
+            ["crm.billing.v1.BillingService"],
+        )
+        # grpc_channel_to yields channels only; clients such as the meter dial the address.
+        return billing_pb2_grpc.BillingServiceStub(channel), channel._channel.target.decode()
+
+    return serve
+
+
+@pytest.fixture
 def messaging_uow(db):
     from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
 

@@ -6,15 +6,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from crm.billing.v1 import billing_pb2_grpc
 
 from adapters.grpc.billing_client import GrpcBotAllowance
-from adapters.grpc.billing_servicer import BillingServicer
-from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
-from adapters.postgres.database import session_factory
 from core.billing import commands, deposits, subscriptions, usage
 from core.billing.model import Tier, UsageEvent, UsageType
-from core.billing.subscriptions import put_tiers
 from core.conversation.model import utcnow
 
 # One message included, then 0.15 each from the deposit.
@@ -22,20 +17,14 @@ ONE = Tier("one", 1, 1, 1, 10, Decimal("1.00"), Decimal("0.15"))
 
 
 @pytest.fixture
-def uow(db):
-    sessions = session_factory(db)
-    return lambda: SqlAlchemyBillingUnitOfWork(sessions)
+def uow(billing_uow):
+    return billing_uow
 
 
 @pytest.fixture
-async def address(uow, grpc_channel_to) -> str:
-    await put_tiers([ONE], uow())
-    servicer = BillingServicer(uow, utcnow, "EUR")
-    channel = await grpc_channel_to(
-        lambda server: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, server),
-        ["crm.billing.v1.BillingService"],
-    )
-    return channel._channel.target.decode()
+async def address(serve_billing) -> str:
+    _, address = await serve_billing([ONE])
+    return address
 
 
 @pytest.fixture

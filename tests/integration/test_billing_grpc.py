@@ -6,16 +6,10 @@ import uuid
 import grpc
 import pytest
 from crm.billing.v1 import billing_pb2 as pb
-from crm.billing.v1 import billing_pb2_grpc
 from crm.common.v1 import common_pb2
 
-from adapters.grpc.billing_servicer import BillingServicer
 from adapters.grpc.usage_reporter import GrpcUsageReporter
-from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
-from adapters.postgres.database import session_factory
 from core.billing.plans import SEED_TIERS
-from core.billing.subscriptions import put_tiers
-from core.conversation.model import utcnow
 from core.messaging.relay import UsageRelay
 from core.messaging.usage import MESSAGES_IN, MESSAGES_OUT, UsageEntry
 from core.shared.scope import across_tenants
@@ -25,18 +19,9 @@ SERVICE = "crm.billing.v1.BillingService"
 
 
 @pytest.fixture
-async def served(grpc_channel_to, db):
+async def served(serve_billing):
     """(stub, address) of BillingService over the test database, tiers seeded."""
-    sessions = session_factory(db)
-    uow = lambda: SqlAlchemyBillingUnitOfWork(sessions)  # noqa: E731
-    await put_tiers(SEED_TIERS, uow())
-    servicer = BillingServicer(uow, utcnow, "EUR")
-    channel = await grpc_channel_to(
-        lambda server: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, server),
-        [SERVICE],
-    )
-    # The fixture yields channels only; the meter opens its own from the address.
-    return billing_pb2_grpc.BillingServiceStub(channel), channel._channel.target.decode()
+    return await serve_billing(SEED_TIERS)
 
 
 @pytest.fixture

@@ -18,16 +18,12 @@ from crm.tenant.v1 import tenant_pb2 as tpb
 from crm.tenant.v1 import tenant_pb2_grpc
 
 from adapters.grpc.billing_client import GrpcPlanLimits
-from adapters.grpc.billing_servicer import BillingServicer
 from adapters.grpc.knowledge_servicer import KnowledgeServicer
 from adapters.grpc.tenant_servicer import TenantServicer
-from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
 from adapters.postgres.database import session_factory
 from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
 from core.billing.model import Tier
 from core.billing.plans import SEED_TIERS
-from core.billing.subscriptions import put_tiers
-from core.conversation.model import utcnow
 from tests.fakes import FakeOutlets, fake_pipeline
 
 CODE = grpc.StatusCode
@@ -37,16 +33,9 @@ KB_600 = b"Opening hours and menu. " * 25_600  # 600 KiB of text
 
 
 @pytest.fixture
-async def billing_address(grpc_channel_to, db) -> str:
-    sessions = session_factory(db)
-    uow = lambda: SqlAlchemyBillingUnitOfWork(sessions)  # noqa: E731
-    await put_tiers([*SEED_TIERS, SNUG], uow())
-    servicer = BillingServicer(uow, utcnow, "EUR")
-    channel = await grpc_channel_to(
-        lambda server: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, server),
-        ["crm.billing.v1.BillingService"],
-    )
-    return channel._channel.target.decode()
+async def billing_address(serve_billing) -> str:
+    _, address = await serve_billing([*SEED_TIERS, SNUG])
+    return address
 
 
 @pytest.fixture

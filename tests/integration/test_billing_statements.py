@@ -11,10 +11,8 @@ from decimal import Decimal
 import grpc
 import pytest
 from crm.billing.v1 import billing_pb2 as pb
-from crm.billing.v1 import billing_pb2_grpc
 from sqlalchemy import text
 
-from adapters.grpc.billing_servicer import BillingServicer
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
 from adapters.postgres.database import session_factory
 from core.billing import closing, commands, deposits, subscriptions, usage
@@ -128,18 +126,11 @@ async def test_the_closer_waits_out_the_grace_then_closes_once(uow, db):
 
 
 @pytest.fixture
-async def stub(uow, db, grpc_channel_to):
+async def stub(uow, serve_billing):
     """BillingService as tests serve it: without the access interceptor that would set each
     call's scope, so over the owner's connection."""
-    sessions = session_factory(db)
-    servicer = BillingServicer(
-        lambda: SqlAlchemyBillingUnitOfWork(sessions), Clock(CLOSING_TIME), "EUR"
-    )
-    channel = await grpc_channel_to(
-        lambda server: billing_pb2_grpc.add_BillingServiceServicer_to_server(servicer, server),
-        ["crm.billing.v1.BillingService"],
-    )
-    return billing_pb2_grpc.BillingServiceStub(channel)
+    stub, _ = await serve_billing([], Clock(CLOSING_TIME))
+    return stub
 
 
 async def test_statements_over_grpc_stored_once_closed_live_while_open(uow, stub):
