@@ -1,6 +1,5 @@
 """crm.booking.v1.BookingService: proto -> command -> use case -> proto."""
 
-import uuid
 from collections.abc import Callable
 
 from crm.booking.v1 import booking_pb2 as pb
@@ -28,14 +27,9 @@ from .booking_mapping import (
 )
 from .booking_turns import reply_message, turn_from
 from .conversation_mapping import optional_id
-from .convert import changed_fields, enum_to_domain, page_query, present
+from .convert import changed_fields, enum_to_domain, page_query, present, tenant_and
 
 DEFAULT_CHECK_MINUTES, DEFAULT_MAX_SLOTS = 60, 20
-
-
-def _ids(request, name: str) -> tuple[uuid.UUID, uuid.UUID]:
-    """The (tenant id, entity id) pair most requests name."""
-    return parse_id(request.tenant_id, "tenant_id"), parse_id(getattr(request, name), name)
 
 
 def _wish(request: pb.CheckAvailabilityRequest) -> Wish:
@@ -76,7 +70,7 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
         return pb.CreateResourceResponse(resource=resource_message(created))
 
     async def GetResource(self, request, context):
-        resource = await admin.get_resource(*_ids(request, "resource_id"), self._uow())
+        resource = await admin.get_resource(*tenant_and(request, "resource_id"), self._uow())
         return pb.GetResourceResponse(resource=resource_message(resource))
 
     async def UpdateResource(self, request, context):
@@ -105,7 +99,7 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
 
     async def DeleteResource(self, request, context):
         today = self._now().date()
-        await admin.delete_resource(*_ids(request, "resource_id"), today, self._uow())
+        await admin.delete_resource(*tenant_and(request, "resource_id"), today, self._uow())
         return pb.DeleteResourceResponse()
 
     # -- opening hours and availability -----------------------------------------------------
@@ -117,13 +111,13 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
         return pb.SetOpeningHoursResponse(opening_hours=hours_message(hours, zone))
 
     async def GetOpeningHours(self, request, context):
-        tenant_id, outlet_id = _ids(request, "outlet_id")
+        tenant_id, outlet_id = tenant_and(request, "outlet_id")
         hours = await admin.get_opening_hours(tenant_id, outlet_id, self._uow())
         zone = await self._outlets.outlet_timezone(tenant_id, outlet_id)
         return pb.GetOpeningHoursResponse(opening_hours=hours_message(hours, zone))
 
     async def CheckAvailability(self, request, context):
-        tenant_id, outlet_id = _ids(request, "outlet_id")
+        tenant_id, outlet_id = tenant_and(request, "outlet_id")
         limit = request.max_slots or DEFAULT_MAX_SLOTS
         slots, is_open = await check_availability(
             _wish(request), tenant_id, outlet_id, self._uow(), limit
@@ -138,7 +132,7 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
         return pb.CreateBookingResponse(booking=booking_message(booking))
 
     async def GetBooking(self, request, context):
-        booking = await handlers.get_booking(*_ids(request, "booking_id"), self._uow())
+        booking = await handlers.get_booking(*tenant_and(request, "booking_id"), self._uow())
         return pb.GetBookingResponse(booking=booking_message(booking))
 
     async def ListBookings(self, request, context):
@@ -160,7 +154,9 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
         )
 
     async def _step(self, request, step) -> pb.Booking:
-        booking = await handlers.change_booking(*_ids(request, "booking_id"), step, self._uow())
+        booking = await handlers.change_booking(
+            *tenant_and(request, "booking_id"), step, self._uow()
+        )
         return booking_message(booking)
 
     async def ConfirmBooking(self, request, context):
@@ -181,7 +177,7 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
 
     async def RescheduleBooking(self, request, context):
         command = c.RescheduleBooking(
-            *_ids(request, "booking_id"),
+            *tenant_and(request, "booking_id"),
             booking_date=parse_day(request.booking_date, "booking_date"),
             start=parse_minutes(request.start_time, "start_time"),
             end=optional_minutes(request.end_time, "end_time"),

@@ -1,6 +1,5 @@
 """The catalog half of crm.order.v1.OrderService: categories, products and stock."""
 
-import uuid
 from collections.abc import Callable
 
 from crm.order.v1 import order_pb2 as pb
@@ -23,14 +22,7 @@ from .catalog_mapping import (
     product_message,
 )
 from .conversation_mapping import optional_id
-from .convert import changed_fields, enum_to_domain, page_query, present
-
-
-def target(request, name: str) -> tuple[uuid.UUID, uuid.UUID]:
-    """(tenant id, <name>_id), as most requests carry them."""
-    return parse_id(request.tenant_id, "tenant_id"), parse_id(
-        getattr(request, f"{name}_id"), f"{name}_id"
-    )
+from .convert import changed_fields, enum_to_domain, page_query, present, tenant_and
 
 
 def _update(message, mask, readers, entity: str) -> c.Update:
@@ -56,7 +48,7 @@ class CatalogRpcs:
         return pb.CreateCategoryResponse(category=category_message(category))
 
     async def GetCategory(self, request, context):
-        category = await catalog.get_category(*target(request, "category"), self._uow())
+        category = await catalog.get_category(*tenant_and(request, "category_id"), self._uow())
         return pb.GetCategoryResponse(category=category_message(category))
 
     async def UpdateCategory(self, request, context):
@@ -75,7 +67,7 @@ class CatalogRpcs:
         )
 
     async def DeleteCategory(self, request, context):
-        await catalog.delete_category(*target(request, "category"), self._uow())
+        await catalog.delete_category(*tenant_and(request, "category_id"), self._uow())
         return pb.DeleteCategoryResponse()
 
     async def CreateProduct(self, request, context):
@@ -84,7 +76,7 @@ class CatalogRpcs:
         return pb.CreateProductResponse(product=self._product(product))
 
     async def GetProduct(self, request, context):
-        product = await catalog.get_product(*target(request, "product"), self._uow())
+        product = await catalog.get_product(*tenant_and(request, "product_id"), self._uow())
         return pb.GetProductResponse(product=self._product(product))
 
     async def UpdateProduct(self, request, context):
@@ -110,12 +102,12 @@ class CatalogRpcs:
         )
 
     async def DeleteProduct(self, request, context):
-        await catalog.delete_product(*target(request, "product"), self._uow())
+        await catalog.delete_product(*tenant_and(request, "product_id"), self._uow())
         return pb.DeleteProductResponse()
 
     async def AdjustStock(self, request, context):
         command = c.AdjustStock(
-            *target(request, "product"),
+            *tenant_and(request, "product_id"),
             adjustment_type=enum_to_domain(request, "adjustment_type", AdjustmentType),
             quantity_change=request.quantity_change,
             reason=request.reason,

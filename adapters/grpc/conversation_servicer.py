@@ -1,6 +1,5 @@
 """crm.conversation.v1.ConversationService: proto -> command -> use case -> proto."""
 
-import uuid
 from collections.abc import Callable
 
 from crm.conversation.v1 import conversation_pb2 as pb
@@ -22,13 +21,14 @@ from .conversation_mapping import (
     message_message,
     optional_id,
 )
-from .convert import changed_fields, enum_to_domain, page_query, present, to_datetime
-
-
-def _target(request) -> tuple[uuid.UUID, uuid.UUID]:
-    """The (tenant id, conversation id) pair most requests name."""
-    tenant_id = parse_id(request.tenant_id, "tenant_id")
-    return tenant_id, parse_id(request.conversation_id, "conversation_id")
+from .convert import (
+    changed_fields,
+    enum_to_domain,
+    page_query,
+    present,
+    tenant_and,
+    to_datetime,
+)
 
 
 class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
@@ -66,7 +66,9 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
         )
 
     async def GetConversation(self, request, context):
-        conversation = await handlers.get_conversation(*_target(request), self._uow())
+        conversation = await handlers.get_conversation(
+            *tenant_and(request, "conversation_id"), self._uow()
+        )
         return pb.GetConversationResponse(conversation=self._message(conversation))
 
     async def ListConversations(self, request, context):
@@ -96,7 +98,9 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
         return pb.UpdateConversationResponse(conversation=self._message(updated))
 
     async def CloseConversation(self, request, context):
-        command = c.CloseConversation(*_target(request), archive=request.archive)
+        command = c.CloseConversation(
+            *tenant_and(request, "conversation_id"), archive=request.archive
+        )
         closed = await handlers.close_conversation(command, self._uow(), self._now)
         return pb.CloseConversationResponse(conversation=self._message(closed))
 
@@ -113,7 +117,7 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
 
     async def ListMessages(self, request, context):
         command = c.ListMessages(
-            *_target(request),
+            *tenant_and(request, "conversation_id"),
             page=page_query(request.page),
             newest_first=request.newest_first,
             before=to_datetime(request, "before_time"),
@@ -128,19 +132,22 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
     # -- handoff ---------------------------------------------------------------------------
 
     async def RequestHandoff(self, request, context):
-        command = c.RequestHandoff(*_target(request), reason=request.reason)
+        command = c.RequestHandoff(*tenant_and(request, "conversation_id"), reason=request.reason)
         conversation = await handlers.request_handoff(command, self._uow(), self._now)
         return pb.RequestHandoffResponse(conversation=self._message(conversation))
 
     async def AssignHandoff(self, request, context):
         command = c.AssignHandoff(
-            *_target(request), agent_id=parse_id(request.agent_user_id, "agent_user_id")
+            *tenant_and(request, "conversation_id"),
+            agent_id=parse_id(request.agent_user_id, "agent_user_id"),
         )
         conversation = await handlers.assign_handoff(command, self._uow())
         return pb.AssignHandoffResponse(conversation=self._message(conversation))
 
     async def ReleaseHandoff(self, request, context):
-        conversation = await handlers.release_handoff(*_target(request), self._uow())
+        conversation = await handlers.release_handoff(
+            *tenant_and(request, "conversation_id"), self._uow()
+        )
         return pb.ReleaseHandoffResponse(conversation=self._message(conversation))
 
     async def ReplyAsAgent(self, request, context):

@@ -1,5 +1,6 @@
-"""Proto <-> Python conversions every servicer needs: times, structs, enums, masks."""
+"""Proto <-> Python conversions every servicer needs: ids, times, structs, enums, masks."""
 
+import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -11,9 +12,15 @@ from google.protobuf.struct_pb2 import Struct
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from core.shared.errors import InvalidInput
+from core.shared.ids import parse_id
 from core.shared.paging import PageQuery
 
 E = TypeVar("E", bound=StrEnum)
+
+
+def tenant_and(request: Any, field: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """The (tenant id, <field>) pair most requests name."""
+    return parse_id(request.tenant_id, "tenant_id"), parse_id(getattr(request, field), field)
 
 
 def timestamp(value: datetime | None) -> Timestamp | None:

@@ -1,6 +1,5 @@
 """crm.knowledge.v1.KnowledgeService: proto -> command -> use case -> proto."""
 
-import uuid
 from collections.abc import Callable
 
 from crm.knowledge.v1 import knowledge_pb2 as pb
@@ -17,7 +16,7 @@ from core.shared.ids import parse_id
 from core.shared.outlets import Outlets
 
 from .conversation_mapping import optional_id
-from .convert import changed_fields, enum_to_domain, page_query, present
+from .convert import changed_fields, enum_to_domain, page_query, present, tenant_and
 from .knowledge_mapping import (
     KNOWLEDGE_BASE_READERS,
     create_command,
@@ -26,12 +25,6 @@ from .knowledge_mapping import (
     knowledge_base_message,
     passage_message,
 )
-
-
-def _target(request) -> tuple[uuid.UUID, uuid.UUID]:
-    """The (tenant id, knowledge base id) pair most requests name."""
-    tenant_id = parse_id(request.tenant_id, "tenant_id")
-    return tenant_id, parse_id(request.knowledge_base_id, "knowledge_base_id")
 
 
 class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
@@ -57,7 +50,9 @@ class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
         return pb.CreateKnowledgeBaseResponse(knowledge_base=knowledge_base_message(created))
 
     async def GetKnowledgeBase(self, request, context):
-        found = await handlers.get_knowledge_base(*_target(request), self._uow())
+        found = await handlers.get_knowledge_base(
+            *tenant_and(request, "knowledge_base_id"), self._uow()
+        )
         return pb.GetKnowledgeBaseResponse(knowledge_base=knowledge_base_message(found))
 
     async def UpdateKnowledgeBase(self, request, context):
@@ -86,14 +81,16 @@ class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
         )
 
     async def DeleteKnowledgeBase(self, request, context):
-        await handlers.delete_knowledge_base(*_target(request), self._uow(), self._pipeline)
+        await handlers.delete_knowledge_base(
+            *tenant_and(request, "knowledge_base_id"), self._uow(), self._pipeline
+        )
         return pb.DeleteKnowledgeBaseResponse()
 
     # -- documents -------------------------------------------------------------------------
 
     async def UploadDocument(self, request, context):
         command = c.UploadDocument(
-            *_target(request),
+            *tenant_and(request, "knowledge_base_id"),
             filename=request.filename,
             content=request.content,
             content_type=request.content_type,
@@ -107,7 +104,7 @@ class KnowledgeServicer(knowledge_pb2_grpc.KnowledgeServiceServicer):
 
     async def ListDocuments(self, request, context):
         command = c.ListDocuments(
-            *_target(request),
+            *tenant_and(request, "knowledge_base_id"),
             page=page_query(request.page),
             status=enum_to_domain(request, "processing_status", ProcessingStatus),
         )

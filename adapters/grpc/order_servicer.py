@@ -14,8 +14,8 @@ from core.order.orders import Order, OrderStatus, PaymentStatus
 from core.order.ports import Clock, Notifier, OrderUnitOfWork, PaymentGateway
 from core.shared.errors import InvalidInput
 
-from .catalog_servicer import CatalogRpcs, target
-from .convert import enum_to_domain, present, to_datetime
+from .catalog_servicer import CatalogRpcs
+from .convert import enum_to_domain, present, tenant_and, to_datetime
 from .order_mapping import (
     create_order_command,
     list_orders_command,
@@ -62,7 +62,7 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
         return pb.CreateOrderResponse(order=self._order(order))
 
     async def GetOrder(self, request, context):
-        order = await orders.get_order(*target(request, "order"), self._uow())
+        order = await orders.get_order(*tenant_and(request, "order_id"), self._uow())
         return pb.GetOrderResponse(order=self._order(order))
 
     async def ListOrders(self, request, context):
@@ -72,13 +72,13 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
         )
 
     async def Checkout(self, request, context):
-        ref = c.OrderRef(*target(request, "order"))
+        ref = c.OrderRef(*tenant_and(request, "order_id"))
         order = await orders.checkout(ref, self._uow(), self._payments, self._currency)
         return pb.CheckoutResponse(order=self._order(order), payment_link=order.payment_link)
 
     async def RecordPayment(self, request, context):
         command = c.RecordPayment(
-            *target(request, "order"),
+            *tenant_and(request, "order_id"),
             succeeded=_succeeded(request),
             amount=_amount(request),
             payment_reference=request.payment_reference,
@@ -89,12 +89,12 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
 
     async def UpdateOrderStatus(self, request, context):
         status = enum_to_domain(request, "status", OrderStatus)
-        ref = c.OrderRef(*target(request, "order"), status=status)
+        ref = c.OrderRef(*tenant_and(request, "order_id"), status=status)
         order = await orders.update_status(ref, self._uow(), self._notifier)
         return pb.UpdateOrderStatusResponse(order=self._order(order))
 
     async def CancelOrder(self, request, context):
-        ref = c.OrderRef(*target(request, "order"), reason=request.reason)
+        ref = c.OrderRef(*tenant_and(request, "order_id"), reason=request.reason)
         order = await orders.cancel_order(ref, self._uow(), self._notifier, self._now)
         return pb.CancelOrderResponse(order=self._order(order))
 
