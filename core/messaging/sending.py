@@ -48,9 +48,11 @@ async def send_message(
     _validate(cmd)
     if not await windows.is_open(cmd.tenant_id, cmd.conversation_id):
         raise FailedPrecondition(WINDOW_CLOSED)
-    phone_number_id = cmd.phone_number_id or await outlets.phone_number_id(
-        cmd.tenant_id, cmd.outlet_id
-    )
+    # Always the outlet's own number: a caller's number is only checked against it, so no
+    # tenant sends from a number that is not its outlet's.
+    phone_number_id = await outlets.phone_number_id(cmd.tenant_id, cmd.outlet_id)
+    if cmd.phone_number_id and cmd.phone_number_id != phone_number_id:
+        raise InvalidInput("phone_number_id", "is not the outlet's business number")
     key = cmd.idempotency_key or f"send:{uuid.uuid4()}"
     queued = [
         OutboxMessage(

@@ -61,6 +61,15 @@ async def test_bad_requests_name_the_field(messaging_uow, cmd, field):
     assert refused.value.field == field
 
 
+async def test_a_number_other_than_the_outlets_is_refused(messaging_uow):
+    cmd = SendMessage(
+        TENANT, OUTLET, CONVERSATION, "+34600000001", OutboundContent("Hi"), phone_number_id="2002"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        await send(messaging_uow, cmd)
+    assert refused.value.field == "phone_number_id"
+
+
 async def test_a_repeated_key_queues_nothing_new(messaging_uow):
     (first,) = await send(messaging_uow, command(key="order-42-ready"))
     (again,) = await send(messaging_uow, command(key="order-42-ready"))
