@@ -29,7 +29,7 @@ from core.shared.errors import NotFound
 from core.shared.paging import Page, PageQuery
 
 from . import piece_codec
-from .locks import hold_until_commit
+from .locks import hold_each_until_commit
 from .models.messaging import InboxItemRow, OutboxMessageRow, UsagePendingRow
 from .paging import paginate, split_page
 from .unit_of_work import SqlAlchemyUnitOfWork
@@ -149,11 +149,15 @@ class SqlAlchemyInboxRepository:
         # arrival_seq is drawn at insert but transactions commit in any order, so a later
         # message of a conversation could become visible (and be claimed) while an earlier one
         # is still uncommitted, and then both would be in hand at once. Holding each
-        # conversation's key until commit (in sorted order: no deadlock) makes a conversation's
-        # arrival_seq follow its commit order, which the claim relies on.
-        keys = {conversation_key(m.phone_number_id, m.customer_phone) for m in messages}
-        for key in sorted(keys):
-            await hold_until_commit(self._session, f"messaging.inbox:{key}")
+        # conversation's key until commit makes a conversation's arrival_seq follow its commit
+        # order, which the claim relies on.
+        await hold_each_until_commit(
+            self._session,
+            (
+                f"messaging.inbox:{conversation_key(m.phone_number_id, m.customer_phone)}"
+                for m in messages
+            ),
+        )
         statement = (
             insert(InboxItemRow)
             .values([_inbox_values(m) for m in messages])
