@@ -14,6 +14,8 @@ from core.messaging.relay import UsageRelay
 from core.messaging.usage import MESSAGES_IN, MESSAGES_OUT, UsageEntry
 from core.shared.scope import across_tenants
 
+from .grpc_support import expect
+
 CODE = grpc.StatusCode
 SERVICE = "crm.billing.v1.BillingService"
 
@@ -27,14 +29,6 @@ async def served(serve_billing):
 @pytest.fixture
 def stub(served):
     return served[0]
-
-
-async def expect(code: grpc.StatusCode, call, *fragments: str) -> None:
-    with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await call
-    assert failed.value.code() == code, failed.value.details()
-    for fragment in fragments:
-        assert fragment in failed.value.details()
 
 
 async def subscribe(stub, tenant: str, tier: str = "starter") -> pb.Subscription:

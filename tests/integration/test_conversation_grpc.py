@@ -9,17 +9,11 @@ from crm.conversation.v1 import conversation_pb2 as pb
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from .grpc_support import expect
+
 CODE = grpc.StatusCode
 TENANT = str(uuid.uuid4())
 OUTLET = str(uuid.uuid4())
-
-
-async def expect(code: grpc.StatusCode, call, *fragments: str) -> None:
-    with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await call
-    assert failed.value.code() == code, failed.value.details()
-    for fragment in fragments:
-        assert fragment in failed.value.details()
 
 
 def stamp(value: datetime) -> Timestamp:

@@ -18,6 +18,8 @@ from adapters.qdrant.vector_index import open_vector_index, qdrant_client
 from core.knowledge.ports import Pipeline
 from tests.fakes import FakeOutlets, FakeSparseEncoder
 
+from .grpc_support import expect
+
 CODE = grpc.StatusCode
 TENANT, OTHER_TENANT, OUTLET = (str(uuid.uuid4()) for _ in range(3))
 HOURS = b"# Opening hours\nMonday to Friday from 9:00 to 17:00.\n\n# Parking\nFree parking behind."
@@ -45,14 +47,6 @@ async def stub(db, tmp_path, grpc_channel_to):
     )
     yield knowledge_pb2_grpc.KnowledgeServiceStub(channel)
     await client_resource.aclose()
-
-
-async def expect(code: grpc.StatusCode, call, *fragments: str) -> None:
-    with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await call
-    assert failed.value.code() == code, failed.value.details()
-    for fragment in fragments:
-        assert fragment in failed.value.details()
 
 
 async def create_kb(stub, tenant_id=TENANT, **fields) -> pb.KnowledgeBase:

@@ -17,6 +17,8 @@ from core.order.agent.shop import Shop
 from core.order.agent.transaction import TransactionAgent
 from tests.fakes import FakeNotifier, FakePaymentGateway
 
+from .grpc_support import expect
+
 CODE = grpc.StatusCode
 TENANT, OUTLET = str(uuid.uuid4()), str(uuid.uuid4())
 PHONE = "+34600111222"
@@ -42,14 +44,6 @@ async def stub(grpc_channel_to, db, notifier):
         ["crm.order.v1.OrderService"],
     )
     return order_pb2_grpc.OrderServiceStub(channel)
-
-
-async def expect(code: grpc.StatusCode, call, *fragments: str) -> None:
-    with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await call
-    assert failed.value.code() == code, failed.value.details()
-    for fragment in fragments:
-        assert fragment in failed.value.details()
 
 
 def eur(amount: str) -> common_pb2.Money:

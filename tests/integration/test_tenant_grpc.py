@@ -7,16 +7,9 @@ import pytest
 from crm.tenant.v1 import tenant_pb2 as pb
 from google.protobuf.field_mask_pb2 import FieldMask
 
+from .grpc_support import expect
+
 CODE = grpc.StatusCode
-
-
-async def expect(code: grpc.StatusCode, call, *fragments: str) -> str:
-    with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await call
-    assert failed.value.code() == code, failed.value.details()
-    for fragment in fragments:
-        assert fragment in failed.value.details()
-    return failed.value.details()
 
 
 async def create_tenant(stub, slug="casa-pepe", **extra) -> pb.Tenant:
