@@ -1,6 +1,5 @@
 """Analytics context values <-> crm.analytics.v1 messages."""
 
-import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,11 +13,7 @@ from core.analytics.window import window
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
-from .convert import enum_to_domain, from_struct, struct, timestamp, to_datetime
-
-
-def optional_id(value: str, field: str) -> uuid.UUID | None:
-    return parse_id(value, field) if value else None
+from .convert import enum_to_domain, from_struct, optional_id, struct, timestamp, to_datetime
 
 
 def _amount(money: common_pb2.Money) -> Decimal | None:

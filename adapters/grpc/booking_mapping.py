@@ -14,8 +14,7 @@ from core.booking.venue import OpeningHours, Period, Resource
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
-from .conversation_mapping import optional_id
-from .convert import enum_to_domain, enum_to_proto, timestamp
+from .convert import enum_to_domain, enum_to_proto, optional_id, timestamp
 
 
 def money(amount: Decimal) -> common_pb2.Money:

@@ -26,8 +26,7 @@ from .booking_mapping import (
     slot_message,
 )
 from .booking_turns import reply_message, turn_from
-from .conversation_mapping import optional_id
-from .convert import changed_fields, enum_to_domain, page_query, present, tenant_and
+from .convert import changed_fields, enum_to_domain, optional_id, page_query, present, tenant_and
 
 DEFAULT_CHECK_MINUTES, DEFAULT_MAX_SLOTS = 60, 20
 

@@ -6,8 +6,7 @@ from core.booking.talk import BookingReply, BookingTurn
 from core.shared.ids import parse_id
 
 from .booking_mapping import booking_message
-from .conversation_mapping import optional_id
-from .convert import from_struct, struct, to_datetime
+from .convert import from_struct, optional_id, struct, to_datetime
 
 
 def turn_from(request: pb.HandleBookingTurnRequest) -> BookingTurn:

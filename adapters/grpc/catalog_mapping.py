@@ -11,8 +11,7 @@ from core.order.catalog import Category, Product, ProductStatus
 from core.order.stock import StockAdjustment
 from core.shared.ids import parse_id
 
-from .conversation_mapping import optional_id
-from .convert import enum_to_domain, enum_to_proto, timestamp
+from .convert import enum_to_domain, enum_to_proto, optional_id, timestamp
 
 
 def text_id(value: uuid.UUID | None) -> str:

@@ -21,8 +21,7 @@ from .catalog_mapping import (
     create_product_command,
     product_message,
 )
-from .conversation_mapping import optional_id
-from .convert import changed_fields, enum_to_domain, page_query, present, tenant_and
+from .convert import changed_fields, enum_to_domain, optional_id, page_query, present, tenant_and
 
 
 def _update(message, mask, readers, entity: str) -> c.Update:

@@ -1,6 +1,5 @@
 """Conversation context entities <-> crm.conversation.v1 messages."""
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -68,11 +67,6 @@ def append_command(tenant_id: str, message: pb.Message) -> c.AppendMessage:
         timestamp=to_datetime(message, "timestamp"),
         metadata=from_struct(message.metadata),
     )
-
-
-def optional_id(value: str, field: str) -> uuid.UUID | None:
-    """An id filter: empty means no filter."""
-    return parse_id(value, field) if value else None
 
 
 # How each field UpdateConversation may change is read from the message.

@@ -19,11 +19,11 @@ from .conversation_mapping import (
     append_command,
     conversation_message,
     message_message,
-    optional_id,
 )
 from .convert import (
     changed_fields,
     enum_to_domain,
+    optional_id,
     page_query,
     present,
     tenant_and,

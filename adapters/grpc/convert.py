@@ -23,6 +23,11 @@ def tenant_and(request: Any, field: str) -> tuple[uuid.UUID, uuid.UUID]:
     return parse_id(request.tenant_id, "tenant_id"), parse_id(getattr(request, field), field)
 
 
+def optional_id(value: str, field: str) -> uuid.UUID | None:
+    """An id filter: empty means no filter."""
+    return parse_id(value, field) if value else None
+
+
 def timestamp(value: datetime | None) -> Timestamp | None:
     if value is None:
         return None

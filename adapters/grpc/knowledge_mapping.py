@@ -9,8 +9,7 @@ from core.knowledge.model import Document, KnowledgeBase, KnowledgeBaseStatus
 from core.knowledge.ports import Passage
 from core.shared.ids import parse_id
 
-from .conversation_mapping import optional_id
-from .convert import enum_to_domain, enum_to_proto, timestamp
+from .convert import enum_to_domain, enum_to_proto, optional_id, timestamp
 
 
 def knowledge_base_message(knowledge_base: KnowledgeBase) -> pb.KnowledgeBase:

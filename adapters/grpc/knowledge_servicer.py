@@ -15,8 +15,7 @@ from core.knowledge.search import search
 from core.shared.ids import parse_id
 from core.shared.outlets import Outlets
 
-from .conversation_mapping import optional_id
-from .convert import changed_fields, enum_to_domain, page_query, present, tenant_and
+from .convert import changed_fields, enum_to_domain, optional_id, page_query, present, tenant_and
 from .knowledge_mapping import (
     KNOWLEDGE_BASE_READERS,
     create_command,

@@ -11,11 +11,11 @@ from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
 from .catalog_mapping import money_message, text_id
-from .conversation_mapping import optional_id
 from .convert import (
     enum_to_domain,
     enum_to_proto,
     from_struct,
+    optional_id,
     page_query,
     struct,
     timestamp,
