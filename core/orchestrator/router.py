@@ -3,7 +3,6 @@
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from core.messaging.model import ACTIONABLE, InboundType
@@ -167,7 +166,9 @@ class Router:
             exchange.conversation, message.tenant_id, HISTORY_TURNS
         )
         zone = await self._tenants.outlet_timezone(message.tenant_id, message.outlet_id)
-        now = datetime.now(UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        # The customer's "today" is the day they wrote, as the agents read it too, not the
+        # day a late delivery or a retry is handled.
+        now = message.sent_at.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
         previous = history[:-1] if history and history[-1].text == message.text else history
         names = (
             await self._vocabulary.vocabulary(message.tenant_id, message.outlet_id)

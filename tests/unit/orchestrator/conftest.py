@@ -86,12 +86,14 @@ class ScriptedClassifier:
     def __init__(self) -> None:
         self.script: dict[str, Classification] = {}
         self.histories: list[list[Turn]] = []
+        self.nows: list[datetime] = []
 
     def on(self, text: str, intent: Intent, **entities: str) -> None:
         self.script[text] = Classification(intent, 0.9, entities)
 
     async def classify(self, tenant_id, text, history, now, vocabulary=None):
         self.histories.append(list(history))
+        self.nows.append(now)
         return self.script.get(text, Classification(Intent.OUT_OF_SCOPE, 0.2))
 
 

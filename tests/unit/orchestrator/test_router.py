@@ -1,8 +1,13 @@
 """The Router's decisions, with every peer faked."""
 
+from datetime import UTC, datetime
+
 from core.messaging.model import InboundType
 from core.orchestrator import replies
+from core.orchestrator.model import CustomerMessage
 from core.orchestrator.nlu import Intent, Passage
+
+from .conftest import OUTLET, TENANT
 
 
 async def test_a_new_customer_saying_hello_gets_the_tenants_greeting(say, parts):
@@ -88,6 +93,17 @@ async def test_the_classifier_sees_the_history_before_the_message(say, parts):
     await say("and tomorrow?")
     last = parts["classifier"].histories[-1]
     assert [t.text for t in last] == ["hola", "¡Hola! Welcome to Casa Pepe."]
+
+
+async def test_the_classifier_reads_dates_from_when_the_customer_wrote_in_the_outlets_zone(
+    router, parts
+):
+    written = datetime(2025, 11, 20, 23, 30, tzinfo=UTC)  # 00:30 on the 21st in Madrid
+    message = CustomerMessage(
+        TENANT, OUTLET, "+34600", "Ana", InboundType.TEXT, "tomorrow", "wamid.late", written
+    )
+    await router.handle(message)
+    assert parts["classifier"].nows == [datetime(2025, 11, 21, 0, 30)]
 
 
 async def test_media_gets_a_polite_text_only_reply_and_reactions_none(say, parts):
