@@ -23,6 +23,8 @@ from core.tenant.model import UserRole
 from services.runtime import build_server, set_serving
 from services.tools.mesh import free_ports
 
+from .grpc_support import expect
+
 CODE = grpc.StatusCode
 TENANT = "crm.tenant.v1.TenantService"
 A = uuid.UUID("6f1c1d7e-0000-4000-8000-00000000000a")
@@ -108,17 +110,10 @@ async def echo(serve):
     return tenant_pb2_grpc.TenantServiceStub(await serve(Echo()))
 
 
-async def refused(code: grpc.StatusCode, rpc) -> str:
-    with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await rpc
-    assert failed.value.code() == code, failed.value.details()
-    return failed.value.details()
-
-
 async def test_no_identity_is_unauthenticated_except_for_public_methods(serve):
     channel = await serve(Echo())
     tenants = tenant_pb2_grpc.TenantServiceStub(channel)
-    details = await refused(CODE.UNAUTHENTICATED, tenants.GetTenant(pb.GetTenantRequest()))
+    details = await expect(CODE.UNAUTHENTICATED, tenants.GetTenant(pb.GetTenantRequest()))
     assert "Bearer" in details
     health = health_pb2_grpc.HealthStub(channel)
     answer = await health.Check(health_pb2.HealthCheckRequest(service=TENANT))
@@ -132,13 +127,13 @@ async def test_a_staff_member_acts_for_their_tenant_in_their_role(echo):
 
 async def test_another_tenant_is_not_found_and_reveals_nothing(echo):
     for other in (str(B), "-", "not-a-tenant"):
-        details = await refused(
+        details = await expect(
             CODE.NOT_FOUND,
             echo.GetTenant(pb.GetTenantRequest(tenant_id=other), metadata=signed_in("owner-a")),
         )
         assert details == f"tenant {other} not found"
     nested = pb.UpdateTenantRequest(tenant=pb.Tenant(id=str(B), name="mine now"))
-    await refused(CODE.NOT_FOUND, echo.UpdateTenant(nested, metadata=signed_in("owner-a")))
+    await expect(CODE.NOT_FOUND, echo.UpdateTenant(nested, metadata=signed_in("owner-a")))
 
 
 async def test_an_empty_tenant_is_the_callers_own(echo):
@@ -151,12 +146,12 @@ async def test_an_empty_tenant_is_the_callers_own(echo):
 
 
 async def test_a_role_the_table_does_not_allow_is_denied_by_name(echo):
-    details = await refused(
+    details = await expect(
         CODE.PERMISSION_DENIED,
         echo.ListTenants(pb.ListTenantsRequest(), metadata=signed_in("owner-a")),
     )
     assert details == f"role owner may not call /{TENANT}/ListTenants"
-    details = await refused(
+    details = await expect(
         CODE.PERMISSION_DENIED,
         echo.UpdateTenant(pb.UpdateTenantRequest(), metadata=signed_in("agent-a")),
     )
@@ -165,11 +160,11 @@ async def test_a_role_the_table_does_not_allow_is_denied_by_name(echo):
 
 async def test_unknown_users_and_tokens_of_another_firebase_tenant_are_denied(echo):
     request = pb.GetTenantRequest(tenant_id=str(B))
-    await refused(CODE.PERMISSION_DENIED, echo.GetTenant(request, metadata=signed_in("stranger")))
+    await expect(CODE.PERMISSION_DENIED, echo.GetTenant(request, metadata=signed_in("stranger")))
     # The user signs in through their business's Firebase tenant, and only through it.
-    await refused(CODE.PERMISSION_DENIED, echo.GetTenant(request, metadata=signed_in("pooled")))
+    await expect(CODE.PERMISSION_DENIED, echo.GetTenant(request, metadata=signed_in("pooled")))
     other_pool = signed_in("pooled", firebase={"tenant": "other-pool"})
-    await refused(CODE.PERMISSION_DENIED, echo.GetTenant(request, metadata=other_pool))
+    await expect(CODE.PERMISSION_DENIED, echo.GetTenant(request, metadata=other_pool))
     own_pool = signed_in("pooled", firebase={"tenant": "acme-pool"})
     assert (await echo.GetTenant(request, metadata=own_pool)).tenant.name == "admin"
 
@@ -181,7 +176,7 @@ async def test_an_operator_acts_for_the_one_tenant_named_or_for_the_platform(ech
     listed = await echo.ListTenants(pb.ListTenantsRequest(), metadata=operator)
     assert listed.tenants[0].id == "*"
     in_a_pool = signed_in("op-1", crm_role="operator", firebase={"tenant": "acme-pool"})
-    await refused(
+    await expect(
         CODE.PERMISSION_DENIED, echo.ListTenants(pb.ListTenantsRequest(), metadata=in_a_pool)
     )
 
@@ -190,10 +185,10 @@ async def test_a_peer_is_trusted_as_its_scope_and_no_wider(echo):
     peer = outgoing(Scope(A, "inbox", "service"))
     got = await echo.GetTenant(pb.GetTenantRequest(tenant_id=str(A)), metadata=peer)
     assert (got.tenant.id, got.tenant.name, got.tenant.slug) == (str(A), "service", "inbox")
-    await refused(
+    await expect(
         CODE.NOT_FOUND, echo.GetTenant(pb.GetTenantRequest(tenant_id=str(B)), metadata=peer)
     )
-    await refused(CODE.PERMISSION_DENIED, echo.ListTenants(pb.ListTenantsRequest(), metadata=peer))
+    await expect(CODE.PERMISSION_DENIED, echo.ListTenants(pb.ListTenantsRequest(), metadata=peer))
 
     platform = outgoing(Scope(None, "sweeper", "service"))
     got = await echo.GetTenant(pb.GetTenantRequest(tenant_id=str(B)), metadata=platform)
@@ -202,9 +197,7 @@ async def test_a_peer_is_trusted_as_its_scope_and_no_wider(echo):
 
 async def test_a_verified_token_outranks_scope_metadata(echo):
     forged = signed_in("owner-a") + outgoing(Scope(None, "me", "operator"))
-    await refused(
-        CODE.PERMISSION_DENIED, echo.ListTenants(pb.ListTenantsRequest(), metadata=forged)
-    )
+    await expect(CODE.PERMISSION_DENIED, echo.ListTenants(pb.ListTenantsRequest(), metadata=forged))
 
 
 @pytest.mark.parametrize(
@@ -215,7 +208,7 @@ async def test_a_verified_token_outranks_scope_metadata(echo):
     ],
 )
 async def test_malformed_identity_is_unauthenticated(echo, metadata):
-    await refused(CODE.UNAUTHENTICATED, echo.GetTenant(pb.GetTenantRequest(), metadata=metadata))
+    await expect(CODE.UNAUTHENTICATED, echo.GetTenant(pb.GetTenantRequest(), metadata=metadata))
 
 
 class Recorder(Echo):
@@ -265,7 +258,7 @@ async def test_users_come_from_the_tenant_service_and_a_deactivated_one_is_denie
     got = await tenant_service.GetTenant(request, metadata=signed_in("fb-1"))
     assert got.tenant.slug == "casa"
     await handlers.deactivate_user(tenant.id, user.id, tenant_uow())
-    await refused(
+    await expect(
         CODE.PERMISSION_DENIED, tenant_service.GetTenant(request, metadata=signed_in("fb-1"))
     )
 
@@ -275,6 +268,6 @@ async def test_the_staff_of_a_deactivated_tenant_are_denied(tenant_uow, tenant_s
     request = pb.ListOutletsRequest(tenant_id=str(tenant.id))
     await tenant_service.ListOutlets(request, metadata=signed_in("fb-2"))
     await handlers.deactivate_tenant(tenant.id, tenant_uow())
-    await refused(
+    await expect(
         CODE.PERMISSION_DENIED, tenant_service.ListOutlets(request, metadata=signed_in("fb-2"))
     )

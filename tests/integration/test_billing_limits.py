@@ -26,6 +26,8 @@ from core.billing.model import Tier
 from core.billing.plans import SEED_TIERS
 from tests.fakes import FakeOutlets, fake_pipeline
 
+from .grpc_support import expect
+
 CODE = grpc.StatusCode
 # One MB of storage; even the free tier (100 MB) holds more.
 SNUG = Tier("snug", 100, 1, 1, 1, Decimal("1.00"), Decimal("0.05"))
@@ -118,18 +120,11 @@ async def outcomes(calls) -> list[grpc.StatusCode]:
     return [r.code() if isinstance(r, grpc.aio.AioRpcError) else CODE.OK for r in results]
 
 
-async def refused(call) -> str:
-    with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await call
-    assert failed.value.code() == CODE.RESOURCE_EXHAUSTED, failed.value.details()
-    return failed.value.details()
-
-
 async def test_an_outlet_beyond_the_limit_names_the_limit_and_the_lifting_tier(tenants, subscribe):
     tenant_id = await new_tenant(tenants, "casa-pepe")
     await subscribe(tenant_id, "starter")
     await create_outlet(tenants, tenant_id, "1001")  # the one outlet starter allows
-    assert await refused(create_outlet(tenants, tenant_id, "1002")) == (
+    assert await expect(CODE.RESOURCE_EXHAUSTED, create_outlet(tenants, tenant_id, "1002")) == (
         "outlet limit of 1 reached on the starter tier; the pro tier lifts it"
     )
     listed = await tenants.ListOutlets(tpb.ListOutletsRequest(tenant_id=tenant_id))
@@ -163,7 +158,7 @@ async def test_knowledge_bases_at_the_limit_one_over_and_concurrently(knowledge,
     await subscribe(other, "starter")
     await create_kb(knowledge, tenant_id, "Menu")
     await create_kb(knowledge, tenant_id, "FAQ")
-    assert await refused(create_kb(knowledge, tenant_id, "Events")) == (
+    assert await expect(CODE.RESOURCE_EXHAUSTED, create_kb(knowledge, tenant_id, "Events")) == (
         "knowledge base limit of 2 reached on the starter tier; the pro tier lifts it"
     )
     codes = await outcomes(create_kb(knowledge, other, f"KB {n}") for n in range(6))
@@ -177,9 +172,9 @@ async def test_an_upload_past_the_storage_limit_is_refused_before_it_is_stored(
     await subscribe(tenant_id, "snug")  # 1 MB
     kb = (await create_kb(knowledge, tenant_id, "Menu")).knowledge_base
     await upload(knowledge, kb, "menu.md", KB_600)
-    assert await refused(upload(knowledge, kb, "drinks.md", KB_600 + b"Drinks.")) == (
-        "storage limit of 1 MB on the snug tier cannot hold 2 MB; the free tier lifts it"
-    )
+    assert await expect(
+        CODE.RESOURCE_EXHAUSTED, upload(knowledge, kb, "drinks.md", KB_600 + b"Drinks.")
+    ) == ("storage limit of 1 MB on the snug tier cannot hold 2 MB; the free tier lifts it")
     listed = await knowledge.ListDocuments(
         kpb.ListDocumentsRequest(tenant_id=tenant_id, knowledge_base_id=kb.id)
     )
