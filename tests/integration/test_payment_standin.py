@@ -1,6 +1,5 @@
 """Paying through the local payment stand-in reaches OrderService.RecordPayment over gRPC."""
 
-import socket
 import uuid
 
 import httpx
@@ -19,21 +18,17 @@ from core.conversation.model import utcnow
 from core.order.agent.shop import Shop
 from core.order.agent.transaction import TransactionAgent
 from services.runtime import build_server
+from services.tools.mesh import free_ports
 from tests.fakes import FakeNotifier
 
 TENANT, OUTLET = str(uuid.uuid4()), str(uuid.uuid4())
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 async def paying(db):
     """The stand-in and an OrderService that issues its links and hears back from it."""
-    address = f"127.0.0.1:{free_port()}"
+    (port,) = free_ports(1)
+    address = f"127.0.0.1:{port}"
     async with running_payment_standin(address) as (base_url, state):
         sessions = session_factory(db)
 
