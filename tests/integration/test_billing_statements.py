@@ -21,6 +21,7 @@ from core.billing.model import AlertKind, Period, Tier, UsageEvent, UsageType
 from core.billing.plans import SEED_TIERS
 from core.shared.paging import PageQuery
 from core.shared.scope import acting_for
+from tests.fakes import FakeClock
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
 IN_OCTOBER = datetime(2026, 10, 3, 9, tzinfo=UTC)
@@ -28,14 +29,6 @@ CLOSING_TIME = datetime(2026, 11, 1, 2, tzinfo=UTC)
 # One message included, 0.15 each after: small numbers that still need exact rounding.
 TINY = Tier("tiny", 1, 1, 1, 10, Decimal("5.00"), Decimal("0.15"))
 TEN = Tier("ten", 10, 1, 1, 10, Decimal("9.00"), Decimal("0.15"))
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -54,9 +47,11 @@ async def customer(uow, tier: str, deposit: str = "", at: datetime = IN_OCTOBER)
     tenant = uuid.uuid4()
     with acting_for(tenant):
         command = commands.CreateSubscription(tenant, tier)
-        await subscriptions.create_subscription(command, uow(), Clock(at))
+        await subscriptions.create_subscription(command, uow(), FakeClock(at))
         if deposit:
-            await deposits.create_deposit(commands.CreateDeposit(tenant, deposit), uow(), Clock(at))
+            await deposits.create_deposit(
+                commands.CreateDeposit(tenant, deposit), uow(), FakeClock(at)
+            )
     return tenant
 
 
@@ -93,7 +88,7 @@ async def test_two_closers_at_once_store_one_statement_per_tenant_to_the_cent(uo
     await messages(uow, big, 3, one_by_one=False)
 
     runs = await asyncio.gather(
-        *(closing.close_period(None, uow(), Clock(CLOSING_TIME)) for _ in "ab")
+        *(closing.close_period(None, uow(), FakeClock(CLOSING_TIME)) for _ in "ab")
     )
     assert [period for period, _ in runs] == [OCTOBER, OCTOBER]
     assert sum(closed for _, closed in runs) == 2
@@ -101,12 +96,12 @@ async def test_two_closers_at_once_store_one_statement_per_tenant_to_the_cent(uo
         (big, "pro", Decimal("99.00"), Decimal("99.00"), Decimal("0.00"), 1),
         (small, "tiny", Decimal("5.00"), Decimal("6.35"), Decimal("0.90"), 2),
     ]
-    again = await closing.close_period(date(2026, 10, 20), uow(), Clock(CLOSING_TIME))
+    again = await closing.close_period(date(2026, 10, 20), uow(), FakeClock(CLOSING_TIME))
     assert again == (OCTOBER, 0)
 
     with acting_for(small):
         read = await closing.statement(
-            commands.PeriodQuery(small, date(2026, 10, 9)), uow(), Clock(CLOSING_TIME)
+            commands.PeriodQuery(small, date(2026, 10, 9)), uow(), FakeClock(CLOSING_TIME)
         )
     assert (read.closed_at, read.amount_due) == (CLOSING_TIME, Decimal("5.45"))
     assert [(line.quantity, line.unit_price, line.amount) for line in read.lines] == [
@@ -117,7 +112,7 @@ async def test_two_closers_at_once_store_one_statement_per_tenant_to_the_cent(uo
 
 async def test_the_closer_waits_out_the_grace_then_closes_once(uow, db):
     await customer(uow, "pro")
-    clock = Clock(datetime(2026, 11, 1, 0, 30, tzinfo=UTC))
+    clock = FakeClock(datetime(2026, 11, 1, 0, 30, tzinfo=UTC))
     closer = closing.PeriodCloser(uow, clock)
     assert await closer.close_due() == 0  # late usage of October may still be arriving
     clock.now = datetime(2026, 11, 1, 1, 30, tzinfo=UTC)
@@ -129,7 +124,7 @@ async def test_the_closer_waits_out_the_grace_then_closes_once(uow, db):
 async def stub(uow, serve_billing):
     """BillingService as tests serve it: without the access interceptor that would set each
     call's scope, so over the owner's connection."""
-    stub, _ = await serve_billing([], Clock(CLOSING_TIME))
+    stub, _ = await serve_billing([], FakeClock(CLOSING_TIME))
     return stub
 
 
@@ -211,7 +206,7 @@ async def test_alerts_come_in_the_order_they_were_raised(uow):
 async def test_statements_page_newest_period_first(uow, stub):
     tenant = await customer(uow, "pro", at=datetime(2026, 9, 3, tzinfo=UTC))
     for closing_day in (date(2026, 10, 2), date(2026, 11, 2)):
-        clock = Clock(datetime.combine(closing_day, datetime.min.time(), UTC))
+        clock = FakeClock(datetime.combine(closing_day, datetime.min.time(), UTC))
         await closing.close_period(None, uow(), clock)
     request = pb.ListStatementsRequest(tenant_id=str(tenant), page={"page_size": 1})
     first = await stub.ListStatements(request)
