@@ -14,9 +14,9 @@ from .catalog import ServiceSpec
 from .runtime import Register
 
 
-async def peer_client(factory: Callable[[str], Any], address: str) -> AsyncIterator[Any]:
-    """A gRPC client of a peer service, its channel closed when the process stops."""
-    client = factory(address)
+async def peer_client(factory: Callable[..., Any], *addresses: str) -> AsyncIterator[Any]:
+    """A gRPC client of one or more peer services, its channels closed when the process stops."""
+    client = factory(*addresses)
     try:
         yield client
     finally:

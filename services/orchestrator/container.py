@@ -26,14 +26,6 @@ async def analytics_emitter(address: str):
         await emitter.aclose()
 
 
-async def vocabulary_source(order_address: str, booking_address: str):
-    client = GrpcVocabulary(order_address, booking_address)
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
 class OrchestratorContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
     settings = providers.Dependency()
@@ -48,7 +40,9 @@ class OrchestratorContainer(containers.DeclarativeContainer):
     dialogue = providers.Resource(dialogue_store, config.redis_url, config.database_url)
     language = providers.Resource(language_models, settings)
     events = providers.Resource(analytics_emitter, config.analytics_address)
-    vocabulary = providers.Resource(vocabulary_source, config.order_address, config.booking_address)
+    vocabulary = providers.Resource(
+        peer_client, GrpcVocabulary, config.order_address, config.booking_address
+    )
     allowance = providers.Resource(peer_client, GrpcBotAllowance, config.billing_address)
 
     router = providers.Singleton(
