@@ -13,7 +13,15 @@ from core.analytics.window import window
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
-from .convert import enum_to_domain, from_struct, optional_id, struct, timestamp, to_datetime
+from .convert import (
+    enum_to_domain,
+    from_struct,
+    money_message,
+    optional_id,
+    struct,
+    timestamp,
+    to_datetime,
+)
 
 
 def _amount(money: common_pb2.Money) -> Decimal | None:
@@ -79,10 +87,6 @@ def request_window(request: Any, now: datetime) -> m.Window:
     )
 
 
-def money(amount: Decimal) -> common_pb2.Money:
-    return common_pb2.Money(amount=f"{amount:.2f}")
-
-
 def latency_point(point: m.LatencyPoint) -> pb.LatencyPoint:
     return pb.LatencyPoint(
         bucket_start=timestamp(point.bucket_start),
@@ -98,9 +102,9 @@ def latency_point(point: m.LatencyPoint) -> pb.LatencyPoint:
 def revenue_point(point: m.RevenuePoint) -> pb.RevenuePoint:
     return pb.RevenuePoint(
         bucket_start=timestamp(point.bucket_start),
-        order_revenue=money(point.order_revenue),
-        booking_revenue=money(point.booking_revenue),
-        total=money(point.order_revenue + point.booking_revenue),
+        order_revenue=money_message(point.order_revenue),
+        booking_revenue=money_message(point.booking_revenue),
+        total=money_message(point.order_revenue + point.booking_revenue),
         order_count=point.order_count,
         booking_count=point.booking_count,
     )
@@ -120,6 +124,6 @@ def event_message(event: m.AnalyticsEvent) -> pb.Event:
         occurred_at=timestamp(event.occurred_at),
         properties=struct(event.properties),
         value=event.value or 0.0,
-        amount=money(event.amount) if event.amount is not None else None,
+        amount=money_message(event.amount) if event.amount is not None else None,
         source=event.source,
     )

@@ -13,7 +13,7 @@ from core.analytics.window import utcnow
 from core.shared.errors import InvalidInput
 
 from . import analytics_mapping as am
-from .convert import timestamp
+from .convert import money_message, timestamp
 
 _FUNNELS = {
     pb.FUNNEL_KIND_UNSPECIFIED: "booking",
@@ -105,9 +105,9 @@ class AnalyticsServicer(analytics_pb2_grpc.AnalyticsServiceServicer):
         orders, bookings = queries.total_revenue(points)
         return pb.GetRevenueResponse(
             points=[am.revenue_point(p) for p in points],
-            total=am.money(orders + bookings),
-            total_order_revenue=am.money(orders),
-            total_booking_revenue=am.money(bookings),
+            total=money_message(orders + bookings),
+            total_order_revenue=money_message(orders),
+            total_booking_revenue=money_message(bookings),
         )
 
     async def GetLatency(self, request, context):

@@ -21,8 +21,8 @@ from core.billing.usage import UsageReport
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
-from .catalog_mapping import money_message, text_id
-from .convert import enum_to_domain, enum_to_proto, timestamp, to_datetime
+from .catalog_mapping import text_id
+from .convert import enum_to_domain, enum_to_proto, money_message, timestamp, to_datetime
 
 ZERO = Decimal("0.00")
 _LIMITS = ("message_quota", "outlet_limit", "knowledge_base_limit", "storage_limit_mb")

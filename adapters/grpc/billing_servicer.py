@@ -27,8 +27,7 @@ from .billing_mapping import (
     usage_event,
     usage_response,
 )
-from .catalog_mapping import money_message
-from .convert import enum_to_domain, page_query, present
+from .convert import enum_to_domain, money_message, page_query, present
 
 
 def _tenant(request) -> c.PeriodQuery:

@@ -14,11 +14,7 @@ from core.booking.venue import OpeningHours, Period, Resource
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
-from .convert import enum_to_domain, enum_to_proto, optional_id, timestamp
-
-
-def money(amount: Decimal) -> common_pb2.Money:
-    return common_pb2.Money(amount=f"{amount:.2f}")
+from .convert import enum_to_domain, enum_to_proto, money_message, optional_id, timestamp
 
 
 def amount(message: common_pb2.Money, field: str) -> Decimal:
@@ -36,7 +32,7 @@ def resource_message(resource: Resource) -> pb.Resource:
         name=resource.name,
         type=enum_to_proto(resource.type, pb.ResourceType),
         capacity=resource.capacity,
-        hourly_rate=money(resource.hourly_rate),
+        hourly_rate=money_message(resource.hourly_rate),
         status=enum_to_proto(resource.status, pb.ResourceStatus),
         description=resource.description,
         create_time=timestamp(resource.created_at),
@@ -111,7 +107,7 @@ def booking_message(booking: Booking) -> pb.Booking:
         start_time=hhmm(booking.start),
         end_time=hhmm(booking.end),
         status=enum_to_proto(booking.status, pb.BookingStatus),
-        total_price=money(booking.total_price),
+        total_price=money_message(booking.total_price),
         booking_number=booking.booking_number,
         notes=booking.notes,
         cancel_reason=booking.cancel_reason,
@@ -147,5 +143,5 @@ def slot_message(slot: Slot) -> pb.Slot:
         date=slot.day.isoformat(),
         start_time=hhmm(slot.start),
         end_time=hhmm(slot.end),
-        price=money(slot.price),
+        price=money_message(slot.price),
     )

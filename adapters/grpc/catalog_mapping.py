@@ -3,7 +3,6 @@
 import uuid
 from typing import Any
 
-from crm.common.v1 import common_pb2
 from crm.order.v1 import order_pb2 as pb
 
 from core.order import commands as c
@@ -11,15 +10,11 @@ from core.order.catalog import Category, Product, ProductStatus
 from core.order.stock import StockAdjustment
 from core.shared.ids import parse_id
 
-from .convert import enum_to_domain, enum_to_proto, optional_id, timestamp
+from .convert import enum_to_domain, enum_to_proto, money_message, optional_id, timestamp
 
 
 def text_id(value: uuid.UUID | None) -> str:
     return str(value) if value else ""
-
-
-def money_message(amount: Any, currency: str) -> common_pb2.Money:
-    return common_pb2.Money(amount=f"{amount:.2f}", currency=currency)
 
 
 def category_message(category: Category) -> pb.Category:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from crm.common.v1 import common_pb2
 from google.protobuf import json_format
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
@@ -26,6 +27,11 @@ def tenant_and(request: Any, field: str) -> tuple[uuid.UUID, uuid.UUID]:
 def optional_id(value: str, field: str) -> uuid.UUID | None:
     """An id filter: empty means no filter."""
     return parse_id(value, field) if value else None
+
+
+def money_message(amount: Any, currency: str = "") -> common_pb2.Money:
+    """A decimal amount as Money, two places; the currency where the caller knows it."""
+    return common_pb2.Money(amount=f"{amount:.2f}", currency=currency)
 
 
 def timestamp(value: datetime | None) -> Timestamp | None:

@@ -10,11 +10,12 @@ from core.order.orders import FulfillmentType, Order, OrderItem, OrderStatus, Pa
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
-from .catalog_mapping import money_message, text_id
+from .catalog_mapping import text_id
 from .convert import (
     enum_to_domain,
     enum_to_proto,
     from_struct,
+    money_message,
     optional_id,
     page_query,
     struct,
