@@ -12,6 +12,7 @@ from grpc_reflection.v1alpha import reflection
 
 from adapters.grpc.access import AccessInterceptor
 from adapters.grpc.status import DomainErrorInterceptor
+from adapters.grpc.validation import ValidationInterceptor
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,14 @@ def build_server(
     """A server with the service's servicers, health checking and reflection added.
 
     With `access`, every call is checked against the permission table and runs in its
-    caller's scope; a server without it (a test of one servicer) trusts every call.
+    caller's scope; a server without it (a test of one servicer) trusts every call. Requests
+    are checked against their contract's rules after access, so a stranger learns nothing.
     """
-    interceptors = [DomainErrorInterceptor(), *([access] if access else [])]
+    interceptors = [
+        DomainErrorInterceptor(),
+        *([access] if access else []),
+        ValidationInterceptor(),
+    ]
     server = grpc.aio.server(interceptors=interceptors, options=SERVER_OPTIONS)
     register(server)
     health_servicer = health.aio.HealthServicer()

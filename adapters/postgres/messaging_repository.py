@@ -15,6 +15,7 @@ from core.messaging.model import (
     DeliveryStatus,
     InboundMessage,
     InboundType,
+    RejectedMessage,
     StatusUpdate,
 )
 from core.messaging.queue import (
@@ -119,6 +120,19 @@ def _inbox_values(message: InboundMessage) -> dict[str, Any]:
     }
 
 
+def _rejected_values(rejected: RejectedMessage) -> dict[str, Any]:
+    return {
+        "whatsapp_message_id": rejected.key,
+        "phone_number_id": rejected.phone_number_id,
+        "customer_phone": rejected.customer_phone,
+        "message_type": InboundType.UNSUPPORTED.value,
+        "conversation_key": conversation_key(rejected.phone_number_id, rejected.customer_phone),
+        "payload": rejected.payload,
+        "status": ProcessingStatus.REJECTED.value,
+        "last_error": rejected.reason,
+    }
+
+
 def _outbox_message(row: OutboxMessageRow) -> OutboxMessage:
     return OutboxMessage(
         id=row.id,
@@ -161,6 +175,17 @@ class SqlAlchemyInboxRepository:
         statement = (
             insert(InboxItemRow)
             .values([_inbox_values(m) for m in messages])
+            .on_conflict_do_nothing(index_elements=["whatsapp_message_id"])
+            .returning(InboxItemRow.id)
+        )
+        return len((await self._session.scalars(statement)).all())
+
+    async def add_rejected(self, rejected: Sequence[RejectedMessage]) -> int:
+        if not rejected:
+            return 0
+        statement = (
+            insert(InboxItemRow)
+            .values([_rejected_values(r) for r in rejected])
             .on_conflict_do_nothing(index_elements=["whatsapp_message_id"])
             .returning(InboxItemRow.id)
         )

@@ -1,6 +1,8 @@
 """Parse a WhatsApp Cloud API webhook body into the messaging core's inbound value types."""
 
+import hashlib
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -8,10 +10,15 @@ from core.messaging.model import (
     DeliveryStatus,
     InboundMessage,
     InboundType,
+    RejectedMessage,
     StatusUpdate,
     WebhookBatch,
 )
 from core.shared.errors import InvalidInput
+
+from .cleaning import clean_json, clean_text
+
+log = logging.getLogger(__name__)
 
 OBJECT = "whatsapp_business_account"
 MEDIA = {"image", "audio", "video", "document", "sticker"}
@@ -19,27 +26,47 @@ MEDIA = {"image", "audio", "video", "document", "sticker"}
 DIRECT = {kind.value for kind in InboundType} - {"button_reply", "list_reply"}
 INTERACTIVE = {"button_reply": InboundType.BUTTON_REPLY, "list_reply": InboundType.LIST_REPLY}
 STATUSES = {status.value for status in DeliveryStatus}
+# What the inbox can hold (its columns' lengths); WhatsApp's own limits are well inside them.
+MAX_ID, MAX_PHONE, MAX_PHONE_NUMBER_ID, MAX_TYPE = 128, 32, 64, 20
+MAX_NAME, MAX_REPLY_ID, MAX_TEXT = 200, 200, 65_536
+# Unix seconds from 2000 to 2100: a message from outside that span is not a real one.
+EARLIEST, LATEST = 946_684_800, 4_102_444_800
 
 
 def parse_webhook(raw_body: bytes) -> WebhookBatch:
-    """Every message and status the body carries; InvalidInput names the first bad path."""
+    """Every message and status the body carries.
+
+    Only a body that is not a WhatsApp webhook at all is InvalidInput. Within it, each message
+    is judged on its own: one that breaks the contract is rejected with the path and reason,
+    and the others are kept; a malformed status is skipped (it concerns a message already sent).
+    """
     root = _load(raw_body)
     if root.get("object") != OBJECT:
         raise InvalidInput("object", f"must be {OBJECT!r}")
     batch = WebhookBatch()
     for e, entry in enumerate(_list(root, "entry", "")):
-        for c, change in enumerate(_list(_dict(entry, f"entry[{e}]"), "changes", f"entry[{e}]")):
+        try:
+            changes = _list(_dict(entry, f"entry[{e}]"), "changes", f"entry[{e}]")
+        except InvalidInput as error:
+            batch.rejected.append(_rejected(entry, error))
+            continue
+        for c, change in enumerate(changes):
             path = f"entry[{e}].changes[{c}]"
-            if _dict(change, path).get("field") == "messages":
-                _parse_value(_dict(change.get("value"), f"{path}.value"), f"{path}.value", batch)
+            try:
+                if _dict(change, path).get("field") == "messages":
+                    _parse_value(
+                        _dict(change.get("value"), f"{path}.value"), f"{path}.value", batch
+                    )
+            except InvalidInput as error:
+                batch.rejected.append(_rejected(change, error))
     return batch
 
 
 def _load(raw_body: bytes) -> dict[str, Any]:
     try:
         root = json.loads(raw_body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput("body", f"is not valid JSON ({error})") from error
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise InvalidInput("body", f"is not valid JSON ({type(error).__name__})") from error
     return _dict(root, "body")
 
 
@@ -47,44 +74,73 @@ def _parse_value(value: dict[str, Any], path: str, batch: WebhookBatch) -> None:
     messages, statuses = _list(value, "messages", path), _list(value, "statuses", path)
     if not messages and not statuses:
         return
-    phone_number_id = _text(
-        _dict(value.get("metadata"), f"{path}.metadata"), "phone_number_id", f"{path}.metadata"
-    )
+    phone_number_id = _field(
+        _dict(value.get("metadata"), f"{path}.metadata"), "phone_number_id", f"{path}.metadata",
+        MAX_PHONE_NUMBER_ID,
+    )  # fmt: skip
     names = _contact_names(value)
     for i, message in enumerate(messages):
         at = f"{path}.messages[{i}]"
-        batch.messages.append(_message(_dict(message, at), at, phone_number_id, names))
+        try:
+            batch.messages.append(_message(_dict(message, at), at, phone_number_id, names))
+        except InvalidInput as error:
+            batch.rejected.append(_rejected(message, error, phone_number_id))
     for i, status in enumerate(statuses):
         at = f"{path}.statuses[{i}]"
-        update = _status(_dict(status, at), at, phone_number_id)
+        try:
+            update = _status(_dict(status, at), at, phone_number_id)
+        except InvalidInput as error:
+            log.warning("webhook status skipped: %s", error.message)
+            continue
         if update is not None:
             batch.statuses.append(update)
 
 
+def _rejected(node: Any, error: InvalidInput, phone_number_id: str = "") -> RejectedMessage:
+    """What is kept of a malformed part: its own id if usable, the reason, a clean copy."""
+    payload = clean_json(node if isinstance(node, dict) else {"value": node})
+    key = payload.get("id") if isinstance(node, dict) else None
+    if not (isinstance(key, str) and _usable(key, MAX_ID)):
+        canonical = json.dumps([phone_number_id, payload], sort_keys=True, default=str)
+        key = "rejected:" + hashlib.sha256(canonical.encode()).hexdigest()
+    sender = payload.get("from")
+    return RejectedMessage(
+        key=key,
+        phone_number_id=clean_text(phone_number_id)[:MAX_PHONE_NUMBER_ID],
+        customer_phone=clean_text(str(sender or ""))[:MAX_PHONE],
+        reason=error.message,
+        payload=payload,
+    )
+
+
 def _contact_names(value: dict[str, Any]) -> dict[str, str]:
     contacts = [c for c in value.get("contacts") or [] if isinstance(c, dict)]
-    return {str(c.get("wa_id", "")): _obj(c, "profile").get("name", "") for c in contacts}
+    return {str(c.get("wa_id", "")): str(_obj(c, "profile").get("name", "")) for c in contacts}
 
 
 def _message(
     message: dict[str, Any], path: str, phone_number_id: str, names: dict[str, str]
 ) -> InboundMessage:
-    sender = _text(message, "from", path)
-    kind, text, reply_id = _content(message, _text(message, "type", path))
+    sender = _field(message, "from", path, MAX_PHONE)
+    if not sender.isdigit():
+        raise InvalidInput(f"{path}.from", "must be the sender's number, digits only")
+    kind, text, reply_id = _content(message, _field(message, "type", path, MAX_TYPE))
     context_id = _obj(message, "context").get("id", "")
     if kind is InboundType.REACTION:  # the message reacted to reads as the one replied to
         context_id = _obj(message, "reaction").get("message_id", "")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"{path}.text", f"is longer than {MAX_TEXT} characters")
     return InboundMessage(
-        whatsapp_message_id=_text(message, "id", path),
+        whatsapp_message_id=_field(message, "id", path, MAX_ID),
         phone_number_id=phone_number_id,
         customer_phone=sender,
         type=kind,
         sent_at=_timestamp(message, path),
-        customer_name=_name(names, sender),
+        customer_name=clean_text(_name(names, sender))[:MAX_NAME],
         text=text,
-        reply_id=reply_id,
-        context_message_id=str(context_id),
-        payload=message,
+        reply_id=_bounded(reply_id, f"{path}.reply id", MAX_REPLY_ID),
+        context_message_id=_bounded(str(context_id), f"{path}.context.id", MAX_ID),
+        payload=clean_json(message),
     )
 
 
@@ -103,7 +159,8 @@ def _content(message: dict[str, Any], wire_type: str) -> tuple[InboundType, str,
         if subtype not in INTERACTIVE:  # nfm_reply (Flows) and future kinds: not for the bot
             return InboundType.UNSUPPORTED, "", ""
         chosen = _obj(body, subtype)
-        return INTERACTIVE[subtype], str(chosen.get("title", "")), str(chosen.get("id", ""))
+        title, chosen_id = clean_text(str(chosen.get("title", ""))), str(chosen.get("id", ""))
+        return INTERACTIVE[subtype], title, chosen_id
     if wire_type not in DIRECT:
         return InboundType.UNSUPPORTED, "", ""
     texts = {
@@ -114,19 +171,19 @@ def _content(message: dict[str, Any], wire_type: str) -> tuple[InboundType, str,
     }
     text = body.get("caption") if wire_type in MEDIA else texts.get(wire_type)
     reply_id = body.get("payload", "") if wire_type == "button" else ""
-    return InboundType(wire_type), str(text or ""), str(reply_id or "")
+    return InboundType(wire_type), clean_text(str(text or "")), str(reply_id or "")
 
 
 def _status(status: dict[str, Any], path: str, phone_number_id: str) -> StatusUpdate | None:
     """A delivery status; None for a status value this service does not track."""
-    name = _text(status, "status", path)
+    name = _field(status, "status", path, MAX_TYPE)
     if name not in STATUSES:
         return None
-    errors = [e for e in status.get("errors") or [] if isinstance(e, dict)]
+    errors = [clean_json(e) for e in status.get("errors") or [] if isinstance(e, dict)]
     return StatusUpdate(
-        whatsapp_message_id=_text(status, "id", path),
+        whatsapp_message_id=_field(status, "id", path, MAX_ID),
         phone_number_id=phone_number_id,
-        recipient_phone=str(status.get("recipient_id", "")),
+        recipient_phone=clean_text(str(status.get("recipient_id", "")))[:MAX_PHONE],
         status=DeliveryStatus(name),
         at=_timestamp(status, path),
         errors=errors,
@@ -134,18 +191,29 @@ def _status(status: dict[str, Any], path: str, phone_number_id: str) -> StatusUp
 
 
 def _timestamp(node: dict[str, Any], path: str) -> datetime:
-    raw = _text(node, "timestamp", path)
-    if not raw.isdigit():
+    raw = _field(node, "timestamp", path, MAX_ID)
+    if not raw.isdigit() or not EARLIEST <= int(raw) <= LATEST:
         raise InvalidInput(f"{path}.timestamp", f"must be unix seconds, got {raw!r}")
     return datetime.fromtimestamp(int(raw), tz=UTC)
 
 
-def _text(node: dict[str, Any], key: str, path: str) -> str:
+def _field(node: dict[str, Any], key: str, path: str, longest: int) -> str:
     """A required scalar field as a string (Meta sends ids and timestamps as strings)."""
     value = node.get(key)
     if value is None or value == "" or isinstance(value, dict | list | bool):
         raise InvalidInput(f"{path}.{key}", "is required")
-    return str(value)
+    return _bounded(str(value), f"{path}.{key}", longest)
+
+
+def _bounded(value: str, path: str, longest: int) -> str:
+    """An identifier kept as sent, or InvalidInput: it is too long or holds control characters."""
+    if value and not _usable(value, longest):
+        raise InvalidInput(path, f"must be at most {longest} printable characters")
+    return value
+
+
+def _usable(value: str, longest: int) -> bool:
+    return len(value) <= longest and value.isprintable() and value == clean_text(value)
 
 
 def _list(node: dict[str, Any], key: str, path: str) -> list[Any]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from core.shared.errors import InvalidInput
+
 from .model import Booking, ResourceType
 from .times import MIDNIGHT, overlaps
 from .venue import OpeningHours, Resource
@@ -37,6 +39,14 @@ class Wish:
     earliest: int = 0  # earliest start
     latest: int = MIDNIGHT  # latest end
     step: int = GRID_MINUTES
+
+    def __post_init__(self) -> None:
+        # Every start of the day is a step of the grid: a step or duration outside a day would
+        # make the slot search never end (step <= 0) or answer nothing useful.
+        if not 1 <= self.step <= MIDNIGHT:
+            raise InvalidInput("slot_step_minutes", f"must be 1 to {MIDNIGHT} minutes")
+        if not 1 <= self.minutes <= MIDNIGHT:
+            raise InvalidInput("duration_minutes", f"must be 1 to {MIDNIGHT} minutes")
 
     def at(self, start: int) -> "Wish":
         """This wish narrowed to one exact start, on or off the grid."""

@@ -37,13 +37,17 @@ async def receive_webhook(
 ) -> tuple[int, int]:
     """Verify, parse and store a webhook before it is acknowledged.
 
-    New messages go to the inbox (a redelivered one changes nothing); statuses move
-    outbound messages forward. Returns (messages stored, statuses applied).
+    New messages go to the inbox (a redelivered one changes nothing); a malformed one is kept
+    as rejected, with its reason, beside them; statuses move outbound messages forward.
+    Returns (messages stored, statuses applied).
     """
     verify_signature(app_secret, raw_body, signature)
     batch = parse(raw_body)
+    for rejected in batch.rejected:
+        log.warning("webhook message %s rejected: %s", rejected.key, rejected.reason)
     async with uow:
         stored = await uow.inbox.add_new(batch.messages)
+        await uow.inbox.add_rejected(batch.rejected)
         applied = await uow.outbox.apply_statuses(batch.statuses)
         await uow.commit()
     return stored, applied

@@ -82,11 +82,26 @@ class StatusUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class RejectedMessage:
+    """A message of a batch that breaks the contract; kept with the reason, never worked.
+
+    `key` is the message's own id when that is usable, else a digest of what arrived, so a
+    redelivered batch stores the rejection once."""
+
+    key: str
+    phone_number_id: str
+    customer_phone: str
+    reason: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookBatch:
     """Everything one webhook delivery carried (up to 1,000 updates)."""
 
     messages: list[InboundMessage] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
+    rejected: list[RejectedMessage] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,14 @@ from typing import Protocol, Self
 
 from core.shared.paging import Page, PageQuery
 
-from .model import InboundMessage, OutboundContent, Piece, SendResult, StatusUpdate
+from .model import (
+    InboundMessage,
+    OutboundContent,
+    Piece,
+    RejectedMessage,
+    SendResult,
+    StatusUpdate,
+)
 from .queue import InboxItem, OutboxMessage, OutletRef, ProcessingStatus
 from .usage import UsageEntry
 
@@ -61,6 +68,9 @@ class ReplyEngine(Protocol):
 class InboxRepository(Protocol):
     async def add_new(self, messages: Sequence[InboundMessage]) -> int:
         """Store the messages not seen before; the number stored."""
+
+    async def add_rejected(self, rejected: Sequence[RejectedMessage]) -> int:
+        """Keep the malformed messages not seen before, with their reasons; the number kept."""
 
     async def claim(self, limit: int, lease: timedelta) -> list[InboxItem]:
         """Due items, at most one per conversation and only its oldest, leased to the caller."""

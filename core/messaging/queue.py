@@ -15,6 +15,7 @@ class ProcessingStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     DEAD = "dead"
+    REJECTED = "rejected"  # malformed at intake; kept with the reason, never worked
 
 
 @dataclass(frozen=True, slots=True)

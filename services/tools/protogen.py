@@ -18,8 +18,13 @@ PROTO = ROOT / "proto"
 DESCRIPTOR = "crm_descriptor.pb"
 
 
+# Vendored contracts that have no Python package of their own to import from.
+VENDORED = ("buf",)
+
+
 def sources() -> list[str]:
-    return sorted(str(p.relative_to(PROTO)) for p in (PROTO / "crm").rglob("*.proto"))
+    roots = ("crm", *VENDORED)
+    return sorted(str(p.relative_to(PROTO)) for r in roots for p in (PROTO / r).rglob("*.proto"))
 
 
 def generate(out: Path) -> None:
@@ -63,7 +68,8 @@ def differences(expected: Path, actual: Path) -> list[str]:
 def main(mode: str) -> int:
     target = ROOT / "gen"
     if mode == "gen":
-        shutil.rmtree(target / "crm", ignore_errors=True)
+        for root in ("crm", *VENDORED):
+            shutil.rmtree(target / root, ignore_errors=True)
         generate(target)
         return 0
     with tempfile.TemporaryDirectory() as scratch:

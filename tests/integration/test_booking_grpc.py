@@ -113,6 +113,21 @@ async def test_opening_hours_and_availability(stub):
     ]
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("slot_step_minutes", -30), ("slot_step_minutes", 100_000), ("duration_minutes", -1),
+     ("max_slots", 2_000_000_000), ("party_size", -4)],
+)  # fmt: skip
+async def test_availability_refuses_unbounded_work_naming_the_field(stub, field, value):
+    # A negative step once made the slot search loop forever and took the whole mesh down.
+    request = pb.CheckAvailabilityRequest(tenant_id=T, outlet_id=OUT, date=FRIDAY.isoformat())
+    setattr(request, field, value)
+    details = await _refused(stub.CheckAvailability, request, grpc.StatusCode.INVALID_ARGUMENT)
+    assert details.startswith(field)
+    setattr(request, field, 0)
+    assert (await stub.CheckAvailability(request)).open
+
+
 async def test_booking_life_cycle_and_illegal_transitions(stub):
     booking = (await stub.CreateBooking(pb.CreateBookingRequest(booking=_booking()))).booking
     assert booking.status == pb.BOOKING_STATUS_PENDING and booking.end_time == "21:00"

@@ -29,7 +29,7 @@ from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of
 
 SCHEMA = "messaging"
 
-INBOX_STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed", "dead")
+INBOX_STATUSES: tuple[str, ...] = ("pending", "processing", "done", "failed", "dead", "rejected")
 INBOUND_MESSAGE_TYPES: tuple[str, ...] = tuple(t.value for t in InboundType)
 OUTBOX_STATUSES: tuple[str, ...] = tuple(s.value for s in DeliveryStatus)
 

@@ -4,9 +4,12 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from core.booking.availability import Day, Wish, free_at, free_slots, nearest
 from core.booking.model import Booking, BookingStatus, ResourceStatus, ResourceType
 from core.booking.venue import OpeningHours, Period, Resource
+from core.shared.errors import InvalidInput
 
 from .conftest import OUTLET, TENANT, minutes
 
@@ -110,3 +113,14 @@ def test_without_forgets_the_booking_being_moved():
     held = _held(SMALL, "19:00", "21:00")
     day = Day(HOURS, [SMALL], [held]).without(held.id)
     assert free_at(Wish(MONDAY, 120), minutes("19:30"), day) is not None
+
+
+@pytest.mark.parametrize(("minutes_", "step"), [(60, 0), (60, -30), (60, 1441), (0, 30), (-5, 30)])
+def test_a_wish_that_would_never_end_the_slot_search_is_refused(minutes_, step):
+    with pytest.raises(InvalidInput):
+        Wish(MONDAY, minutes_, 2, step=step)
+
+
+def test_the_finest_step_still_gives_a_bounded_day():
+    slots = free_slots(Wish(MONDAY, 60, 2, step=1), Day(HOURS, [SMALL], []))
+    assert len(slots) == minutes("22:00") - minutes("12:00") + 1

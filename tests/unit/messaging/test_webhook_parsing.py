@@ -252,50 +252,102 @@ def test_the_wrong_object(obj):
     assert refused(wa.body(payload)) == "object: must be 'whatsapp_business_account'"
 
 
+# -- one malformed part is rejected on its own; the rest of the batch is kept --------------
+
+
+def rejected(raw: bytes, kept: int = 0) -> list[str]:
+    """The reasons of the rejected parts, having checked how many valid messages were kept."""
+    batch = parse_webhook(raw)
+    assert len(batch.messages) == kept
+    return [r.reason for r in batch.rejected]
+
+
 @pytest.mark.parametrize("field", ["id", "from", "type", "timestamp"])
 def test_a_message_without_a_required_field_names_its_path(field):
-    second = wa.text_message()
+    second = wa.text_message(id="wamid.second")
     del second[field]
     raw = wa.body(wa.webhook(messages=[wa.text_message(), second]))
-    assert refused(raw) == f"entry[0].changes[0].value.messages[1].{field}: is required"
+    assert rejected(raw, kept=1) == [f"entry[0].changes[0].value.messages[1].{field}: is required"]
 
 
 @pytest.mark.parametrize("value", ["", None, {"x": 1}])
 def test_an_empty_or_non_scalar_id_is_missing(value):
     raw = wa.body(wa.webhook(messages=[wa.text_message(id=value)]))
-    assert refused(raw) == "entry[0].changes[0].value.messages[0].id: is required"
+    assert rejected(raw) == ["entry[0].changes[0].value.messages[0].id: is required"]
 
 
-@pytest.mark.parametrize("stamp", ["yesterday", "17357.25", "-1"])
-def test_a_timestamp_that_is_not_unix_seconds(stamp):
+@pytest.mark.parametrize("stamp", ["yesterday", "17357.25", "-1", "1" + "0" * 20, "12"])
+def test_a_timestamp_that_is_not_unix_seconds_of_this_century(stamp):
     raw = wa.body(wa.webhook(messages=[wa.text_message(timestamp=stamp)]))
-    assert refused(raw).startswith(
+    (reason,) = rejected(raw)
+    assert reason.startswith(
         "entry[0].changes[0].value.messages[0].timestamp: must be unix seconds"
     )
 
 
-def test_a_status_without_an_id():
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"id": "w" * 129}, "id"),
+        ({"id": "wamid.\x00nul"}, "id"),
+        ({"from": "3" * 33}, "from"),
+        ({"from": "+34 600"}, "from"),
+        ({"context": {"id": "c" * 200}}, "context.id"),
+    ],
+)
+def test_an_identifier_too_long_or_not_clean_is_rejected_and_the_rest_kept(fields, path):
+    bad = {**wa.text_message(id="wamid.bad"), **fields}
+    raw = wa.body(wa.webhook(messages=[bad, wa.text_message()]))
+    (reason,) = rejected(raw, kept=1)
+    assert reason.startswith(f"entry[0].changes[0].value.messages[0].{path}: ")
+
+
+def test_a_rejected_message_is_kept_under_its_own_id_or_a_digest_of_it():
+    usable = wa.text_message(id="wamid.usable", timestamp="1e20")
+    unusable = wa.text_message(id="x" * 300)
+    raw = wa.body(wa.webhook(messages=[usable, unusable]))
+    first, second = parse_webhook(raw).rejected
+    assert first.key == "wamid.usable" and first.phone_number_id and first.customer_phone
+    assert second.key.startswith("rejected:") and len(second.key) <= 128
+    assert parse_webhook(raw).rejected[1].key == second.key  # a redelivery stores it once
+
+
+def test_text_and_names_are_made_storable_not_refused():
+    message = wa.text_message("hola\x00 \ud800mesa", id="wamid.nul")
+    payload = wa.webhook(messages=[message])
+    payload["entry"][0]["changes"][0]["value"]["contacts"] = [
+        {"wa_id": message["from"], "profile": {"name": "N" * 500 + "\x00"}}
+    ]
+    (kept,) = parse_webhook(json.dumps(payload).encode()).messages  # escapes the lone surrogate
+    assert kept.text == "hola ?mesa" and kept.customer_name == "N" * 200
+    assert "\x00" not in json.dumps(kept.payload, ensure_ascii=False)
+
+
+def test_a_status_without_an_id_is_skipped_not_fatal():
     update = wa.status()
     del update["id"]
-    assert (
-        refused(wa.body(wa.webhook(statuses=[update])))
-        == "entry[0].changes[0].value.statuses[0].id: is required"
-    )
+    batch = parse_webhook(wa.body(wa.webhook(messages=[wa.text_message()], statuses=[update])))
+    assert len(batch.messages) == 1 and batch.statuses == [] and batch.rejected == []
 
 
-def test_missing_phone_number_id():
+def test_missing_phone_number_id_rejects_that_change_only():
     payload = wa.webhook(messages=[wa.text_message()])
+    payload["entry"].append(wa.webhook(messages=[wa.text_message(id="wamid.ok")])["entry"][0])
     del payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"]
-    assert (
-        refused(wa.body(payload))
-        == "entry[0].changes[0].value.metadata.phone_number_id: is required"
-    )
+    assert rejected(wa.body(payload), kept=1) == [
+        "entry[0].changes[0].value.metadata.phone_number_id: is required"
+    ]
+
+
+def test_the_envelope_itself_must_hold_a_list_of_entries():
+    payload = wa.webhook(messages=[wa.text_message()])
+    payload["entry"] = {}
+    assert refused(wa.body(payload)) == "entry: must be a list"
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda p: p.update(entry={}), "entry: must be a list"),
         (lambda p: p["entry"].__setitem__(0, "x"), "entry[0]: must be an object"),
         (lambda p: p["entry"][0].update(changes="x"), "entry[0].changes: must be a list"),
         (
@@ -319,4 +371,4 @@ def test_missing_phone_number_id():
 def test_structural_errors_name_their_path(mutate, message):
     payload = wa.webhook(messages=[wa.text_message()])
     mutate(payload)
-    assert refused(wa.body(payload)) == message
+    assert message in [r.reason for r in parse_webhook(wa.body(payload)).rejected]

@@ -23,6 +23,7 @@ class ProcessingStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROCESSING_STATUS_DONE: _ClassVar[ProcessingStatus]
     PROCESSING_STATUS_FAILED: _ClassVar[ProcessingStatus]
     PROCESSING_STATUS_DEAD: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_REJECTED: _ClassVar[ProcessingStatus]
 
 class OutboundStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -64,6 +65,7 @@ PROCESSING_STATUS_PROCESSING: ProcessingStatus
 PROCESSING_STATUS_DONE: ProcessingStatus
 PROCESSING_STATUS_FAILED: ProcessingStatus
 PROCESSING_STATUS_DEAD: ProcessingStatus
+PROCESSING_STATUS_REJECTED: ProcessingStatus
 OUTBOUND_STATUS_UNSPECIFIED: OutboundStatus
 OUTBOUND_STATUS_QUEUED: OutboundStatus
 OUTBOUND_STATUS_SENT: OutboundStatus
