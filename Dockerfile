@@ -32,7 +32,8 @@ COPY adapters ./adapters
 COPY services ./services
 COPY gen ./gen
 RUN /opt/venv/bin/pip install --no-deps --editable . \
-    && /opt/venv/bin/python -m compileall -q core adapters services gen
+    && /opt/venv/bin/python -m compileall -q core adapters services gen \
+    && /opt/venv/bin/python -m services.tools.distil_vectors /opt/models/all-MiniLM-L6-v2
 
 # Runtime: no compilers, no pip cache, a fixed non-root user; the root filesystem can be read-only.
 FROM ${PYTHON_IMAGE}

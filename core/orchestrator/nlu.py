@@ -33,6 +33,11 @@ class Intent(StrEnum):
         return self.value.split(".")[0]
 
 
+# The entity naming a safety-critical message ("dietary", "health", "complaint", "legal"):
+# such a message is answered from the documents or by a person, never by a flow.
+SAFETY = "safety"
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     """One earlier message of the conversation, oldest first in a history."""

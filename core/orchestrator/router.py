@@ -19,7 +19,7 @@ from .model import (
     Outcome,
     TenantProfile,
 )
-from .nlu import NO_VOCABULARY, AnswerWriter, Classification, Intent, IntentClassifier
+from .nlu import NO_VOCABULARY, SAFETY, AnswerWriter, Classification, Intent, IntentClassifier
 from .ports import (
     BotAllowance,
     ConversationLog,
@@ -182,6 +182,11 @@ class Router:
     async def _route(self, exchange: Exchange) -> BotReply:
         intent = exchange.classification.intent
         state = exchange.state
+        concern = exchange.classification.entities.get(SAFETY, "")
+        if concern:  # never a flow: the documents or a person answer it
+            if intent is Intent.SUPPORT:
+                return await self._support(exchange, unanswered_to_person=True)
+            return await self._handoff(exchange, f"{concern}: {exchange.message.text[:200]}")
         if intent in (Intent.CONFIRM_YES, Intent.CONFIRM_NO):
             return await self._confirmation(exchange, intent)
         if intent is Intent.HANDOFF:
@@ -193,7 +198,8 @@ class Router:
             return await self._delegate(exchange, intent.domain)
         if intent is Intent.SUPPORT:
             return await self._support(exchange)
-        state.finish()
+        # Small talk and questions on the side leave an agent's work (a cart, a booking
+        # draft) where it was: the customer may come back to it.
         return self._small_talk(exchange, intent)
 
     def _answers_active_agent(self, exchange: Exchange) -> bool:
@@ -242,9 +248,12 @@ class Router:
             state.finish()
         return BotReply(answer.text, answer.options)
 
-    async def _support(self, exchange: Exchange) -> BotReply:
+    async def _support(self, exchange: Exchange, unanswered_to_person: bool = False) -> BotReply:
+        """An answer from the documents; an agent's unfinished work is kept for afterwards.
+
+        Unanswered, the customer is offered a person, or handed to one at once when a guess
+        could hurt (`unanswered_to_person`)."""
         message, profile = exchange.message, exchange.profile
-        exchange.state.switch_to("support")
         passages = await self._knowledge.search(
             message.tenant_id, message.outlet_id, message.text, TOP_K
         )
@@ -253,10 +262,11 @@ class Router:
                 message.tenant_id, message.text, passages, profile.tone
             )
             if answer.grounded:
-                exchange.state.finish()
                 await self._note(exchange, "knowledge.answered", question=message.text)
                 return BotReply(answer.text)
         await self._note(exchange, "knowledge.unanswered", question=message.text)
+        if unanswered_to_person:
+            return await self._handoff(exchange, f"unanswered: {message.text[:200]}")
         exchange.state.pending = HANDOFF_OFFER
         return BotReply(replies.NOT_IN_DOCUMENTS, replies.YES_NO)
 

@@ -4,11 +4,19 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from core.orchestrator.nlu import Classification, Intent, Turn, Vocabulary
+from core.orchestrator.nlu import SAFETY, Classification, Intent, Turn, Vocabulary
 
 from .entities import extract
 from .model import IntentModel, trained_model
-from .rules import bare_number, continuation, question_shaped, stock_reply, topic, wants_person
+from .rules import (
+    bare_number,
+    continuation,
+    question_shaped,
+    safety_concern,
+    stock_reply,
+    topic,
+    wants_person,
+)
 
 # Below this probability the model is guessing. 5-fold cross-validation on examples.yaml
 # (whole classifier, model trained on 4/5): 0.743 accuracy at 0.0, 0.748 at 0.3, 0.726 at 0.4.
@@ -49,9 +57,14 @@ class LocalIntentClassifier:
         return Classification(intent, round(confidence, 3), entities)
 
     def _route(self, text: str, entities: dict[str, str], bot_text: str) -> tuple[Intent, float]:
-        """The first of: a person wanted, a stock reply, a slot answer (filled into entities), the model."""
+        """The first of: a person wanted, a safety concern, a stock reply, a slot answer (filled
+        into entities), the model. A safety concern is named in entities["safety"]: dietary
+        questions go to the documents, the others to a person."""
         if wants_person(text):
             return Intent.HANDOFF, RULE_CONFIDENCE
+        if concern := safety_concern(text):
+            entities[SAFETY] = concern
+            return (Intent.SUPPORT if concern == "dietary" else Intent.HANDOFF), RULE_CONFIDENCE
         if stock := stock_reply(text):
             return stock, RULE_CONFIDENCE
         if follow := continuation(text, entities, bot_text):

@@ -1,5 +1,12 @@
-"""The statistical half of local routing: TF-IDF n-grams and a calibrated linear SVM on examples.yaml."""
+"""The statistical half of local routing: what the words look like and what they mean.
 
+Character and word n-grams (TF-IDF) carry typos, inflections and the phrasing of our own
+examples; distilled MiniLM vectors carry meaning, so a sentence written by someone else
+("how much memory is on my laptop") lands near the examples it resembles in sense, not in
+spelling. One linear SVM, calibrated to probabilities, reads both.
+"""
+
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -8,14 +15,23 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
 
+from adapters.local.minilm import DEFAULT_MODEL_DIR
+from adapters.local.static_embeddings import VECTORS, StaticEmbedder
 from core.orchestrator.nlu import Intent
 
-EXAMPLES = Path(__file__).with_name("examples.yaml")
+HERE = Path(__file__).parent
+# Our own examples of each intent, and broad ones written to teach the edges: what is out of
+# scope, which business questions go to the documents, informal bookings and orders.
+EXAMPLE_FILES = (HERE / "examples.yaml", HERE / "broad_examples.yaml")
+# How much the meaning vectors weigh against the n-grams (tuned by cross-validation).
+MEANING_WEIGHT = 1.0
 
 
 def normalise(text: str) -> str:
@@ -23,19 +39,49 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"\d", "0", text.lower()).split())
 
 
-def load_examples(path: Path = EXAMPLES) -> list[tuple[str, Intent]]:
-    """(utterance, intent) pairs from a YAML mapping of intent -> utterances."""
-    data: Mapping[str, Sequence[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [(str(text), Intent(label)) for label, texts in data.items() for text in texts]
+def load_examples(paths: Sequence[Path] = EXAMPLE_FILES) -> list[tuple[str, Intent]]:
+    """(utterance, intent) pairs from YAML mappings of intent -> utterances."""
+    examples = []
+    for path in paths:
+        data: Mapping[str, Sequence[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        examples += [(str(text), Intent(label)) for label, texts in data.items() for text in texts]
+    return examples
 
 
-def build_pipeline(c: float = 0.5) -> Pipeline:
-    """Character n-grams within words carry typos and inflections; word n-grams carry phrasing."""
+class Meaning(BaseEstimator, TransformerMixin):
+    """Texts -> their distilled MiniLM vectors, scaled by `weight`, as a sparse block."""
+
+    def __init__(self, embedder: StaticEmbedder | None = None, weight: float = MEANING_WEIGHT):
+        self.embedder = embedder
+        self.weight = weight
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str] | None = None) -> "Meaning":
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        if self.embedder is None:
+            return sparse.csr_matrix((len(texts), 0))
+        return sparse.csr_matrix(self.embedder.encode(texts) * self.weight)
+
+
+def default_embedder() -> StaticEmbedder | None:
+    """The distilled vectors when `make models` (or the image build) has written them beside
+    the model EMBEDDING_MODEL_DIR names, else None: the Router runs on n-grams alone."""
+    model_dir = Path(os.environ.get("EMBEDDING_MODEL_DIR") or DEFAULT_MODEL_DIR)
+    return StaticEmbedder(model_dir) if (model_dir / VECTORS).exists() else None
+
+
+def build_pipeline(
+    c: float = 0.5, embedder: StaticEmbedder | None = None, weight: float = MEANING_WEIGHT
+) -> Pipeline:
+    """Character n-grams within words carry typos and inflections; word n-grams carry phrasing;
+    the distilled vectors carry meaning."""
     features = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1),
         TfidfVectorizer(
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"
         ),
+        Meaning(embedder, weight),
     )
     model = CalibratedClassifierCV(LinearSVC(C=c), cv=3, method="sigmoid", ensemble=False)
     return Pipeline([("features", features), ("model", model)])
@@ -48,9 +94,15 @@ class IntentModel:
     pipeline: Pipeline
 
     @classmethod
-    def fit(cls, examples: Sequence[tuple[str, Intent]], c: float = 0.5) -> "IntentModel":
+    def fit(
+        cls,
+        examples: Sequence[tuple[str, Intent]],
+        c: float = 0.5,
+        embedder: StaticEmbedder | None = None,
+        weight: float = MEANING_WEIGHT,
+    ) -> "IntentModel":
         """Fit the pipeline on (utterance, intent) pairs."""
-        pipeline = build_pipeline(c)
+        pipeline = build_pipeline(c, embedder, weight)
         pipeline.fit([normalise(text) for text, _ in examples], [i.value for _, i in examples])
         return cls(pipeline)
 
@@ -63,5 +115,5 @@ class IntentModel:
 
 @cache
 def trained_model() -> IntentModel:
-    """Trained on first use (well under a second) and kept for the life of the process."""
-    return IntentModel.fit(load_examples())
+    """Trained on first use (a second or two) and kept for the life of the process."""
+    return IntentModel.fit(load_examples(), embedder=default_embedder())

@@ -53,6 +53,41 @@ _QUESTION = re.compile(
 )
 
 
+# Messages where a wrong or flow-driven answer can hurt someone: each reaches the business's
+# documents (dietary safety) or a person (health, complaints, legal), whatever flow is open.
+# English, Spanish and Indonesian; a stem matches its inflections.
+_SAFETY = {
+    "dietary": re.compile(
+        r"\b(?:allerg\w*|alerg\w*|anaphyla\w*|epi ?pen|intoleran\w*|coeliac|celiac\w*|cel[ií]ac\w*"
+        r"|gluten|lactos\w*|laktosa|dairy.free|nuts?|peanuts?|tree nuts?|cacahuetes?|frutos secos"
+        r"|kacang|shellfish|mariscos?|seafood allerg\w*|sesame|s[eé]samo|wijen|halal|kosher"
+        r"|safe (?:to eat|for (?:my|a|someone|people|kids|children))|seguro para)\b"
+    ),
+    "health": re.compile(
+        r"\b(?:pregnan\w*|embarazad\w*|hamil|diabet\w*|diab[eé]tic\w*|emergenc\w*|urgencia"
+        r"|darurat|bleeding|sangr\w*|chest pain|can'?t breathe|overdose|side effects?"
+        r"|food poisoning|intoxicaci[oó]n|keracunan|got sick|made me sick|me enferm\w*|sakit perut)\b"
+    ),
+    "complaint": re.compile(
+        r"\b(?:complain\w*|complaint|queja|quejarme|reclamaci[oó]n|reclamar|komplain|keluhan"
+        r"|disgusting|asqueros\w*|found a (?:hair|bug|cockroach)|cockroach|cucaracha|kecoa"
+        r"|worst (?:service|food|experience)|charged twice|cobrado dos veces)\b"
+    ),
+    "legal": re.compile(
+        r"\b(?:lawyer|attorney|abogad\w*|pengacara|sue (?:you|the|them|your)|suing|lawsuit"
+        r"|legal action|demandar(?:les|te)?|os voy a demandar"
+        r"|denunci\w*|gugat\w*|lapor polisi|police|polic[ií]a|consumer protection)\b"
+    ),
+}
+
+
+def safety_concern(text: str) -> str:
+    """Which kind of safety-critical message this is ("dietary", "health", "complaint",
+    "legal"), or "" for none."""
+    lowered = text.lower()
+    return next((kind for kind, pattern in _SAFETY.items() if pattern.search(lowered)), "")
+
+
 def stock_reply(text: str) -> Intent | None:
     """The intent of a short message made only of stock words, fillers and emoji."""
     lowered = _PHRASES.sub(lambda m: m.group(0).replace(" ", "_"), text.lower())

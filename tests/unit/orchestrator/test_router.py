@@ -148,3 +148,48 @@ async def test_unanswered_questions_and_handoffs_are_counted(say, parts):
     assert "knowledge.unanswered" in names and "handoff.requested" in names
     unanswered = next(e for e in parts["events"].events if e.name == "knowledge.unanswered")
     assert unanswered.properties["question"] == "do you have parking"
+
+
+async def test_a_side_question_and_a_thank_you_keep_the_agents_unfinished_work(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("2 pizzas", Intent.ORDER_ADD, quantity="2")
+    classifier.on("are you open sunday", Intent.SUPPORT)
+    classifier.on("thanks", Intent.THANKS)
+    classifier.on("yes", Intent.CONFIRM_YES)
+    parts["knowledge"].passages = [Passage("Open Sunday 12:00-23:00.", 0.9)]
+    await say("2 pizzas")
+    assert (await say("are you open sunday")).reply.text == "Open Sunday 12:00-23:00."
+    await say("thanks")
+    await say("yes")
+    turns = parts["agents"]["order"].turns
+    assert [t.intent for t in turns] == ["order.add", "confirm.yes"]
+    assert turns[1].state == {"quantity": "2"}  # the cart survived the side question
+
+
+async def test_a_dietary_safety_question_mid_order_goes_to_the_documents_not_the_flow(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("2 pizzas", Intent.ORDER_ADD)
+    classifier.on("nut allergy, is it open safe?", Intent.SUPPORT, safety="dietary")
+    parts["knowledge"].passages = [Passage("We handle nuts; traces cannot be ruled out.", 0.9)]
+    await say("2 pizzas")
+    outcome = await say("nut allergy, is it open safe?")
+    assert outcome.reply.text == "We handle nuts; traces cannot be ruled out."
+    assert len(parts["agents"]["order"].turns) == 1
+
+
+async def test_an_unanswered_safety_question_goes_straight_to_a_person(say, parts):
+    parts["classifier"].on("is the tiramisu safe for a celiac", Intent.SUPPORT, safety="dietary")
+    outcome = await say("is the tiramisu safe for a celiac")
+    assert outcome.reply.text == replies.HANDOFF_STARTED
+    assert parts["conversations"].handoffs == ["unanswered: is the tiramisu safe for a celiac"]
+
+
+async def test_a_complaint_or_legal_threat_reaches_a_person_even_mid_booking(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("book for 4", Intent.BOOKING_NEW)
+    classifier.on("I got food poisoning", Intent.HANDOFF, safety="health")
+    await say("book for 4")
+    outcome = await say("I got food poisoning")
+    assert outcome.reply.text == replies.HANDOFF_STARTED
+    assert parts["conversations"].handoffs == ["health: I got food poisoning"]
+    assert len(parts["agents"]["booking"].turns) == 1
