@@ -36,6 +36,8 @@ class Intent(StrEnum):
 # The entity naming a safety-critical message ("dietary", "health", "complaint", "legal"):
 # such a message is answered from the documents or by a person, never by a flow.
 SAFETY = "safety"
+# The entity set when the customer asks what they are talking to ("are you a robot?").
+ABOUT = "about"
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,3 +34,11 @@ def out_of_scope(profile: TenantProfile) -> str:
 
 def hello_again(profile: TenantProfile) -> str:
     return f"Hi again! How can {profile.name} help you today?"
+
+
+def about_me(profile: TenantProfile) -> str:
+    """The bot's honest word on what it is."""
+    return (
+        f"I'm {profile.name}'s automated assistant: I can book, take orders and answer "
+        'questions from our information. Write "person" any time to talk to our team.'
+    )

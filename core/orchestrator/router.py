@@ -19,7 +19,15 @@ from .model import (
     Outcome,
     TenantProfile,
 )
-from .nlu import NO_VOCABULARY, SAFETY, AnswerWriter, Classification, Intent, IntentClassifier
+from .nlu import (
+    ABOUT,
+    NO_VOCABULARY,
+    SAFETY,
+    AnswerWriter,
+    Classification,
+    Intent,
+    IntentClassifier,
+)
 from .ports import (
     BotAllowance,
     ConversationLog,
@@ -182,7 +190,10 @@ class Router:
     async def _route(self, exchange: Exchange) -> BotReply:
         intent = exchange.classification.intent
         state = exchange.state
-        concern = exchange.classification.entities.get(SAFETY, "")
+        entities = exchange.classification.entities
+        if entities.get(ABOUT) == "bot":
+            return BotReply(replies.about_me(exchange.profile))
+        concern = entities.get(SAFETY, "")
         if concern:  # never a flow: the documents or a person answer it
             if intent is Intent.SUPPORT:
                 return await self._support(exchange, unanswered_to_person=True)

@@ -4,11 +4,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from core.orchestrator.nlu import SAFETY, Classification, Intent, Turn, Vocabulary
+from core.orchestrator.nlu import ABOUT, SAFETY, Classification, Intent, Turn, Vocabulary
 
 from .entities import extract
 from .model import IntentModel, trained_model
 from .rules import (
+    asks_about_bot,
     bare_number,
     continuation,
     question_shaped,
@@ -62,6 +63,9 @@ class LocalIntentClassifier:
         questions go to the documents, the others to a person."""
         if wants_person(text):
             return Intent.HANDOFF, RULE_CONFIDENCE
+        if asks_about_bot(text):
+            entities[ABOUT] = "bot"
+            return Intent.SUPPORT, RULE_CONFIDENCE
         if concern := safety_concern(text):
             entities[SAFETY] = concern
             return (Intent.SUPPORT if concern == "dietary" else Intent.HANDOFF), RULE_CONFIDENCE

@@ -81,6 +81,20 @@ _SAFETY = {
 }
 
 
+_ABOUT_BOT = re.compile(
+    r"\b(?:are (?:you|u) (?:a |an )?(?:bot|robot|real|human|machine|ai|person)"
+    r"|am i (?:talking|chatting|speaking) (?:to|with) (?:a )?(?:bot|robot|machine|human|person|real)"
+    r"|who am i (?:talking|chatting|speaking) (?:to|with)|what are you\b"
+    r"|eres (?:un )?(?:bot|robot|humano|una persona|real)|hablo con (?:un )?(?:bot|robot|humano)"
+    r"|(?:kamu|ini) (?:bot|robot|manusia|orang beneran)|apakah (?:kamu|ini) (?:bot|robot))"
+)
+
+
+def asks_about_bot(text: str) -> bool:
+    """ "are you a robot?": the bot answers for itself, honestly, not from the documents."""
+    return bool(_ABOUT_BOT.search(text.lower()))
+
+
 def safety_concern(text: str) -> str:
     """Which kind of safety-critical message this is ("dietary", "health", "complaint",
     "legal"), or "" for none."""

@@ -193,3 +193,9 @@ async def test_a_complaint_or_legal_threat_reaches_a_person_even_mid_booking(say
     assert outcome.reply.text == replies.HANDOFF_STARTED
     assert parts["conversations"].handoffs == ["health: I got food poisoning"]
     assert len(parts["agents"]["booking"].turns) == 1
+
+
+async def test_are_you_a_robot_gets_an_honest_answer_not_a_guess(say, parts):
+    parts["classifier"].on("are you a robot?", Intent.SUPPORT, about="bot")
+    outcome = await say("are you a robot?")
+    assert "automated assistant" in outcome.reply.text and "Casa Pepe" in outcome.reply.text

@@ -74,3 +74,10 @@ def test_health_complaints_and_legal_threats_go_to_a_person(classifier, text, ki
 )  # fmt: skip
 def test_ordinary_messages_raise_no_safety_flag(classifier, text):
     assert SAFETY not in classifier.classify_now(text, [], NOW).entities
+
+
+@pytest.mark.parametrize(
+    "text", ["are you a robot?", "am I talking to a bot", "eres un bot?", "ini bot ya?"]
+)
+def test_asking_what_the_bot_is_is_flagged_for_an_honest_answer(classifier, text):
+    assert classifier.classify_now(text, [], NOW).entities.get("about") == "bot"

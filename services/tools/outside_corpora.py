@@ -1,0 +1,431 @@
+"""Public intent corpora written outside the project, relabelled to the Router's six destinations.
+
+The `outside` part of `services.tools.evaluate` classifies their messages with the local Router and
+scores where each one lands. Corpora are not in the repository: give their locations at run time,
+
+    EVAL_CORPORA='snips=<dir>;sgd=<dir>;clinc150=<dir>' python -m services.tools.evaluate outside
+
+where each <dir> is the root of the corpus's repository as cloned (only the files named below are
+read, so a directory holding just those files at the same relative paths does as well).
+
+Destinations: booking (a table, court or appointment at this business), order (buy from its menu or
+catalogue, order status), support (a question its documents could answer), handoff (asks for a
+person), smalltalk (greeting, thanks, goodbye, yes/no) and out_of_scope (everything a venue's bot
+should not handle: assistant commands, general knowledge, other businesses' tasks).
+
+Dev corpora (tune on these):
+  snips       sonos/nlu-benchmark: 2017-06-custom-intent-engines/<Intent>/validate_<Intent>.json
+  sgd         google-research-datasets/dstc8-schema-guided-dialogue: test/dialogues_*.json
+  taskmaster  google-research-datasets/Taskmaster: TM-4-2024/data/data_*.json (coffee ordering) and,
+              when present, TM-1-2019/self-dialogs.json and TM-1-2019/woz-dialogs.json
+  banking77   PolyAI-LDN/task-specific-datasets: banking_data/test.csv
+Reserved corpora (independent evaluation: report their figures, never tune on them):
+  clinc150    clinc/oos-eval (also published as clarinet/oos-eval): data/data_full.json, the test
+              and oos_test splits
+  hwu64       xliuhw/NLU-Evaluation-Data: CrossValidation/autoGeneFromRealAnno/*/CrossValidation/
+              KFold_1/testset/csv/*.csv (the held-out fold of the first cross-validation split)
+  bitext      bitext/customer-support-llm-chatbot-training-dataset: any *.csv below the root with
+              an `intent` column and an `instruction` (the 27K LLM release) or `utterance` column
+              (the earlier Bitext Sample Customer Service Training Dataset, same 27 intents)
+"""
+
+import csv
+import json
+import random
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.orchestrator.nlu import Intent
+
+BOOKING, ORDER, SUPPORT, HANDOFF, SMALLTALK, OUT_OF_SCOPE = (
+    "booking",
+    "order",
+    "support",
+    "handoff",
+    "smalltalk",
+    "out_of_scope",
+)
+DESTINATIONS = (BOOKING, ORDER, SUPPORT, HANDOFF, SMALLTALK, OUT_OF_SCOPE)
+SKIP = None  # a source label too ambiguous to score against one destination
+DEFAULT_CAP = 400  # messages per destination per corpus: the whole part stays near a minute
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    text: str
+    destination: str
+    source_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    name: str
+    reserved: bool
+    read: Callable[[Path], list[Labelled]]
+    note: str
+
+
+_DESTINATION_OF_INTENT = {
+    Intent.BOOKING_NEW: BOOKING,
+    Intent.BOOKING_CHANGE: BOOKING,
+    Intent.BOOKING_CANCEL: BOOKING,
+    Intent.BOOKING_STATUS: BOOKING,
+    Intent.ORDER_BROWSE: ORDER,
+    Intent.ORDER_ADD: ORDER,
+    Intent.ORDER_CHECKOUT: ORDER,
+    Intent.ORDER_STATUS: ORDER,
+    Intent.ORDER_CANCEL: ORDER,
+    Intent.SUPPORT: SUPPORT,
+    Intent.HANDOFF: HANDOFF,
+    Intent.GREETING: SMALLTALK,
+    Intent.THANKS: SMALLTALK,
+    Intent.GOODBYE: SMALLTALK,
+    Intent.CONFIRM_YES: SMALLTALK,
+    Intent.CONFIRM_NO: SMALLTALK,
+    Intent.OUT_OF_SCOPE: OUT_OF_SCOPE,
+}
+
+
+def destination_of(intent: Intent) -> str:
+    """Where a routed intent sends the conversation, one of DESTINATIONS."""
+    return _DESTINATION_OF_INTENT[intent]
+
+
+def relabel(table: dict[str, str | None], label: str, corpus: str) -> str | None:
+    """The destination of a source label; an unknown label is an error, not a silent guess."""
+    if label not in table:
+        raise ValueError(f"{corpus}: no destination for source label {label!r}")
+    return table[label]
+
+
+def _all(names: str, destination: str) -> dict[str, str | None]:
+    return dict.fromkeys(names.split(), destination)
+
+
+def _keep(items: Iterable[Labelled]) -> list[Labelled]:
+    """Skipped and empty messages dropped, repeats (ignoring case and spacing) kept once."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = " ".join(item.text.lower().split())
+        if item.destination is SKIP or not key or key in seen:
+            continue
+        seen.add(key)
+        kept.append(item)
+    return kept
+
+
+# --- SNIPS -------------------------------------------------------------------------------------
+
+SNIPS = _all("BookRestaurant", BOOKING) | _all(
+    "AddToPlaylist GetWeather PlayMusic RateBook SearchCreativeWork SearchScreeningEvent",
+    OUT_OF_SCOPE,
+)
+
+
+def read_snips(path: Path) -> list[Labelled]:
+    """sonos/nlu-benchmark: 2017-06-custom-intent-engines/<Intent>/validate_<Intent>.json.
+
+    The validation files (100 queries an intent) are the benchmark's held-out set. Each query is a
+    list of text chunks, some tagged as slots; joined they are the message.
+    """
+    root = path / "2017-06-custom-intent-engines"
+    items = []
+    for file in sorted(root.glob("*/validate_*.json")):
+        data = json.loads(file.read_text(encoding="utf-8", errors="replace"))
+        for label, queries in sorted(data.items()):
+            destination = relabel(SNIPS, label, "snips")
+            for query in queries:
+                text = "".join(chunk["text"] for chunk in query["data"]).strip()
+                items.append(Labelled(text, destination, label))
+    return _keep(items)
+
+
+# --- Schema-Guided Dialogue ----------------------------------------------------------------------
+
+# A reservation at a restaurant, or an appointment at a salon, dentist, doctor or therapist
+# (Services_1..4), is what a venue's or clinic's bot books. Finding *other* restaurants or
+# providers, and every other service (travel, banking, media, alarms, weather...), is out of scope.
+SGD = _all("ReserveRestaurant BookAppointment", BOOKING) | _all(
+    "FindRestaurants FindProvider AddAlarm GetAlarms AddEvent GetAvailableTime GetEvents "
+    "CheckBalance TransferMoney FindBus BuyBusTicket FindEvents GetEventDates BuyEventTickets "
+    "SearchOnewayFlight SearchRoundtripFlights ReserveOnewayFlight ReserveRoundtripFlights "
+    "FindApartment FindHomeByArea ScheduleVisit SearchHotel SearchHouse ReserveHotel BookHouse "
+    "FindMovies PlayMovie RentMovie GetTimesForMovie BuyMovieTickets LookupMusic LookupSong "
+    "PlayMedia PlaySong MakePayment RequestPayment GetCarsAvailable ReserveCar GetRide "
+    "ShareLocation FindTrains GetTrainTickets FindAttractions GetWeather",
+    OUT_OF_SCOPE,
+)
+SGD_MIN_WORDS = 4  # shorter intent-opening turns ("Yes, do it") only make sense in their dialogue
+
+
+def read_sgd(path: Path) -> list[Labelled]:
+    """google-research-datasets/dstc8-schema-guided-dialogue: test/dialogues_*.json (test split).
+
+    One message for each intent a dialogue starts: the user turn in which the intent first becomes
+    active, when it has at least SGD_MIN_WORDS words (the rest lean on earlier turns).
+    """
+    items = []
+    for file in sorted((path / "test").glob("dialogues_*.json")):
+        for dialogue in json.loads(file.read_text(encoding="utf-8")):
+            started: set[str] = set()
+            for turn in dialogue["turns"]:
+                if turn["speaker"] != "USER":
+                    continue
+                opened = [
+                    frame["state"]["active_intent"]
+                    for frame in turn["frames"]
+                    if frame["state"]["active_intent"] not in ("NONE", *started)
+                ]
+                started.update(opened)
+                if opened and len(turn["utterance"].split()) >= SGD_MIN_WORDS:
+                    label = opened[0]
+                    items.append(Labelled(turn["utterance"], relabel(SGD, label, "sgd"), label))
+    return _keep(items)
+
+
+# --- Taskmaster ----------------------------------------------------------------------------------
+
+# TM-1 instruction ids, less their trailing "-<n>": ordering food or drink is an order; a table or
+# a repair-shop appointment is a booking at this business; tickets, rides and films are not ours.
+TASKMASTER_1 = (
+    _all("pizza-ordering coffee-ordering", ORDER)
+    | _all("restaurant-table auto-repair-appt", BOOKING)
+    | _all("movie-tickets movie-finder uber-lyft", OUT_OF_SCOPE)
+)
+# TM-4 (coffee shop) scenario templates, by number. Ordering and "what do you have" both reach the
+# menu; "what's in a <drink>" could be the menu or the allergen documents, so it is not scored.
+TASKMASTER_4 = (
+    _all("1 2 3 4 4b 5 7 8 9 10 11 12 18 19 20 20b 22 23 26 27 28 29 30 31 32", ORDER)
+    | _all("14a 14b 15 16 17", ORDER)
+    | {"13": OUT_OF_SCOPE, "25": SKIP}
+)
+_GREETING_ONLY = re.compile(
+    r"^\W*((hi|hello|hey|howdy|there|good|morning|afternoon|evening|yes|ok|okay)\W*)+$", re.I
+)
+
+
+def _opening_request(utterances: list[dict]) -> str:
+    """The first user utterance that is more than a greeting."""
+    for utterance in utterances:
+        if utterance["speaker"].lower() == "user" and not _GREETING_ONLY.match(utterance["text"]):
+            return utterance["text"].strip()
+    return ""
+
+
+def read_taskmaster(path: Path) -> list[Labelled]:
+    """google-research-datasets/Taskmaster: TM-4-2024/data/data_*.json and, when present,
+    TM-1-2019/self-dialogs.json and TM-1-2019/woz-dialogs.json.
+
+    One message a dialogue: the customer's first utterance that is more than a greeting, labelled
+    by the scenario the dialogue was written for (TM-4 `scenario`, TM-1 `instruction_id`).
+    """
+    items = []
+    for name in ("self-dialogs.json", "woz-dialogs.json"):
+        file = path / "TM-1-2019" / name
+        if file.is_file():
+            for dialogue in json.loads(file.read_text(encoding="utf-8")):
+                label = re.sub(r"-\d+$", "", dialogue["instruction_id"])
+                destination = relabel(TASKMASTER_1, label, "taskmaster")
+                items.append(Labelled(_opening_request(dialogue["utterances"]), destination, label))
+    for file in sorted((path / "TM-4-2024" / "data").glob("data_*.json")):
+        for dialogue in json.loads(file.read_text(encoding="utf-8")):
+            template = re.match(r"Auto template (\w+)", dialogue["scenario"])
+            label = template.group(1) if template else dialogue["scenario"]
+            destination = relabel(TASKMASTER_4, label, "taskmaster")
+            items.append(Labelled(_opening_request(dialogue["utterances"]), destination, label))
+    return _keep(items)
+
+
+# --- Banking77 -----------------------------------------------------------------------------------
+
+
+def read_banking77(path: Path) -> list[Labelled]:
+    """PolyAI-LDN/task-specific-datasets: banking_data/test.csv (columns text, category).
+
+    All 77 intents are a bank's business (cards, transfers, top-ups, refunds of card payments),
+    so every message is out of scope for a venue's bot.
+    """
+    with (path / "banking_data" / "test.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return _keep(Labelled(r["text"], OUT_OF_SCOPE, r["category"]) for r in rows)
+
+
+# --- CLINC150 ------------------------------------------------------------------------------------
+
+CLINC150 = (
+    # reservations: making, cancelling and checking one are bookings; whether a place takes them
+    # or how busy it is can be answered from its documents
+    _all("restaurant_reservation cancel_reservation confirm_reservation", BOOKING)
+    | _all("accept_reservations how_busy", SUPPORT)
+    # buying something and asking after the order (a shop's catalogue and deliveries)
+    | _all("order order_status", ORDER)
+    | _all("greeting goodbye thank_you yes no maybe", SMALLTALK)
+    # finding other restaurants, recipes, food facts and every assistant, bank, travel, car,
+    # work and small-talk-about-the-bot intent ("are you a bot", "what can I ask you")
+    | _all(
+        "restaurant_reviews restaurant_suggestion meal_suggestion recipe cook_time calories "
+        "nutrition_info ingredients_list ingredient_substitution food_last shopping_list "
+        "shopping_list_update are_you_a_bot what_is_your_name what_can_i_ask_you who_made_you "
+        "who_do_you_work_for where_are_you_from how_old_are_you what_are_your_hobbies "
+        "do_you_have_pets meaning_of_life tell_joke fun_fact flip_coin roll_dice cancel repeat "
+        "user_name change_user_name change_ai_name change_accent change_language change_speed "
+        "change_volume whisper_mode reset_settings sync_device alarm timer reminder "
+        "reminder_update calendar calendar_update todo_list todo_list_update meeting_schedule "
+        "schedule_meeting make_call text share_location find_phone current_location directions "
+        "distance traffic uber weather time date timezone next_holiday definition spelling "
+        "translate calculator measurement_conversion exchange_rate play_music next_song "
+        "what_song update_playlist smart_home account_blocked application_status apr balance "
+        "bill_balance bill_due pay_bill card_declined credit_limit credit_limit_change "
+        "credit_score improve_credit_score damaged_card direct_deposit expiration_date "
+        "freeze_account interest_rate international_fees min_payment new_card order_checks "
+        "pin_change redeem_rewards rewards_balance replacement_card_duration report_fraud "
+        "report_lost_card routing spending_history transactions transfer book_flight book_hotel "
+        "car_rental carry_on flight_status international_visa lost_luggage plug_type "
+        "travel_alert travel_notification travel_suggestion vaccines exchange_rate gas gas_type "
+        "jump_start last_maintenance mpg oil_change_how oil_change_when schedule_maintenance "
+        "tire_change tire_pressure income insurance insurance_change payday pto_balance "
+        "pto_request pto_request_status pto_used rollover_401k taxes w2 oos",
+        OUT_OF_SCOPE,
+    )
+)
+
+
+def read_clinc150(path: Path) -> list[Labelled]:
+    """clinc/oos-eval: data/data_full.json, the `test` and `oos_test` splits ([text, intent] pairs)."""
+    data = json.loads((path / "data" / "data_full.json").read_text(encoding="utf-8"))
+    return _keep(
+        Labelled(text, relabel(CLINC150, label, "clinc150"), label)
+        for text, label in data["test"] + data["oos_test"]
+    )
+
+
+# --- HWU64 ---------------------------------------------------------------------------------------
+
+HWU64 = (
+    _all("takeaway_order", ORDER)
+    # "does X deliver", "check delivery options", "how long until my food comes": delivery
+    # questions a takeaway's documents answer (a few are order status; the bulk is policy)
+    | _all("takeaway_query", SUPPORT)
+    # replies a customer gives the bot: hello, yes, no, thanks, "doesn't matter"
+    | _all("general_greet general_affirm general_negate general_praise general_dontcare", SMALLTALK)
+    # commands to a home assistant, and the rest of its domains
+    | _all(
+        "general_commandstop general_confirm general_explain general_joke general_quirky "
+        "general_repeat alarm_query alarm_remove alarm_set audio_volume_down audio_volume_mute "
+        "audio_volume_up audio_volume_other calendar_query calendar_remove calendar_set "
+        "cooking_recipe cooking_query datetime_convert datetime_query email_addcontact "
+        "email_query email_querycontact email_sendemail iot_cleaning iot_coffee "
+        "iot_hue_lightchange iot_hue_lightdim iot_hue_lightoff iot_hue_lighton iot_hue_lightup "
+        "iot_wemo_off iot_wemo_on lists_createoradd lists_query lists_remove music_likeness "
+        "music_dislikeness music_query music_settings news_query play_audiobook play_game "
+        "play_music play_podcasts play_radio qa_currency qa_definition qa_factoid qa_maths "
+        "qa_stock recommendation_events recommendation_locations recommendation_movies "
+        "social_post social_query transport_query transport_taxi transport_ticket "
+        "transport_traffic weather_query",
+        OUT_OF_SCOPE,
+    )
+)
+
+
+def read_hwu64(path: Path) -> list[Labelled]:
+    """xliuhw/NLU-Evaluation-Data: CrossValidation/autoGeneFromRealAnno/*/CrossValidation/KFold_1/
+    testset/csv/*.csv, semicolon-separated with scenario, intent and answer_from_anno (the
+    utterance, lower-cased and without the wake word's punctuation) columns.
+    """
+    pattern = "CrossValidation/autoGeneFromRealAnno/*/CrossValidation/KFold_1/testset/csv/*.csv"
+    items = []
+    for file in sorted(path.glob(pattern)):
+        with file.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f, delimiter=";"):
+                label = f"{row['scenario']}_{row['intent']}"
+                text = row["answer_from_anno"]
+                items.append(Labelled(text, relabel(HWU64, label, "hwu64"), label))
+    return _keep(items)
+
+
+# --- Bitext customer support -------------------------------------------------------------------
+
+# A shop's bot: buying and following an order is `order`; payment, delivery, refund, invoice,
+# shipping-address, account, newsletter and feedback questions are policy its documents answer
+# (`support`); a complaint too, since `handoff` is kept for an explicit ask for a person, which
+# contact_human_agent and contact_customer_service ("I want to talk to customer service") are.
+BITEXT = (
+    _all("place_order change_order cancel_order track_order", ORDER)
+    | _all(
+        "check_payment_methods payment_issue delivery_options delivery_period "
+        "check_refund_policy get_refund track_refund check_cancellation_fee check_invoice "
+        "get_invoice set_up_shipping_address change_shipping_address create_account "
+        "delete_account edit_account recover_password registration_problems switch_account "
+        "newsletter_subscription review complaint",
+        SUPPORT,
+    )
+    | _all("contact_human_agent contact_customer_service", HANDOFF)
+)
+_PLACEHOLDER = re.compile(r"\{\{\s*([^}]+?)\s*\}\}")
+
+
+def read_bitext(path: Path) -> list[Labelled]:
+    """bitext/customer-support-llm-chatbot-training-dataset: every *.csv below the root with an
+    `intent` column and an `instruction` or `utterance` column (the 27K LLM release, or the earlier
+    Sample Customer Service Training Dataset with the same 27 intents). Placeholders such as
+    {{Order Number}} become their plain names.
+    """
+    items = []
+    for file in sorted(path.rglob("*.csv")):
+        with file.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            fields = reader.fieldnames or []
+            column = next((c for c in ("instruction", "utterance") if c in fields), None)
+            if column is None or "intent" not in fields:
+                continue
+            for row in reader:
+                text = _PLACEHOLDER.sub(r"\1", row[column])
+                label = row["intent"]
+                items.append(Labelled(text, relabel(BITEXT, label, "bitext"), label))
+    return _keep(items)
+
+
+CORPORA: dict[str, Corpus] = {
+    c.name: c
+    for c in (
+        Corpus("snips", False, read_snips, "BookRestaurant is booking, the six others out of scope"),
+        Corpus("sgd", False, read_sgd, "intent-opening user turns; restaurant and appointment "
+               "bookings are booking, every other service out of scope"),  # fmt: skip
+        Corpus("taskmaster", False, read_taskmaster, "first request of each dialogue; coffee "
+               "ordering and menu questions are order, off-topic out of scope"),  # fmt: skip
+        Corpus("banking77", False, read_banking77, "a bank's 77 intents, all out of scope"),
+        Corpus("clinc150", True, read_clinc150, "reservations booking, orders order, small talk "
+               "replies smalltalk, the rest and oos out of scope"),  # fmt: skip
+        Corpus("hwu64", True, read_hwu64, "takeaway order/query are order/support, greet and "
+               "yes/no/praise smalltalk, the home assistant's rest out of scope"),  # fmt: skip
+        Corpus("bitext", True, read_bitext, "a shop's customer service: orders order, "
+               "human-agent asks handoff, policy and account questions support"),  # fmt: skip
+    )
+}
+
+
+def parse_locations(spec: str) -> dict[str, Path]:
+    """`name=path;name=path` (EVAL_CORPORA) as corpus name to directory; unknown names are errors."""
+    locations = {}
+    for part in filter(None, (p.strip() for p in spec.split(";"))):
+        name, sep, location = part.partition("=")
+        name = name.strip()
+        if not sep or name not in CORPORA:
+            raise ValueError(f"EVAL_CORPORA: {part!r} is not name=path with name in {list(CORPORA)}")
+        locations[name] = Path(location.strip()).expanduser()
+    return locations
+
+
+def sample(items: list[Labelled], per_destination: int = DEFAULT_CAP, seed: int = 0) -> list[Labelled]:
+    """At most `per_destination` messages of each destination, the same ones for the same seed,
+    in the order they were read."""
+    chosen: set[int] = set()
+    for destination in DESTINATIONS:
+        indices = [i for i, item in enumerate(items) if item.destination == destination]
+        if len(indices) > per_destination:
+            indices = random.Random(f"{seed}:{destination}").sample(indices, per_destination)
+        chosen.update(indices)
+    return [item for i, item in enumerate(items) if i in chosen]
