@@ -84,7 +84,7 @@ _SAFETY = {
 _ABOUT_BOT = re.compile(
     r"\b(?:are (?:you|u) (?:a |an )?(?:bot|robot|real|human|machine|ai|person)"
     r"|am i (?:talking|chatting|speaking) (?:to|with) (?:a )?(?:bot|robot|machine|human|person|real)"
-    r"|who am i (?:talking|chatting|speaking) (?:to|with)|what are you\b"
+    r"|who am i (?:talking|chatting|speaking) (?:to|with)|^what are (?:you|u)\W*$"
     r"|eres (?:un )?(?:bot|robot|humano|una persona|real)|hablo con (?:un )?(?:bot|robot|humano)"
     r"|(?:kamu|ini) (?:bot|robot|manusia|orang beneran)|apakah (?:kamu|ini) (?:bot|robot))"
 )
