@@ -12,17 +12,25 @@ from .rules import (
     asks_about_bot,
     bare_number,
     continuation,
-    question_shaped,
     safety_concern,
     stock_reply,
     topic,
     wants_person,
 )
 
-# Below this probability the model is guessing. 5-fold cross-validation on examples.yaml
-# (whole classifier, model trained on 4/5): 0.743 accuracy at 0.0, 0.748 at 0.3, 0.726 at 0.4.
-MIN_CONFIDENCE = 0.3
+# Below this probability the model is guessing, and a guess is out of scope. Tuned on public
+# corpora kept for tuning (SNIPS, Schema-Guided Dialogue, Taskmaster, Banking77) together with
+# the project's judged set: 0.3 -> 0.4 moved the corpora from 70.6 % to 72.8 % and the judged
+# set from 91.3 % to 90.9 %; 0.5 cost the judged set 3 points.
+MIN_CONFIDENCE = 0.4
 RULE_CONFIDENCE = 0.95
+# Intents the model may not give on its own: a person only on an explicit ask (the rule), and
+# small talk only in a short message ("Hi. Yes, I would like a mocha please" is an order).
+RULE_ONLY = frozenset({Intent.HANDOFF})
+SHORT_ONLY = frozenset(
+    {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.CONFIRM_YES, Intent.CONFIRM_NO}
+)
+SHORT_WORDS = 4
 NO_NAMES = Vocabulary()
 
 
@@ -74,10 +82,15 @@ class LocalIntentClassifier:
         if follow := continuation(text, entities, bot_text):
             _fill_bare_number(text, entities, bot_text)
             return follow, RULE_CONFIDENCE
-        intent, probability = self._model().predict(text)
+        long = len(text.split()) > SHORT_WORDS
+        intent, probability = next(
+            (intent, p)
+            for intent, p in self._model().ranked(text)
+            if intent not in RULE_ONLY and not (long and intent in SHORT_ONLY)
+        )
         if probability >= self._min_confidence:
             return intent, probability
-        return (Intent.SUPPORT if question_shaped(text) else Intent.OUT_OF_SCOPE), probability
+        return Intent.OUT_OF_SCOPE, probability
 
 
 def _last_bot_turn(history: Sequence[Turn]) -> str:

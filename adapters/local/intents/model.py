@@ -108,9 +108,13 @@ class IntentModel:
 
     def predict(self, text: str) -> tuple[Intent, float]:
         """The likeliest intent of `text` and its calibrated probability."""
+        return self.ranked(text)[0]
+
+    def ranked(self, text: str) -> list[tuple[Intent, float]]:
+        """Every intent with its calibrated probability, likeliest first."""
         probabilities = self.pipeline.predict_proba([normalise(text)])[0]
-        best = int(np.argmax(probabilities))
-        return Intent(self.pipeline.classes_[best]), float(probabilities[best])
+        order = np.argsort(-probabilities)
+        return [(Intent(self.pipeline.classes_[i]), float(probabilities[i])) for i in order]
 
 
 @cache

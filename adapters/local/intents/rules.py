@@ -48,9 +48,6 @@ _SWITCH = re.compile(r"\b(?:cancel\w*|status|where|human|menu|pay|checkout)\b")
 _BOOKING_SLOTS = {"date", "time", "party_size", "resource"}
 _ORDER_SLOTS = {"product", "quantity"}
 _NUMBER = re.compile(r"\b\d{1,2}\b")
-_QUESTION = re.compile(
-    r"(?:what|when|where|which|who|how|why|do|does|did|is|are|can|could|will|would|may|should|have|has)\b"
-)
 
 
 # Messages where a wrong or flow-driven answer can hurt someone: each reaches the business's
@@ -150,8 +147,3 @@ def bare_number(text: str) -> str | None:
     """The lone number of a short answer ("6", "make it 3"), if there is one."""
     numbers = _NUMBER.findall(text.lower())
     return numbers[0] if len(numbers) == 1 else None
-
-
-def question_shaped(text: str) -> bool:
-    """Ends in a question mark or opens like a question."""
-    return text.rstrip().endswith("?") or bool(_QUESTION.match(text.lower()))

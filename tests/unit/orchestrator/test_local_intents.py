@@ -83,14 +83,28 @@ def test_a_bare_product_after_an_order_question_adds_to_the_order():
     assert result.entities["products"] == "2x Coke"
 
 
-def test_a_message_the_model_is_unsure_of_falls_back_by_its_shape():
-    class Unsure:
-        def predict(self, text):
-            return Intent.BOOKING_NEW, 0.1
+class Ranked:
+    """A model whose ranking is given: (intent, probability), likeliest first."""
 
-    unsure = LocalIntentClassifier(model=lambda: Unsure())
-    assert unsure.classify_now("is the blorp frobnicated?", [], NOW).intent is Intent.SUPPORT
+    def __init__(self, *ranking):
+        self._ranking = list(ranking)
+
+    def ranked(self, text):
+        return self._ranking
+
+
+def test_a_message_the_model_is_unsure_of_is_out_of_scope_whatever_its_shape():
+    unsure = LocalIntentClassifier(model=lambda: Ranked((Intent.BOOKING_NEW, 0.1)))
+    assert unsure.classify_now("is the blorp frobnicated?", [], NOW).intent is Intent.OUT_OF_SCOPE
     assert unsure.classify_now("blorp frobnicate", [], NOW).intent is Intent.OUT_OF_SCOPE
+
+
+def test_the_model_alone_never_hands_off_and_gives_small_talk_only_to_short_messages():
+    model = Ranked((Intent.HANDOFF, 0.5), (Intent.GREETING, 0.45), (Intent.ORDER_ADD, 0.44))
+    classifier = LocalIntentClassifier(model=lambda: model, min_confidence=0.4)
+    assert classifier.classify_now("hey hello there", [], NOW).intent is Intent.GREETING
+    long = "Hi. Yes, I would like a mocha please"
+    assert classifier.classify_now(long, [], NOW).intent is Intent.ORDER_ADD
 
 
 @pytest.mark.parametrize(
