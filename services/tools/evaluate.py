@@ -6,6 +6,8 @@ A part is a function returning its figures as a dict; they go to bench-results/e
 
 import asyncio
 import json
+import os
+import random
 import statistics
 import sys
 import time
@@ -22,6 +24,8 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
 from adapters.local.intents import LocalIntentClassifier
 from core.orchestrator.nlu import Intent, Turn, Vocabulary
+
+from . import outside_corpora
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -139,7 +143,138 @@ def retrieval() -> dict:
     return figures
 
 
-PARTS: dict[str, Callable[[], dict]] = {"routing": routing, "retrieval": retrieval}
+# a fixed Wednesday noon, so relative dates in the corpora resolve the same on every run
+OUTSIDE_NOW = datetime(2025, 6, 4, 12, 0)
+MISROUTES_KEPT = 15
+
+
+def outside() -> dict:
+    """The Router over public corpora relabelled to its six destinations (see outside_corpora).
+
+    Corpus locations come from EVAL_CORPORA=name=path;name=path; without it the part is skipped.
+    Dev corpora may guide tuning; reserved ones are reported only.
+    """
+    spec = os.environ.get("EVAL_CORPORA", "").strip()
+    if not spec:
+        console.print("[dim]outside: EVAL_CORPORA (name=path;name=path) not set, skipped[/dim]")
+        return {"skipped": "EVAL_CORPORA not set"}
+    cap = int(os.environ.get("EVAL_CORPORA_CAP", outside_corpora.DEFAULT_CAP))
+    classifier = LocalIntentClassifier()
+    classifier.classify_now("mañana o besok, 7pm", [], OUTSIDE_NOW)  # trained and warm
+    figures: dict = {"cap_per_destination": cap, "now": OUTSIDE_NOW.isoformat(), "corpora": {}}
+    runs: dict[str, list] = {"dev": [], "reserved": []}
+    for name, path in outside_corpora.parse_locations(spec).items():
+        corpus = outside_corpora.CORPORA[name]
+        if not path.is_dir():
+            console.print(
+                f"[yellow]outside: {name}: no directory at the given path, skipped[/yellow]"
+            )
+            continue
+        items = outside_corpora.sample(corpus.read(path), cap)
+        if not items:
+            console.print(f"[yellow]outside: {name}: no messages read, skipped[/yellow]")
+            continue
+        run = [(item, *_route(classifier, item.text)) for item in items]
+        group = "reserved" if corpus.reserved else "dev"
+        runs[group] += run
+        figures["corpora"][name] = {"reserved": corpus.reserved, "note": corpus.note}
+        figures["corpora"][name] |= score_destinations(run) | {"misrouted": _misroutes(run)}
+    figures["pooled"] = {group: score_destinations(run) for group, run in runs.items() if run}
+    _print_outside(figures)
+    return figures
+
+
+def _route(classifier: LocalIntentClassifier, text: str) -> tuple[str, float]:
+    """The destination the Router sends `text` to, and the seconds it took."""
+    started = time.perf_counter()
+    result = classifier.classify_now(text, [], OUTSIDE_NOW, Vocabulary())
+    return outside_corpora.destination_of(result.intent), time.perf_counter() - started
+
+
+def score_destinations(run: list) -> dict:
+    """Accuracy, mean recall over the destinations present, per-destination P/R and confusion."""
+    labels = list(outside_corpora.DESTINATIONS)
+    expected = [item.destination for item, _, _ in run]
+    predicted = [destination for _, destination, _ in run]
+    matrix = confusion_matrix(expected, predicted, labels=labels)
+    per_destination = {}
+    for i, label in enumerate(labels):
+        support, routed, hits = int(matrix[i].sum()), int(matrix[:, i].sum()), int(matrix[i, i])
+        per_destination[label] = {
+            "precision": round(hits / routed, 4) if routed else None,
+            "recall": round(hits / support, 4) if support else None,
+            "support": support,
+            "routed": routed,
+        }
+    recalls = [d["recall"] for d in per_destination.values() if d["recall"] is not None]
+    return {
+        "messages": len(run),
+        "accuracy": round(accuracy_score(expected, predicted), 4),
+        "balanced_accuracy": round(statistics.fmean(recalls), 4),
+        "oos_recall": per_destination[outside_corpora.OUT_OF_SCOPE]["recall"],
+        "per_destination": per_destination,
+        "latency_ms": _percentiles([seconds for _, _, seconds in run]),
+        "labels": labels,
+        "confusion": matrix.tolist(),
+    }
+
+
+def _misroutes(run: list) -> list[dict]:
+    """A fixed sample of the messages routed to the wrong destination."""
+    wrong = [(item, routed) for item, routed, _ in run if routed != item.destination]
+    kept = random.Random(0).sample(wrong, min(MISROUTES_KEPT, len(wrong)))
+    return [
+        {"text": i.text, "expected": i.destination, "predicted": p, "source_label": i.source_label}
+        for i, p in kept
+    ]
+
+
+def _print_outside(figures: dict) -> None:
+    """One row a corpus and a pooled row per group (P/R per destination; the oos column's R is
+    out-of-scope recall), then the pooled confusion matrices. Reserved corpora are marked (R)."""
+    labels = list(outside_corpora.DESTINATIONS)
+    short = ("book", "order", "supp", "hand", "small", "oos")
+    table = Table(
+        title="outside corpora: destination precision/recall %", box=box.SIMPLE, padding=0
+    )
+    for column in ("corpus", "n", "acc", "bal", *short, "p50/p99ms"):
+        if column == "corpus":
+            table.add_column(column, no_wrap=True)
+        else:
+            table.add_column(f" {column}", justify="right")
+    rows = [(f"{n} (R)" if f["reserved"] else n, f) for n, f in figures["corpora"].items()]
+    rows += [(f"[bold]{group} pooled[/bold]", f) for group, f in figures["pooled"].items()]
+    for name, f in rows:
+        cells = [_pr(f["per_destination"][label]) for label in labels]
+        latency = f"{f['latency_ms']['p50']:.1f}/{f['latency_ms']['p99']:.1f}"
+        table.add_row(name, str(f["messages"]), f"{f['accuracy']:.0%}",
+                      f"{f['balanced_accuracy']:.0%}", *cells, latency)  # fmt: skip
+    console.print(table)
+    for group, f in figures["pooled"].items():
+        confusion = Table(
+            title=f"{group} pooled: rows expected, columns routed", box=box.SIMPLE, padding=0
+        )
+        confusion.add_column("expected")
+        for column in short:
+            confusion.add_column(f" {column}", justify="right")
+        for i, (label, row) in enumerate(zip(labels, f["confusion"], strict=True)):
+            confusion.add_row(label, *(_cell(n, i == j) for j, n in enumerate(row)))
+        console.print(confusion)
+
+
+def _pr(figures: dict) -> str:
+    """precision/recall as whole percentages, "-" where undefined, blank when the class is absent."""
+    if not figures["support"] and not figures["routed"]:
+        return ""
+    precision, recall = figures["precision"], figures["recall"]
+    return "/".join("-" if v is None else f"{v:.0%}".removesuffix("%") for v in (precision, recall))
+
+
+PARTS: dict[str, Callable[[], dict]] = {
+    "routing": routing,
+    "retrieval": retrieval,
+    "outside": outside,
+}
 
 
 def main(names: list[str]) -> None:

@@ -203,7 +203,9 @@ TASKMASTER_4 = (
     | {"13": OUT_OF_SCOPE, "25": SKIP}
 )
 _GREETING_ONLY = re.compile(
-    r"^\W*((hi|hello|hey|howdy|there|good|morning|afternoon|evening|yes|ok|okay)\W*)+$", re.I
+    r"^\W*((hi|hello|hey|howdy|there|good|morning|afternoon|evening|yes|ok|okay"
+    r"|how are you( doing)?( today)?)\W*)+$",
+    re.I,
 )
 
 
@@ -388,21 +390,30 @@ def read_bitext(path: Path) -> list[Labelled]:
     return _keep(items)
 
 
+_NOTES = {
+    "snips": "BookRestaurant is booking, the six other intents out of scope",
+    "sgd": "intent-opening user turns; restaurant and appointment bookings are booking, "
+    "every other service out of scope",
+    "taskmaster": "first request of each dialogue; coffee ordering and menu questions are order, "
+    "off-topic out of scope",
+    "banking77": "a bank's 77 intents, all out of scope",
+    "clinc150": "reservations booking, orders order, yes/no/greeting/thanks smalltalk, "
+    "the rest and oos out of scope",
+    "hwu64": "takeaway order/query are order/support, greet and yes/no/praise smalltalk, "
+    "the home assistant's other intents out of scope",
+    "bitext": "a shop's customer service: orders order, asks for an agent handoff, "
+    "policy and account questions support",
+}
 CORPORA: dict[str, Corpus] = {
-    c.name: c
-    for c in (
-        Corpus("snips", False, read_snips, "BookRestaurant is booking, the six others out of scope"),
-        Corpus("sgd", False, read_sgd, "intent-opening user turns; restaurant and appointment "
-               "bookings are booking, every other service out of scope"),  # fmt: skip
-        Corpus("taskmaster", False, read_taskmaster, "first request of each dialogue; coffee "
-               "ordering and menu questions are order, off-topic out of scope"),  # fmt: skip
-        Corpus("banking77", False, read_banking77, "a bank's 77 intents, all out of scope"),
-        Corpus("clinc150", True, read_clinc150, "reservations booking, orders order, small talk "
-               "replies smalltalk, the rest and oos out of scope"),  # fmt: skip
-        Corpus("hwu64", True, read_hwu64, "takeaway order/query are order/support, greet and "
-               "yes/no/praise smalltalk, the home assistant's rest out of scope"),  # fmt: skip
-        Corpus("bitext", True, read_bitext, "a shop's customer service: orders order, "
-               "human-agent asks handoff, policy and account questions support"),  # fmt: skip
+    name: Corpus(name, reserved, read, _NOTES[name])
+    for name, reserved, read in (
+        ("snips", False, read_snips),
+        ("sgd", False, read_sgd),
+        ("taskmaster", False, read_taskmaster),
+        ("banking77", False, read_banking77),
+        ("clinc150", True, read_clinc150),
+        ("hwu64", True, read_hwu64),
+        ("bitext", True, read_bitext),
     )
 }
 
@@ -414,12 +425,16 @@ def parse_locations(spec: str) -> dict[str, Path]:
         name, sep, location = part.partition("=")
         name = name.strip()
         if not sep or name not in CORPORA:
-            raise ValueError(f"EVAL_CORPORA: {part!r} is not name=path with name in {list(CORPORA)}")
+            raise ValueError(
+                f"EVAL_CORPORA: {part!r} is not name=path with name in {list(CORPORA)}"
+            )
         locations[name] = Path(location.strip()).expanduser()
     return locations
 
 
-def sample(items: list[Labelled], per_destination: int = DEFAULT_CAP, seed: int = 0) -> list[Labelled]:
+def sample(
+    items: list[Labelled], per_destination: int = DEFAULT_CAP, seed: int = 0
+) -> list[Labelled]:
     """At most `per_destination` messages of each destination, the same ones for the same seed,
     in the order they were read."""
     chosen: set[int] = set()

@@ -116,9 +116,23 @@ def stock_reply(text: str) -> Intent | None:
     return Intent.CONFIRM_YES if any(t in _WEAK_YES for t in tokens) else None
 
 
+# Asking, in other words, for someone of the business: a verb of reaching within a few words
+# of someone who is not the bot; or turning the bot down.
+_REACH = re.compile(
+    r"\b(?:connect|talk|speak|chat|pass|contact|forward|escalate"
+    r"|hablar|p[aá]same|atienda|sambung\w*|hubung\w*|ngobrol|ngomong|bales|telpon)\b"
+    r".{0,30}\b(?:agent|agente|staff|staf|employee|admin\w*|mimin|cs|manager|encargado|boss"
+    r"|recepci[oó]n|reception|front desk|customer care|someone|person|persona|manusia|orang"
+    r"|pemilik)\b"
+    r"|\b(?:not|don'?t|no|bukan|jangan|enough with|stop)\b.{0,20}\b(?:bot|machine|robot)\b"
+    r"|^escalate\b|\bi need a person\b"
+)
+
+
 def wants_person(text: str) -> bool:
     """Asking for a human always works, whatever else the message says."""
-    return bool(_HANDOFF.search(text.lower()))
+    lowered = text.lower()
+    return bool(_HANDOFF.search(lowered) or _REACH.search(lowered))
 
 
 def topic(bot_text: str) -> Intent | None:

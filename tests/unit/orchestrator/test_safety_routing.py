@@ -81,3 +81,19 @@ def test_ordinary_messages_raise_no_safety_flag(classifier, text):
 )
 def test_asking_what_the_bot_is_is_flagged_for_an_honest_answer(classifier, text):
     assert classifier.classify_now(text, [], NOW).entities.get("about") == "bot"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["connect me to an agent", "pásame con una persona", "sambungkan ke admin dong",
+     "i dont want to talk to a bot", "chat with someone from the team pls"],
+)  # fmt: skip
+def test_an_explicit_ask_for_a_person_is_a_handoff(classifier, text):
+    assert classifier.classify_now(text, MID_ORDER, NOW).intent is Intent.HANDOFF
+
+
+@pytest.mark.parametrize(
+    "text", ["can we get a table for someone special", "I want to listen to a pop song"]
+)
+def test_no_handoff_without_an_explicit_ask(classifier, text):
+    assert classifier.classify_now(text, [], NOW).intent is not Intent.HANDOFF
