@@ -25,6 +25,7 @@ class DialogueState:
     last_intent: str = ""
     turn_count: int = 0
     answered: dict[str, Any] = field(default_factory=dict)  # wamid -> answer, oldest first
+    language: str = ""  # the customer's language, once a message made it clear
 
     def switch_to(self, agent: str) -> None:
         """A new task: the previous agent's half-collected slots are dropped."""
@@ -48,6 +49,7 @@ class DialogueState:
             "last_intent": self.last_intent,
             "turn_count": self.turn_count,
             "answered": self.answered,
+            "language": self.language,
         }
 
     @classmethod

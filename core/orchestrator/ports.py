@@ -73,3 +73,8 @@ class Event:
 class Events(Protocol):
     async def emit(self, event: Event) -> None:
         """Best effort: a lost event never fails a customer's message."""
+
+
+class LanguageDetector(Protocol):
+    def detect(self, text: str) -> str | None:
+        """The ISO 639-1 code of the language `text` is clearly written in, else None."""

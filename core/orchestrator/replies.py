@@ -1,10 +1,12 @@
-"""What the Router says in its own voice (agents and the knowledge speak for themselves)."""
+"""What the Router says in its own voice, in each language it speaks (agents and the knowledge
+speak for themselves). English is the reference; a phrase missing from a catalog is said in
+English rather than not at all."""
 
 from core.messaging.model import ReplyOption
 
 from .model import TenantProfile
 
-YES_NO = (ReplyOption("yes", "Yes, please"), ReplyOption("no", "No, thanks"))
+DEFAULT_LANGUAGE = "en"
 
 TEXT_ONLY = (
     "Thanks! I can only read text messages for now. Could you write what you need in a message?"
@@ -24,21 +26,90 @@ THANKS = "You're welcome! Anything else I can do for you?"
 GOODBYE = "Thanks for writing to us. Have a great day!"
 COMING_SOON = "{feature} on WhatsApp is coming soon. Meanwhile, a person from our team can help."
 
+CATALOGS: dict[str, dict[str, str]] = {
+    "en": {
+        "text_only": TEXT_ONLY,
+        "handoff_started": HANDOFF_STARTED,
+        "handoff_declined": HANDOFF_DECLINED,
+        "holding": HOLDING,
+        "not_in_documents": NOT_IN_DOCUMENTS,
+        "nothing_pending": NOTHING_PENDING,
+        "thanks": THANKS,
+        "goodbye": GOODBYE,
+        "yes": "Yes, please",
+        "no": "No, thanks",
+        "out_of_scope": "I can help with bookings, orders and questions about {name}. "
+        "What would you like to do?",
+        "hello_again": "Hi again! How can {name} help you today?",
+        "about_me": "I'm {name}'s automated assistant: I can book, take orders and answer "
+        'questions from our information. Write "person" any time to talk to our team.',
+    },
+    "es": {
+        "text_only": "¡Gracias! De momento solo puedo leer mensajes de texto. "
+        "¿Puedes escribirme lo que necesitas?",
+        "handoff_started": "Te paso con una persona de nuestro equipo. "
+        "Te responderá aquí en cuanto pueda.",
+        "handoff_declined": "¡Sin problema! ¿Te ayudo con algo más?",
+        "holding": "Gracias — una persona de nuestro equipo te responderá aquí en breve.",
+        "not_in_documents": "No lo encuentro en nuestra información y prefiero no adivinar. "
+        "¿Quieres que te pase con una persona?",
+        "nothing_pending": "Perdona, no sé a qué te refieres. ¿En qué te puedo ayudar?",
+        "thanks": "¡De nada! ¿Algo más en lo que te pueda ayudar?",
+        "goodbye": "Gracias por escribirnos. ¡Que tengas un buen día!",
+        "yes": "Sí, por favor",
+        "no": "No, gracias",
+        "out_of_scope": "Puedo ayudarte con reservas, pedidos y preguntas sobre {name}. "
+        "¿Qué te gustaría hacer?",
+        "hello_again": "¡Hola de nuevo! ¿En qué te puede ayudar {name} hoy?",
+        "about_me": "Soy el asistente automático de {name}: puedo reservar, tomar pedidos y "
+        'responder con nuestra información. Escribe "persona" cuando quieras hablar con '
+        "nuestro equipo.",
+    },
+    "id": {
+        "text_only": "Terima kasih! Saat ini saya hanya bisa membaca pesan teks. "
+        "Bisa tuliskan kebutuhan Anda dalam pesan?",
+        "handoff_started": "Saya sambungkan Anda ke tim kami. "
+        "Mereka akan membalas di sini secepatnya.",
+        "handoff_declined": "Baik! Ada lagi yang bisa saya bantu?",
+        "holding": "Terima kasih — tim kami akan segera membalas di sini.",
+        "not_in_documents": "Saya tidak menemukannya di informasi kami dan tidak mau menebak. "
+        "Mau saya sambungkan ke staf kami?",
+        "nothing_pending": "Maaf, saya kurang paham maksudnya. Ada yang bisa saya bantu?",
+        "thanks": "Sama-sama! Ada lagi yang bisa saya bantu?",
+        "goodbye": "Terima kasih sudah menghubungi kami. Semoga harinya menyenangkan!",
+        "yes": "Ya, boleh",
+        "no": "Tidak, terima kasih",
+        "out_of_scope": "Saya bisa membantu reservasi, pesanan, dan pertanyaan tentang {name}. "
+        "Ada yang bisa dibantu?",
+        "hello_again": "Halo lagi! Ada yang bisa {name} bantu hari ini?",
+        "about_me": "Saya asisten otomatis {name}: bisa membuat reservasi, menerima pesanan, "
+        'dan menjawab dari informasi kami. Ketik "staf" kapan saja untuk bicara dengan tim kami.',
+    },
+}
 
-def out_of_scope(profile: TenantProfile) -> str:
-    return (
-        f"I can help with bookings, orders and questions about {profile.name}. "
-        "What would you like to do?"
-    )
+
+def say(key: str, language: str = DEFAULT_LANGUAGE, **fields: str) -> str:
+    """The phrase `key` in `language` (English when that catalog lacks it), fields filled in."""
+    catalog = CATALOGS.get(language, CATALOGS[DEFAULT_LANGUAGE])
+    return catalog.get(key, CATALOGS[DEFAULT_LANGUAGE][key]).format(**fields)
 
 
-def hello_again(profile: TenantProfile) -> str:
-    return f"Hi again! How can {profile.name} help you today?"
+def yes_no(language: str = DEFAULT_LANGUAGE) -> tuple[ReplyOption, ReplyOption]:
+    """The yes/no buttons; their ids stay "yes" and "no" in every language."""
+    return ReplyOption("yes", say("yes", language)), ReplyOption("no", say("no", language))
 
 
-def about_me(profile: TenantProfile) -> str:
+YES_NO = yes_no()
+
+
+def out_of_scope(profile: TenantProfile, language: str = DEFAULT_LANGUAGE) -> str:
+    return say("out_of_scope", language, name=profile.name)
+
+
+def hello_again(profile: TenantProfile, language: str = DEFAULT_LANGUAGE) -> str:
+    return say("hello_again", language, name=profile.name)
+
+
+def about_me(profile: TenantProfile, language: str = DEFAULT_LANGUAGE) -> str:
     """The bot's honest word on what it is."""
-    return (
-        f"I'm {profile.name}'s automated assistant: I can book, take orders and answer "
-        'questions from our information. Write "person" any time to talk to our team.'
-    )
+    return say("about_me", language, name=profile.name)

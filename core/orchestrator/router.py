@@ -34,6 +34,7 @@ from .ports import (
     Event,
     Events,
     KnowledgeSearch,
+    LanguageDetector,
     TenantProfiles,
     VocabularySource,
 )
@@ -57,6 +58,15 @@ class Exchange:
     state: DialogueState
     classification: Classification | None = None
 
+    @property
+    def language(self) -> str:
+        """The customer's language as last made clear, else the business's own."""
+        return (
+            self.state.language
+            or str(self.profile.tone.get("language", ""))
+            or replies.DEFAULT_LANGUAGE
+        )
+
 
 class Router:
     def __init__(
@@ -71,6 +81,7 @@ class Router:
         events: Events,
         vocabulary: VocabularySource | None = None,
         allowance: BotAllowance | None = None,
+        languages: LanguageDetector | None = None,
     ) -> None:
         self._tenants = tenants
         self._conversations = conversations
@@ -82,6 +93,7 @@ class Router:
         self._events = events
         self._vocabulary = vocabulary
         self._allowance = allowance
+        self._languages = languages
 
     async def handle(self, message: CustomerMessage) -> Outcome:
         """Both sides of the exchange are saved; a failing peer yields the tenant's error message."""
@@ -134,11 +146,10 @@ class Router:
         reason = "message quota used up and overage unpaid"
         await self._note(exchange, "handoff.requested", reason=reason)
         await self._conversations.request_handoff(conversation, message.tenant_id, reason)
-        outcome = Outcome(
-            BotReply(replies.HOLDING), "billing", conversation.id, duplicate=duplicate
-        )
+        holding = replies.say("holding", exchange.language)
+        outcome = Outcome(BotReply(holding), "billing", conversation.id, duplicate=duplicate)
         await self._settle(exchange, outcome)
-        await self._conversations.record_bot(conversation, message.tenant_id, replies.HOLDING)
+        await self._conversations.record_bot(conversation, message.tenant_id, holding)
         return outcome
 
     async def _settle(self, exchange: Exchange, outcome: Outcome) -> None:
@@ -155,9 +166,12 @@ class Router:
         message = exchange.message
         if message.type is InboundType.REACTION:
             return None
+        self._follow_language(exchange)
         if message.type not in ACTIONABLE:
             return BotReply(
-                exchange.profile.greeting() if exchange.conversation.created else replies.TEXT_ONLY
+                exchange.profile.greeting()
+                if exchange.conversation.created
+                else replies.say("text_only", exchange.language)
             )
         exchange.classification = await self._classify(exchange)
         answer = await self._route(exchange)
@@ -165,6 +179,14 @@ class Router:
         exchange.state.turn_count += 1
         await self._emit(exchange, time.perf_counter() - started)
         return answer
+
+    def _follow_language(self, exchange: Exchange) -> None:
+        """A message clearly in a language the bot speaks switches its replies to it; "ok" or
+        "no" leaves them as they were."""
+        text = exchange.message.text
+        detected = self._languages.detect(text) if self._languages and text else None
+        if detected:
+            exchange.state.language = detected
 
     async def _classify(self, exchange: Exchange) -> Classification:
         message = exchange.message
@@ -192,7 +214,7 @@ class Router:
         state = exchange.state
         entities = exchange.classification.entities
         if entities.get(ABOUT) == "bot":
-            return BotReply(replies.about_me(exchange.profile))
+            return BotReply(replies.about_me(exchange.profile, exchange.language))
         concern = entities.get(SAFETY, "")
         if concern:  # never a flow: the documents or a person answer it
             if intent is Intent.SUPPORT:
@@ -232,10 +254,10 @@ class Router:
             exchange.state.finish()
             if intent is Intent.CONFIRM_YES:
                 return await self._handoff(exchange, "customer accepted the offer of a person")
-            return BotReply(replies.HANDOFF_DECLINED)
+            return BotReply(replies.say("handoff_declined", exchange.language))
         if pending in self._agents:
             return await self._delegate(exchange, pending)
-        return BotReply(replies.NOTHING_PENDING)
+        return BotReply(replies.say("nothing_pending", exchange.language))
 
     async def _delegate(self, exchange: Exchange, name: str) -> BotReply:
         message, state = exchange.message, exchange.state
@@ -279,7 +301,8 @@ class Router:
         if unanswered_to_person:
             return await self._handoff(exchange, f"unanswered: {message.text[:200]}")
         exchange.state.pending = HANDOFF_OFFER
-        return BotReply(replies.NOT_IN_DOCUMENTS, replies.YES_NO)
+        language = exchange.language
+        return BotReply(replies.say("not_in_documents", language), replies.yes_no(language))
 
     async def _handoff(self, exchange: Exchange, reason: str) -> BotReply:
         exchange.state.finish()
@@ -287,21 +310,21 @@ class Router:
         await self._conversations.request_handoff(
             exchange.conversation, exchange.message.tenant_id, reason
         )
-        return BotReply(replies.HANDOFF_STARTED)
+        return BotReply(replies.say("handoff_started", exchange.language))
 
     def _small_talk(self, exchange: Exchange, intent: Intent) -> BotReply:
-        profile = exchange.profile
+        profile, language = exchange.profile, exchange.language
         if intent is Intent.GREETING:
             return BotReply(
                 profile.greeting()
                 if exchange.conversation.created
-                else replies.hello_again(profile)
+                else replies.hello_again(profile, language)
             )
         if intent is Intent.THANKS:
-            return BotReply(replies.THANKS)
+            return BotReply(replies.say("thanks", language))
         if intent is Intent.GOODBYE:
-            return BotReply(replies.GOODBYE)
-        return BotReply(replies.out_of_scope(profile))
+            return BotReply(replies.say("goodbye", language))
+        return BotReply(replies.out_of_scope(profile, language))
 
     async def _emit(self, exchange: Exchange, seconds: float) -> None:
         classification = exchange.classification

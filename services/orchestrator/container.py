@@ -10,6 +10,7 @@ from adapters.grpc.knowledge_client import GrpcKnowledgeSearch
 from adapters.grpc.orchestrator_servicer import OrchestratorServicer
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.grpc.vocabulary_client import GrpcVocabulary
+from adapters.local.language_id import LinguaDetector
 from core.orchestrator.router import Router
 from services.assembly import peer_client
 
@@ -57,5 +58,6 @@ class OrchestratorContainer(containers.DeclarativeContainer):
         events=events,
         vocabulary=vocabulary,
         allowance=allowance,
+        languages=providers.Singleton(LinguaDetector),
     )
     servicer = providers.Singleton(OrchestratorServicer, router=router, dialogue=dialogue)

@@ -153,9 +153,8 @@ def router(parts) -> Router:
     return Router(**parts)
 
 
-@pytest.fixture
-def say(router):
-    """Send one customer text (or button tap) and get the Router's outcome."""
+def send_with(router: Router):
+    """A function that sends one customer text (or button tap) and gets the outcome."""
 
     async def send(
         text: str, reply_id: str = "", kind: InboundType = InboundType.TEXT, phone="+34600"
@@ -174,3 +173,9 @@ def say(router):
         return await router.handle(message)
 
     return send
+
+
+@pytest.fixture
+def say(router):
+    """Send one customer text (or button tap) and get the Router's outcome."""
+    return send_with(router)

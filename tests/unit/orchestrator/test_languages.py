@@ -1,0 +1,55 @@
+"""The bot answers in the customer's language: detected per message with lingua, kept while
+messages are too short to tell, the business's own language before anything is clear."""
+
+import pytest
+
+from adapters.local.language_id import LinguaDetector
+from core.orchestrator import replies
+from core.orchestrator.nlu import Intent
+from core.orchestrator.router import Router
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return LinguaDetector()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("¿A qué hora abren el sábado?", "es"), ("quiero una mesa para dos esta noche", "es"),
+     ("ambil sendiri", "id"), ("mau pesan nasi goreng 2", "id"), ("makasih", "id"),
+     ("do u have vegan options?", "en"), ("thanks a lot", "en"), ("gracias", "es")],
+)  # fmt: skip
+def test_clear_messages_are_read_in_their_language(detector, text, language):
+    assert detector.detect(text) == language
+
+
+@pytest.mark.parametrize("text", ["ok", "si", "hola", "7"])
+def test_a_message_too_short_to_tell_names_no_language(detector, text):
+    assert detector.detect(text) is None
+
+
+@pytest.fixture
+def say_in(parts, detector):
+    from .conftest import send_with
+
+    return send_with(Router(**parts, languages=detector))
+
+
+async def test_the_router_answers_in_the_language_the_customer_writes(say_in, parts):
+    classifier = parts["classifier"]
+    classifier.on("muchas gracias por todo", Intent.THANKS)
+    classifier.on("ok", Intent.THANKS)
+    classifier.on("terima kasih banyak ya kak", Intent.THANKS)
+    classifier.on("do you have parking", Intent.SUPPORT)
+    assert (await say_in("muchas gracias por todo")).reply.text == replies.say("thanks", "es")
+    assert (await say_in("ok")).reply.text == replies.say("thanks", "es")  # unclear: kept
+    assert (await say_in("terima kasih banyak ya kak")).reply.text == replies.say("thanks", "id")
+    offer = await say_in("do you have parking")
+    assert offer.reply.text == replies.NOT_IN_DOCUMENTS
+    assert [o.title for o in offer.reply.options] == ["Yes, please", "No, thanks"]
+
+
+def test_every_catalog_says_every_phrase():
+    english = set(replies.CATALOGS["en"])
+    assert all(set(catalog) == english for catalog in replies.CATALOGS.values())
