@@ -1,6 +1,7 @@
 """The demo restaurant's tables and opening hours (services/demo/documents/opening-hours.md)."""
 
 import uuid
+from datetime import date
 
 from adapters.postgres.booking_repository import SqlAlchemyBookingUnitOfWork
 from adapters.postgres.database import units_of_work
@@ -20,6 +21,16 @@ DEMO_WEEK = (
     Period(6, 10 * _H, 22 * _H),
 )
 
+# "Open on every public holiday except 25 December and 1 January": this year's and the next
+# two, so the bot never books a day the documents say is closed. (The 18:00 close on 24 and
+# 31 December needs hours per date, which the calendar does not have yet.)
+YEARS_AHEAD = 2
+
+
+def demo_closed_dates(today: date) -> tuple[date, ...]:
+    years = range(today.year, today.year + YEARS_AHEAD + 1)
+    return tuple(d for y in years for d in (date(y, 1, 1), date(y, 12, 25)) if d >= today)
+
 
 async def seed_demo_booking(database_url: str, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> None:
     """Create the tables that are missing and set the weekly hours (safe to repeat)."""
@@ -32,5 +43,5 @@ async def seed_demo_booking(database_url: str, tenant_id: uuid.UUID, outlet_id: 
                 fields = {"name": name, "type": ResourceType.TABLE, "capacity": seats}
                 command = c.CreateResource(tenant_id, outlet_id, fields)
                 await admin.create_resource(command, units())
-        hours = c.SetOpeningHours(tenant_id, outlet_id, DEMO_WEEK)
+        hours = c.SetOpeningHours(tenant_id, outlet_id, DEMO_WEEK, demo_closed_dates(date.today()))
         await admin.set_opening_hours(hours, units())
