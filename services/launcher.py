@@ -9,6 +9,7 @@ import signal
 import sys
 
 from rich.console import Console
+from rich.text import Text
 from rich.table import Table
 
 from . import gateway
@@ -35,14 +36,18 @@ COLOURS = [
 ]
 
 
+def relayed(name: str, colour: str, width: int, line: str) -> Text:
+    """A child's line under its coloured name; the line itself is plain text, never markup:
+    a log line naming "[/crm.conversation.v1.ConversationService/...]" once crashed the relay."""
+    return Text.assemble((f"{name:<{width}}", colour), " | ", line)
+
+
 async def _relay(name: str, colour: str, stream: asyncio.StreamReader) -> None:
     """Each child's log lines, prefixed with its name so nine streams stay readable."""
     width = max(len(n) for n in [*SERVICES, "cloud-api", "payments", "gateway"])
     async for raw in stream:
         line = raw.decode(errors="replace").rstrip()
-        console.print(
-            f"[{colour}]{name:<{width}}[/] | {line}", markup=True, highlight=False, soft_wrap=True
-        )
+        console.print(relayed(name, colour, width, line), highlight=False, soft_wrap=True)
 
 
 def _die_with_launcher() -> None:
