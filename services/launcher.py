@@ -9,8 +9,8 @@ import signal
 import sys
 
 from rich.console import Console
-from rich.text import Text
 from rich.table import Table
+from rich.text import Text
 
 from . import gateway
 from .catalog import SERVICES

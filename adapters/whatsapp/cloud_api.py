@@ -1,5 +1,6 @@
 """CloudApiSender: the WhatsAppSender port over the Cloud API's HTTP endpoints, with retries."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -25,7 +26,9 @@ class CloudApiSender:
     429, 5xx, Meta's throttling codes and connection errors are retried with exponential
     backoff and jitter (never shorter than a Retry-After, up to `max_delay`), `attempts`
     times in all; then SendFailure(retryable=True). Other refusals raise at once with
-    retryable=False and Meta's error object as details.
+    retryable=False and Meta's error object as details. All tries together end within
+    `deadline` seconds, which the outbox keeps below its lease: a send still retrying when
+    the lease ran out would be claimed, and sent, by another replica too.
     """
 
     def __init__(
@@ -37,6 +40,7 @@ class CloudApiSender:
         attempts: int = 4,
         base_delay: float = 0.5,
         max_delay: float = 8.0,
+        deadline: float = 15.0,
     ) -> None:
         self._base = f"{base_url.rstrip('/')}/{version}"
         self._headers = {"Authorization": f"Bearer {token}"}
@@ -47,6 +51,7 @@ class CloudApiSender:
             multiplier=base_delay, max=max_delay, jitter=base_delay
         )
         self._max_delay = max_delay
+        self._deadline = deadline
 
     async def send(
         self, phone_number_id: str, to: str, piece: Piece, reply_to: str = ""
@@ -74,7 +79,13 @@ class CloudApiSender:
             retry=retry_if_exception(lambda e: isinstance(e, SendFailure) and e.retryable),
             reraise=True,
         )
-        return await retrying(self._post_once, f"{self._base}/{phone_number_id}/messages", payload)
+        url = f"{self._base}/{phone_number_id}/messages"
+        try:
+            async with asyncio.timeout(self._deadline):
+                return await retrying(self._post_once, url, payload)
+        except TimeoutError as error:
+            message = f"Cloud API did not answer within {self._deadline:g} s"
+            raise SendFailure(message, retryable=True) from error
 
     async def _post_once(self, url: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -20,8 +20,15 @@ from core.messaging.relay import UsageRelay
 from services.assembly import peer_client
 
 
-async def cloud_api_sender(base_url: str, version: str, token: str, attempts: int):
-    sender = CloudApiSender(base_url=base_url, version=version, token=token, attempts=attempts)
+async def cloud_api_sender(
+    base_url: str, version: str, token: str, attempts: int, lease_seconds: float
+):
+    """Every send, retries included, ends within half the outbox lease, so no other replica
+    claims a message while it is still being sent."""
+    sender = CloudApiSender(
+        base_url=base_url, version=version, token=token, attempts=attempts,
+        deadline=lease_seconds / 2,
+    )  # fmt: skip
     try:
         yield sender
     finally:
@@ -46,6 +53,7 @@ class MessagingContainer(containers.DeclarativeContainer):
         config.whatsapp.version,
         config.whatsapp.token,
         config.whatsapp.attempts,
+        config.lease_seconds,
     )
     outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     replies = providers.Resource(peer_client, GrpcReplyEngine, config.orchestrator_address)

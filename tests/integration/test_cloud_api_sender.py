@@ -1,4 +1,5 @@
 import socket
+import time
 
 import httpx
 import pytest
@@ -192,3 +193,16 @@ async def test_a_shared_client_is_left_open(standin, state):
         await sender.send(PHONE_ID, CUSTOMER, TextPiece("hi"))
         await sender.aclose()
         assert not client.is_closed
+
+
+async def test_all_tries_end_within_the_deadline_so_the_outbox_lease_still_holds(standin, state):
+    # Unbounded, these waits (1 s, 2 s, 4 s, …) would outlast the lease and let another
+    # replica claim, and send again, a message still being sent here.
+    state.plan_failures(500, 10)
+    sender = CloudApiSender(standin[0], "v23.0", TOKEN, attempts=10, base_delay=1.0, deadline=1.5)
+    started = time.monotonic()
+    with pytest.raises(SendFailure) as failure:
+        await sender.send(PHONE_ID, CUSTOMER, TextPiece("late"))
+    await sender.aclose()
+    assert failure.value.retryable and "within 1.5 s" in str(failure.value)
+    assert time.monotonic() - started < 3
