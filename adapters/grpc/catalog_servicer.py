@@ -10,6 +10,7 @@ from core.order import inventory
 from core.order.catalog import ProductStatus
 from core.order.ports import OrderUnitOfWork
 from core.order.stock import AdjustmentType
+from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
 from .catalog_mapping import (
@@ -69,8 +70,15 @@ class CatalogRpcs:
         await catalog.delete_category(*tenant_and(request, "category_id"), self._uow())
         return pb.DeleteCategoryResponse()
 
+    def _priced_here(self, product) -> None:
+        """A price in another currency than the shop's is refused, not stored as if it were."""
+        currency = product.price.currency
+        if currency and currency.upper() != self._currency.upper():
+            raise InvalidInput("product.price.currency", f"must be {self._currency} (or empty)")
+
     async def CreateProduct(self, request, context):
-        command = create_product_command(present(request, "product"))
+        self._priced_here(present(request, "product"))
+        command = create_product_command(request.product)
         product = await catalog.create_product(command, self._uow())
         return pb.CreateProductResponse(product=self._product(product))
 
@@ -79,6 +87,7 @@ class CatalogRpcs:
         return pb.GetProductResponse(product=self._product(product))
 
     async def UpdateProduct(self, request, context):
+        self._priced_here(present(request, "product"))
         command = _update(
             present(request, "product"), request.update_mask, PRODUCT_READERS, "product"
         )

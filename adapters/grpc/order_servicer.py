@@ -32,8 +32,17 @@ def _succeeded(request) -> bool:
     return outcome is PaymentStatus.PAID
 
 
-def _amount(request) -> Decimal | None:
-    return money(request.amount.amount, "amount") if request.amount.amount else None
+def _amount(request, currency: str, succeeded: bool) -> Decimal | None:
+    """What was paid, in the order's currency: required for a success, where marking an order
+    paid for an amount nobody stated (or 10.00 USD for 10.00 EUR) would be a loss."""
+    paid = request.amount
+    if not paid.amount:
+        if succeeded:
+            raise InvalidInput("amount", "is required when the payment succeeded")
+        return None
+    if paid.currency.upper() != currency.upper():
+        raise InvalidInput("amount.currency", f"must be {currency}, the order's currency")
+    return money(paid.amount, "amount.amount")
 
 
 class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
@@ -77,10 +86,11 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
         return pb.CheckoutResponse(order=self._order(order), payment_link=order.payment_link)
 
     async def RecordPayment(self, request, context):
+        succeeded = _succeeded(request)
         command = c.RecordPayment(
             *tenant_and(request, "order_id"),
-            succeeded=_succeeded(request),
-            amount=_amount(request),
+            succeeded=succeeded,
+            amount=_amount(request, self._currency, succeeded),
             payment_reference=request.payment_reference,
             paid_at=to_datetime(request, "paid_time"),
         )

@@ -110,6 +110,14 @@ async def test_bad_input_names_the_field(stub):
         ),
         "product.price",
     )
+    dollars = common_pb2.Money(amount="9.00", currency="USD")
+    await expect(
+        CODE.INVALID_ARGUMENT,
+        stub.CreateProduct(
+            pb.CreateProductRequest(product=pb.Product(tenant_id=TENANT, name="X", price=dollars))
+        ),
+        "product.price.currency: must be EUR",
+    )
     await expect(
         CODE.INVALID_ARGUMENT,
         stub.GetOrder(pb.GetOrderRequest(tenant_id=TENANT, order_id="nope")),
@@ -166,6 +174,18 @@ async def test_order_through_its_states_and_refusals(stub, notifier):
         CODE.INVALID_ARGUMENT,
         stub.RecordPayment(pb.RecordPaymentRequest(**target, amount=eur("1.00"))),
         "amount",
+    )
+    # The right figure in another currency, or no amount at all, marks nothing paid.
+    usd = common_pb2.Money(amount="24.00", currency="USD")
+    await expect(
+        CODE.INVALID_ARGUMENT,
+        stub.RecordPayment(pb.RecordPaymentRequest(**target, amount=usd)),
+        "amount.currency: must be EUR",
+    )
+    await expect(
+        CODE.INVALID_ARGUMENT,
+        stub.RecordPayment(pb.RecordPaymentRequest(**target)),
+        "amount: is required",
     )
     paid = await stub.RecordPayment(
         pb.RecordPaymentRequest(**target, amount=eur("24.00"), payment_reference="p1")
