@@ -108,6 +108,83 @@ def test_banking77_is_all_out_of_scope(tmp_path):
     ]
 
 
+def _hint3(root: Path, **bots: str) -> None:
+    for bot in ("sofmattress", "curekart", "powerplay11"):
+        rows = bots.get(bot, "")
+        _write(root / "dataset" / "v2" / "test" / f"{bot}_test.csv", "sentence,label\n" + rows)
+
+
+def _hint3_fixture(root: Path) -> None:
+    _hint3(
+        root,
+        sofmattress="do you take cash on delivery,COD\n"
+        "where is order 5521,ORDER_STATUS\n"
+        "call me back after lunch,LEAD_GEN\n"
+        "7000111,NO_NODES_DETECTED\n",
+        curekart='"can a   person call me, please",CALL_CENTER\n'
+        "is this protein genuine,ORIGINAL_PRODUCT\n",
+        powerplay11="what happens in a tie,WHAT_IF_THERES_A_TIE\n"
+        "my wallet shows zero,CHECK_WALLET_BALANCE\n"
+        "good morning team,GREETINGS_DAY\n"
+        "will it rain in Pune,NO_NODES_DETECTED\n",
+    )
+    _write(root / "dataset" / "v1" / "test" / "sofmattress_test.csv", "sentence,label\nx,COD\n")
+
+
+def test_hint3_relabels_each_bots_intents(tmp_path):
+    _hint3_fixture(tmp_path)
+    assert _pairs(oc.read_hint3(tmp_path)) == [
+        ("do you take cash on delivery", "support", "sofmattress/COD"),
+        ("where is order 5521", "order", "sofmattress/ORDER_STATUS"),
+        ("can a person call me, please", "handoff", "curekart/CALL_CENTER"),
+        ("is this protein genuine", "support", "curekart/ORIGINAL_PRODUCT"),
+        ("what happens in a tie", "support", "powerplay11/WHAT_IF_THERES_A_TIE"),
+        ("good morning team", "smalltalk", "powerplay11/GREETINGS_DAY"),
+    ]
+
+
+def test_hint3_nnd_scores_only_unmatched_messages(tmp_path):
+    _hint3_fixture(tmp_path)
+    assert _pairs(oc.read_hint3_nnd(tmp_path)) == [
+        ("7000111", "out_of_scope", "sofmattress/NO_NODES_DETECTED"),
+        ("will it rain in Pune", "out_of_scope", "powerplay11/NO_NODES_DETECTED"),
+    ]
+
+
+def test_hint3_unknown_label_is_an_error(tmp_path):
+    _hint3(tmp_path, curekart="teleport my parcel,TELEPORT\n")
+    with pytest.raises(ValueError, match="TELEPORT"):
+        oc.read_hint3(tmp_path)
+    with pytest.raises(ValueError, match="TELEPORT"):
+        oc.read_hint3_nnd(tmp_path)
+
+
+def test_restaurant8k_keeps_turns_that_stand_alone_as_bookings(tmp_path):
+    def turn(text: str, *slots: str, asked: str | None = None) -> dict:
+        item: dict = {"userInput": {"text": text}}
+        if slots:
+            item["labels"] = [{"slot": s, "valueSpan": {"endIndex": 1}} for s in slots]
+        if asked:
+            item["context"] = {"requestedSlots": [asked]}
+        return item
+
+    turns = [
+        turn("could we reserve a table for Friday", "date"),
+        turn("there will be 5 of us at 8pm", "people", "time"),
+        turn("5 of us at 8pm tonight", "people", "time", asked="people"),  # answers the bot
+        turn("table for 3", "people"),  # under four words
+        turn("what is your street address for the sat nav"),  # no booking in it
+        turn("Petra Novak is the name", "first_name", "last_name"),
+        turn("Yes, please book that for us"),  # confirms the bot's read-back
+    ]
+    _write(tmp_path / "span_extraction" / "restaurant8k" / "test.json", json.dumps(turns))
+    _write(tmp_path / "span_extraction" / "restaurant8k" / "train_0.json", "[]")  # not read
+    assert _pairs(oc.read_restaurant8k(tmp_path)) == [
+        ("could we reserve a table for Friday", "booking", "date"),
+        ("there will be 5 of us at 8pm", "booking", "people+time"),
+    ]
+
+
 def test_clinc150_reads_test_and_oos_test(tmp_path):
     data = {
         "train": [["table for 2 at 8", "restaurant_reservation"]],
