@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 HISTORY_TURNS = 10
 TOP_K = 5
 SHORT_ANSWER_WORDS = 3
+# An off-topic reading of a message this long is checked against the documents first.
+MIN_WORDS_TO_LOOK_UP = 3
 # Our own yes/no buttons answer for themselves, whatever the classifier thinks.
 BUTTON_INTENTS = {"yes": Intent.CONFIRM_YES, "no": Intent.CONFIRM_NO}
 
@@ -231,6 +233,14 @@ class Router:
             return await self._delegate(exchange, intent.domain)
         if intent is Intent.SUPPORT:
             return await self._support(exchange)
+        if (
+            intent is Intent.OUT_OF_SCOPE
+            and len(exchange.message.text.split()) >= MIN_WORDS_TO_LOOK_UP
+        ):
+            # What reads as off-topic may still be this business's own ("how many does the
+            # private room seat?"): the documents answer it if they can.
+            if answer := await self._from_documents(exchange):
+                return answer
         # Small talk and questions on the side leave an agent's work (a cart, a booking
         # draft) where it was: the customer may come back to it.
         return self._small_talk(exchange, intent)
@@ -286,23 +296,29 @@ class Router:
 
         Unanswered, the customer is offered a person, or handed to one at once when a guess
         could hurt (`unanswered_to_person`)."""
-        message, profile = exchange.message, exchange.profile
-        passages = await self._knowledge.search(
-            message.tenant_id, message.outlet_id, message.text, TOP_K
-        )
-        if passages:
-            answer = await self._answers.answer(
-                message.tenant_id, message.text, passages, profile.tone
-            )
-            if answer.grounded:
-                await self._note(exchange, "knowledge.answered", question=message.text)
-                return BotReply(answer.text)
+        message = exchange.message
+        if answer := await self._from_documents(exchange):
+            return answer
         await self._note(exchange, "knowledge.unanswered", question=message.text)
         if unanswered_to_person:
             return await self._handoff(exchange, f"unanswered: {message.text[:200]}")
         exchange.state.pending = HANDOFF_OFFER
         language = exchange.language
         return BotReply(replies.say("not_in_documents", language), replies.yes_no(language))
+
+    async def _from_documents(self, exchange: Exchange) -> BotReply | None:
+        """The documents' answer to the message, or None when they hold none."""
+        message, profile = exchange.message, exchange.profile
+        passages = await self._knowledge.search(
+            message.tenant_id, message.outlet_id, message.text, TOP_K
+        )
+        if not passages:
+            return None
+        answer = await self._answers.answer(message.tenant_id, message.text, passages, profile.tone)
+        if not answer.grounded:
+            return None
+        await self._note(exchange, "knowledge.answered", question=message.text)
+        return BotReply(answer.text)
 
     async def _handoff(self, exchange: Exchange, reason: str) -> BotReply:
         exchange.state.finish()

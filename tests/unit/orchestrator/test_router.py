@@ -199,3 +199,14 @@ async def test_are_you_a_robot_gets_an_honest_answer_not_a_guess(say, parts):
     parts["classifier"].on("are you a robot?", Intent.SUPPORT, about="bot")
     outcome = await say("are you a robot?")
     assert "automated assistant" in outcome.reply.text and "Casa Pepe" in outcome.reply.text
+
+
+async def test_an_off_topic_reading_is_checked_against_the_documents_first(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("is the private room open for 24", Intent.OUT_OF_SCOPE)
+    classifier.on("who won the match yesterday", Intent.OUT_OF_SCOPE)
+    parts["knowledge"].passages = [Passage("The private room seats 24 and is open daily.", 0.8)]
+    answered = await say("is the private room open for 24")
+    assert answered.reply.text == "The private room seats 24 and is open daily."
+    declined = await say("who won the match yesterday")  # the documents hold no answer
+    assert declined.reply.text == replies.out_of_scope(await parts["tenants"].profile(TENANT))
