@@ -62,14 +62,14 @@ async def inbox_item(uow_factory, wamid: str):
     return next(i for i in page.items if i.message.whatsapp_message_id == wamid)
 
 
-def worker(uow_factory, replies, directory=None, woken=None) -> InboxWorker:
+def worker(uow_factory, replies, directory=None, woken=None, backoff_ms=10) -> InboxWorker:
     return InboxWorker(
         uow_factory,
         directory or Directory(),
         replies,
         on_enqueued=lambda: woken.append(True) if woken is not None else None,
         lease=timedelta(seconds=30),
-        backoff=Backoff(base=timedelta(milliseconds=10)),
+        backoff=Backoff(base=timedelta(milliseconds=backoff_ms)),
     )
 
 
@@ -101,13 +101,15 @@ async def test_reply_is_queued_and_the_item_done_in_one_step(messaging_uow):
 async def test_a_down_orchestrator_keeps_the_item_for_a_retry(messaging_uow):
     replies = Replies(failures=1)
     await store(messaging_uow, inbound("w1"))
-    w = worker(messaging_uow, replies)
+    # A backoff longer than one pass of the loop, even on a loaded machine: the item must
+    # not come due again before the pass ends.
+    w = worker(messaging_uow, replies, backoff_ms=1000)
     await work_all(w)
     item = await inbox_item(messaging_uow, "w1")
     assert item.status is ProcessingStatus.FAILED and "down" in item.last_error
     import asyncio
 
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(1.05)
     await work_all(w)
     assert (await inbox_item(messaging_uow, "w1")).status is ProcessingStatus.DONE
     assert replies.asked == ["w1", "w1"]
