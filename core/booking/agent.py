@@ -1,15 +1,24 @@
 """The Booking agent: one customer turn in, one reply out; its memory is the dialogue state."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from . import changes, new_booking
 from .model import utcnow
 from .ports import BookingUnitOfWork, Clock, OutletTimezones
+from .reading import side_question
 from .talk import BookingReply, BookingTurn, Talk
 
 Step = Callable[[Talk], Awaitable[BookingReply]]
 
+# A question asked beside the booking ("... and do you have vegan food?") is not the booking
+# agent's to answer; the reply says so instead of passing over it. (The Router could answer
+# it from the documents as well: see the report of this change.)
+SIDE_QUESTION = (
+    'You also asked: "{question}" I can only arrange the booking here; send that question '
+    "again as a message of its own and I'll look it up for you."
+)
 STOPPED = "No problem, I've left everything as it was. Anything else I can help with?"
 
 # What an intent starts, and how a task already under way goes on and is carried out.
@@ -58,7 +67,11 @@ class BookingAgent:
         self._clock = clock
 
     async def handle(self, turn: BookingTurn) -> BookingReply:
-        return await dispatch(await self._talk(turn))
+        reply = await dispatch(await self._talk(turn))
+        resource = turn.entities.get("resource", "")
+        if question := side_question(turn.text, (resource,) if resource else ()):
+            return replace(reply, text=f"{reply.text}\n\n{SIDE_QUESTION.format(question=question)}")
+        return reply
 
     async def _talk(self, turn: BookingTurn) -> Talk:
         zone = await self._timezones.outlet_timezone(turn.tenant_id, turn.outlet_id)

@@ -22,6 +22,15 @@ QUESTION = {
     "party": "For how many people?",
 }
 SHORT = {"date": "which day", "time": "what time", "party": "for how many people"}
+# A party larger than any one table. The venue data says nothing of joining tables, so the
+# team arranges such groups; the customer is told how to reach a person (the Router hands
+# over on "talk to a person"), or may give a smaller number.
+LARGE_PARTY = (
+    "A group of {size} is more than our largest table seats ({biggest}), so groups this size "
+    'are arranged by our team directly. Write "talk to a person" and I\'ll pass you to them, '
+    "or tell me a smaller number of people."
+)
+NOTHING_FITS = "Sorry, we have nothing to book for {size} people. How many are you?"
 
 
 def _absorb(talk: Talk) -> None:
@@ -46,6 +55,14 @@ def _question(state: dict[str, str], missing: list[str]) -> str:
         return lead + QUESTION[missing[0]]
     asks = [SHORT[name] for name in missing]
     return lead + f"{', '.join(asks[:-1])} and {asks[-1]}?".capitalize()
+
+
+def _too_many(size: int, day: Day) -> str:
+    """Why no table takes the party, and what happens instead."""
+    biggest = max((r.capacity for r in day.resources if r.fits(1)), default=0)
+    if biggest and size > biggest:
+        return LARGE_PARTY.format(size=size, biggest=biggest)
+    return NOTHING_FITS.format(size=size)
 
 
 async def start(talk: Talk) -> BookingReply:
@@ -85,7 +102,8 @@ async def _propose(talk: Talk) -> BookingReply:
     wish = _wish(talk, day, on)
     if not any(r.fits(wish.party_size) for r in day.resources):
         talk.state.pop("party")
-        return talk.reply(f"Sorry, we have nothing for {wish.party_size} people. How many are you?")
+        talk.state.update(stage="ask", asked="party")
+        return talk.reply(_too_many(wish.party_size, day))
     slot = free_at(wish, start_at, day, prefer=offered(talk))
     if slot is None:
         lead = f"Sorry, {when(on, start_at)} isn't available for {wish.party_size}."

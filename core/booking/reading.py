@@ -1,4 +1,5 @@
-"""What the agent reads from a turn beyond the Router's entities: bare answers, tapped slots."""
+"""What the agent reads from a turn beyond the Router's entities: bare answers, tapped slots,
+a yes or no in Spanish or Indonesian, and a question on the side of a booking."""
 
 import re
 import uuid
@@ -42,3 +43,71 @@ def tapped_slot(reply_id: str) -> tuple[date, str, uuid.UUID] | None:
     if not match:
         return None
     return date.fromisoformat(match.group(1)), match.group(2), uuid.UUID(match.group(3))
+
+
+# A yes or no the Router may not have read as one ("vale", "dale", "siap", "gak jadi"), read
+# only from a message made of nothing else.
+_YES_WORDS = frozenset(
+    "yes yep yeah yup sure ok okay oke okey alright fine perfect great confirm confirmed go "
+    "ahead si sí vale dale claro perfecto bueno listo correcto acuerdo adelante "
+    "iya ya yoi sip siap betul benar boleh setuju lanjut gas jadi".split()
+)
+_NO_WORDS = frozenset(
+    "no nope nah not tidak nggak gak ga enggak engga ndak jangan batal todavía".split()
+)
+_FILLERS = frozenset(
+    "please pls thanks thank you it is that's thats fine de por favor gracias mejor "
+    "kak mas mbak aja deh dulu saja".split()
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def yes_or_no(text: str) -> str:
+    """ "yes" or "no" when the whole message is one, in English, Spanish or Indonesian."""
+    words = _LETTERS.findall(text.lower())
+    known = _YES_WORDS | _NO_WORDS | _FILLERS
+    if not words or len(words) > 6 or any(w not in known for w in words):
+        return ""
+    if any(w in _NO_WORDS for w in words):
+        return "no"
+    return "yes" if any(w in _YES_WORDS for w in words) else ""
+
+
+# A question on the side: a clause that asks (a "?" or an opening "do you", "is there",
+# "¿tienen", "apakah") about something else than the booking itself ("is that possible?",
+# "what times are free?" are about the booking).
+_CLAUSE = re.compile(r"[^.!?;\n¿]+\?*|¿[^?]*\?*")
+_JOINER = re.compile(r",|\b(?:and|also|but|plus|y|también|pero|dan|juga|terus|tapi)\b", re.I)
+_OPENER = re.compile(
+    r"^\s*¿?\s*(?:do|does|did|is|are|can|could|will|would|what|what's|whats|which|where|how"
+    r"|when|who|why|any|tienen|tenéis|tiene|hay|puedo|podemos|se puede|qué|cuál|cuánto|dónde"
+    r"|cómo|apakah|ada|bisa|boleh|berapa|dimana|di mana|gimana|bagaimana|kapan)\b",
+    re.I,
+)
+_ABOUT_THE_BOOKING = frozenset(
+    """book booking booked reserve reservation table tables seat seats sit spot place time
+    times date day days tonight today tomorrow free available availability possible okay
+    that this there still you your we us our they them have has get got make move change
+    come arrive earlier later early late instead then rather maybe about the for and with
+    people persons person guests adults kids children baby terrace outside outdoor inside
+    indoor window patio garden private room court slot slots space open what when which how
+    can could would will are does did any please pls
+    mesa mesas reserva reservar hora horas sitio lugar espacio hueco libre disponible posible
+    hoy mañana noche personas para
+    meja reservasi pesan tempat kosong jam besok malam orang untuk buat muat apa kah""".split()
+)
+
+
+def side_question(text: str, names: tuple[str, ...] = ()) -> str:
+    """The question the message asks beside the booking ("book for 4 at 8 and do you have
+    vegan food?" -> "do you have vegan food?"), or "". `names`: words the Router read as a
+    resource ("Terrace") are the booking's too."""
+    known = _ABOUT_THE_BOOKING | {w for name in names for w in _LETTERS.findall(name.lower())}
+    for sentence in _CLAUSE.findall(text):
+        for clause in _JOINER.split(sentence):
+            clause = clause.strip(" ,")
+            asks = clause.endswith("?") or _OPENER.match(clause)
+            words = [w for w in _LETTERS.findall(clause.lower()) if len(w) >= 3]
+            if asks and any(w not in known for w in words):
+                return clause.lstrip("¿ ").strip()
+    return ""

@@ -7,6 +7,7 @@ from typing import Any
 
 from .model import Booking
 from .ports import BookingUnitOfWork, Clock
+from .reading import yes_or_no
 
 YES, NO = "yes", "no"
 
@@ -59,7 +60,12 @@ class Talk:
 
     @property
     def intent(self) -> str:
-        return {YES: "confirm.yes", NO: "confirm.no"}.get(self.turn.reply_id, self.turn.intent)
+        """The Router's intent; a tapped yes or no, or one written in words the Router did not
+        read as one ("vale", "siap", "gak jadi") while a proposal waits for it, is that."""
+        answer = self.turn.reply_id
+        if not answer and self.state.get("stage") == "confirm":
+            answer = yes_or_no(self.turn.text)
+        return {YES: "confirm.yes", NO: "confirm.no"}.get(answer, self.turn.intent)
 
     def reply(self, text: str, options: tuple[Option, ...] = (), **flags: Any) -> BookingReply:
         """The answer; asking yes/no adds the buttons, and a finished task forgets its state."""

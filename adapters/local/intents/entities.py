@@ -2,7 +2,8 @@
 
 Keys (all strings, present only when found):
   date "YYYY-MM-DD" and time "HH:MM" (see when.py for what is understood);
-  party_size "4": "for 4", "table for two", "4 people", "we are 6", "2 adults and 2 kids";
+  party_size "4": "for 4", "table for two", "4 people", "we are 6", "2 adults and 2 kids",
+    "para 4", "somos cinco", "buat 5 orang", "5 org", "kami ber-4";
   product: the canonical vocabulary name first mentioned, quantity: its count ("1" for "a");
   products: every product in text order as "2x Pizza Margherita|1x Coke" (count defaults to 1);
   resource: the vocabulary resource mentioned ("Terrace");
@@ -17,18 +18,46 @@ from core.orchestrator.nlu import Vocabulary
 from .names import find_names, quantity_before
 from .when import NUMBER_WORDS, find_date, find_time
 
-_N = rf"(\d{{1,2}}|{'|'.join(NUMBER_WORDS)})"
-_PEOPLE = r"(?:people|persons?|pax|guests?|ppl|diners|of us|personas|orang)"
+# Spanish and Indonesian counts of people ("once" is left out: it is English too).
+_COUNTS = {
+    **{word: n for n, word in enumerate(NUMBER_WORDS, 1)},
+    **{
+        w: n
+        for n, w in enumerate("uno dos tres cuatro cinco seis siete ocho nueve diez".split(), 1)
+    },
+    "una": 1,
+    "doce": 12,
+    **{
+        w: n
+        for n, w in enumerate(
+            "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas".split(), 1
+        )
+    },
+}
+_N = rf"(\d{{1,2}}|{'|'.join(_COUNTS)})"
+_PEOPLE = (
+    r"(?:people|persons?|pax|guests?|ppl|peeps|diners|of us|personas|comensales|adultos"
+    r"|orang|org|tamu)"
+)
 NO_NAMES = Vocabulary()
 _GUESTS = re.compile(rf"\b{_N}\s+(?:adults?|kids?|children|child)\b")
+# What may follow "for 4" when 4 is the party: a day, a time, people, or nothing.
+_AFTER_FOR = (
+    r"at|on|in|to|tomorrow|tonight|today|next|this|please|pls|\w*day\b|around|about|by|from"
+    r"|tmrw|tmr|2moro|2morrow|2nite|tonite|mañana|manana|hoy|esta|este|el|a las|por favor"
+    r"|besok|bsk|lusa|hari|nanti|malam|jam|jm|pukul|ya\b|kak\b"
+)
 _PARTY = [
     re.compile(rf"\b{_N}\s+{_PEOPLE}\b"),
-    re.compile(rf"\b(?:we are|we're|we will be|we'll be|party of|group of|somos|kami)\s+{_N}\b"),
+    re.compile(
+        rf"\b(?:we are|we're|we will be|we'll be|party of|group of|somos|seremos|kami)\s+{_N}\b"
+        r"(?!\s*(?:[:.]\d|[ap]\.?m\b|o'?clock|h\b|-?\s*ish))"
+    ),
+    re.compile(r"\bber-?(\d{1,2})\b"),  # "kami ber-5": five of us
     # "for 4" but not "for 7pm" nor "for 2 pizzas": only people, a date, a time or nothing may follow
     re.compile(
-        rf"\b(?:for|para|untuk)\s+{_N}\b(?!\s*(?:[:.]\d|[ap]\.?m\b|o'?clock|h\b))"
-        rf"(?=\s*(?:$|[^\w\s]|{_PEOPLE}|at|on|in|to|tomorrow|tonight|today|next|this|please|pls"
-        r"|\w*day\b))"
+        rf"\b(?:for|para|untuk|buat)\s+{_N}\b(?!\s*(?:[:.]\d|[ap]\.?m\b|o'?clock|h\b|-?\s*ish))"
+        rf"(?=\s*(?:$|[^\w\s]|{_PEOPLE}|{_AFTER_FOR}))"
     ),
 ]
 _BOOKING_REF = re.compile(
@@ -91,5 +120,5 @@ def _reference(pattern: re.Pattern[str], lowered: str) -> str | None:
 
 
 def _number(token: str) -> int:
-    """A digit string or an English number word up to twelve."""
-    return int(token) if token.isdigit() else NUMBER_WORDS.index(token) + 1
+    """A digit string or a number word (English, Spanish, Indonesian) up to twelve."""
+    return int(token) if token.isdigit() else _COUNTS[token]

@@ -10,10 +10,37 @@ from ..orders import FulfillmentType
 from . import replies as r
 from .dialogue import ADDRESS, CONFIRM, DAY, FULFILMENT, Dialogue, finished
 from .shop import Shop
-from .turn import YES_NO, OrderReply, OrderTurn, options
+from .turn import NO, YES, YES_NO, OrderReply, OrderTurn, options
 
-_PICKUP = re.compile(r"\b(pick|pickup|collect|take ?away|takeaway)\b", re.IGNORECASE)
-_DELIVERY = re.compile(r"\b(deliver\w*|bring)\b", re.IGNORECASE)
+# Pickup and delivery in English, Spanish and Indonesian ("para llevar" is takeaway,
+# "ambil sendiri" is fetching it oneself, "antar" is bringing it over). A bare "ambil" is
+# left out: "aku ambil 2 nasi goreng" is "I'll take two", not a pickup.
+_PICKUP = re.compile(
+    r"\b(pick|pickup|collect|take ?away|takeaway|recog\w*|recoj\w*|para llevar|paso a buscar"
+    r"|ambil sendiri|diambil|ambil di \w+|di ?bungkus)\b",
+    re.IGNORECASE,
+)
+_DELIVERY = re.compile(
+    r"\b(deliver\w*|bring|a domicilio|domicilio|env[ií]\w*|entrega\w*|reparto|traer|tr[aá]elo"
+    r"|traigan\w*|antar|anter|diantar|dianter|kirim|dikirim)\b",
+    re.IGNORECASE,
+)
+_TOMORROW = re.compile(r"\b(tomorrow|tmrw|tmr|2moro|besok|bsk)\b|(?<!la )\bma[nñ]ana\b")
+_TODAY = re.compile(
+    r"\b(today|tonight|tonite|now|asap|hoy|ahora|ya mismo|esta noche|hari ini|sekarang"
+    r"|nanti malam|malam ini)\b"
+)
+# A street or a house number: what an address has and a dish has not. Words a menu may use
+# too ("house", "court") are left out; a short one counts only next to a number ("no 12").
+_ADDRESS = re.compile(
+    r"\b(calle|avenida|avda|plaza|paseo|camino|carretera|ronda|travesía|piso|portal|jl|jln|jalan"
+    r"|gang|komplek|perumahan|street|road|avenue|lane|boulevard|blvd|apartment|postcode)\b"
+    r"|\bc/|\b(no|nº|n°|nr|nomor|rt|rw|blok|kav|gg|apt|flat|st|rd|ave|dr|ln)\b\.?\s*\d"
+    r"|\d+[a-z]?,?\s+\w+\s+(st|rd|ave|dr|ln)\b",
+    re.IGNORECASE,
+)
+# Answers that are not an address even while one is asked for: going elsewhere in the flow.
+_NOT_AN_ADDRESS = ("order.checkout", "order.status", "order.cancel", "order.browse", YES, NO)
 
 
 def _day(turn: OrderTurn) -> str:
@@ -22,9 +49,9 @@ def _day(turn: OrderTurn) -> str:
     text = turn.text.lower()
     chosen = turn.reply_id.removeprefix("date:") if turn.reply_id.startswith("date:") else ""
     chosen = chosen or turn.entities.get("date", "")
-    if not chosen and "tomorrow" in text:
+    if not chosen and _TOMORROW.search(text):
         chosen = (today + timedelta(days=1)).isoformat()
-    elif not chosen and ("today" in text or "tonight" in text or " now" in f" {text}"):
+    elif not chosen and _TODAY.search(text):
         chosen = today.isoformat()
     try:
         return chosen if chosen and date.fromisoformat(chosen) >= today else ""
@@ -41,12 +68,28 @@ def _fulfilment(turn: OrderTurn) -> str:
     return FulfillmentType.PICKUP.value if _PICKUP.search(turn.text) else ""
 
 
-def absorb(turn: OrderTurn, talk: Dialogue) -> bool:
+def looks_like_address(text: str) -> bool:
+    """A street word or a building ("Calle de Alcalá 95", "Jl. Sudirman no 12")."""
+    return bool(_ADDRESS.search(text))
+
+
+def may_be_address(turn: OrderTurn) -> bool:
+    """Whether the turn can be the answer to "what is the delivery address?": not a button,
+    a question, another step of the flow or a switch to pickup. Whether it names a dish
+    instead is the agent's to tell, with the menu at hand."""
+    text = turn.text.strip()
+    if not text or text.endswith("?") or turn.reply_id or turn.intent in _NOT_AN_ADDRESS:
+        return False
+    return _fulfilment(turn) != FulfillmentType.PICKUP.value
+
+
+def absorb(turn: OrderTurn, talk: Dialogue, address: bool = False) -> bool:
     """Keep details the customer gave along the way ("... for pickup tomorrow"); True when
-    the turn answered the checkout question asked last."""
+    the turn answered the checkout question asked last. `address`: the agent found the
+    text to be the delivery address asked for."""
     talk.fulfillment = _fulfilment(turn) or talk.fulfillment
     talk.day = _day(turn) or talk.day
-    if talk.step == ADDRESS and turn.text.strip() and not turn.intent.startswith("order."):
+    if address:
         talk.address = turn.text.strip()[:500]
     asked = {FULFILMENT: talk.fulfillment, ADDRESS: talk.address, DAY: talk.day}
     return bool(asked.get(talk.step))

@@ -1,11 +1,11 @@
 """What the customer asks for, as (name, quantity) wishes, matched to products by fuzzy name."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
-from rapidfuzz import fuzz, process, utils
-
-from ..catalog import Product
+from rapidfuzz import fuzz, utils
 
 # A score this high counts as a match; candidates this close to the best are all plausible.
 CUTOFF = 72
@@ -27,12 +27,24 @@ _NUMBERS = {
     "ten": 10,
 }
 _FILLER = frozenset(
-    "i i'd id im i'm we like want would love please can could get have add order orders "
-    "me us some the also just to of for more another give make it and".split()
+    "i i'd id im i'm we like want would love please pls can could get have add order orders "
+    "me us some the also just to of for more another give make it and too as well both thanks "
+    "thank you pickup delivery delivered today tonight tomorrow now asap".split()
 )
-_SEPARATORS = re.compile(r",|;|&|\+|\band\b|\bplus\b|\bwith\b", re.IGNORECASE)
+_SEPARATORS = re.compile(
+    r",|;|&|\+|[!?\n]|\.(?:\s|$)|\band\b|\bplus\b|\bwith\b|\by\b|\bdan\b|\bsama\b",
+    re.IGNORECASE,
+)
 _ENTITY_ITEM = re.compile(r"^\s*(\d+)\s*x\s*(.+?)\s*$", re.IGNORECASE)
 _COUNT = re.compile(r"^(\d+)x?$")
+
+
+class _HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+Named = TypeVar("Named", bound=_HasName)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,32 +71,72 @@ def _from_segment(segment: str) -> Wish | None:
     return Wish(name, quantity) if re.search(r"[^\W\d]{3,}", name) else None
 
 
-def wishes(entities: dict[str, str], text: str) -> list[Wish]:
-    """The Router's entities when it found products, else the customer's own words."""
+def _from_entities(entities: dict[str, str]) -> list[Wish]:
+    """The products the Router found (from the tenant's names), with their counts."""
     if entities.get("products"):
         found = (_ENTITY_ITEM.match(part) for part in entities["products"].split("|"))
         return [Wish(m.group(2), _quantity(m.group(1))) for m in found if m]
     if entities.get("product"):
         quantity = entities.get("quantity", "")
         return [Wish(entities["product"], _quantity(quantity) if quantity.isdigit() else None)]
-    return [w for part in _SEPARATORS.split(text) if (w := _from_segment(part))]
+    return []
 
 
-def candidates(name: str, products: list[Product]) -> list[Product]:
-    """The products `name` may mean: one exact name, else every close fuzzy match."""
-    exact = [p for p in products if p.name.casefold() == name.casefold()]
+def wishes(entities: dict[str, str], text: str) -> list[Wish]:
+    """Everything the customer asked for: the products the Router found, and every other item
+    the words name ("3 cokes" beside a Margherita the Router knew), so that each one is added
+    or refused, none dropped."""
+    said = [w for part in _SEPARATORS.split(text) if (w := _from_segment(part))]
+    found = [_as_said(f, said) for f in _from_entities(entities)]
+    others = [w for w in said if not any(_score(w.name, f.name) >= CUTOFF for f in found)]
+    return found + others
+
+
+def _as_said(found: Wish, said: list[Wish]) -> Wish:
+    """The Router counts a product named without a number as 1; the agent must know it was
+    not said ("the diavola" answers "which one?" for the 2 pizzas asked about)."""
+    words = next((w for w in said if _score(w.name, found.name) >= CUTOFF), None)
+    if words and words.quantity is None and found.quantity == 1:
+        return Wish(found.name)
+    return found
+
+
+def singular(name: str) -> str:
+    """ "cokes" -> "coke", "margheritas" -> "margherita", "sandwiches" -> "sandwich": a plural
+    read against singular menu names (words of three letters or fewer are left alone)."""
+    words = []
+    for word in name.split():
+        if len(word) > 4 and re.search(r"(?:ch|sh|x|ss)es$", word):
+            word = word[:-2]
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+def _score(name: str, target: str) -> float:
+    """How well `name` (singular or plural) reads as `target`, 0 to 100."""
+    process_ = utils.default_process
+    return max(
+        fuzz.WRatio(name, target, processor=process_),
+        fuzz.WRatio(singular(name), target, processor=process_),
+    )
+
+
+def _best_first(scored: tuple[float, int]) -> tuple[float, int]:
+    return -scored[0], scored[1]
+
+
+def candidates(name: str, products: Sequence[Named]) -> list[Named]:
+    """The products `name` may mean: one exact name (plurals too), else every close fuzzy match."""
+    exact = [
+        p for p in products if p.name.casefold() in (name.casefold(), singular(name.casefold()))
+    ]
     if exact:
         return exact[:1]
-    scored = process.extract(
-        name,
-        {p.id: p.name for p in products},
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=5,
-        score_cutoff=CUTOFF,
-    )
+    scored = sorted(((_score(name, p.name), i) for i, p in enumerate(products)), key=_best_first)
+    scored = [(score, i) for score, i in scored[:5] if score >= CUTOFF]
     if not scored:
         return []
-    best = scored[0][1]
-    by_id = {p.id: p for p in products}
-    return [by_id[key] for _, score, key in scored if score >= best - CLOSE]
+    best = scored[0][0]
+    return [products[i] for score, i in scored if score >= best - CLOSE]

@@ -1,18 +1,30 @@
 """The Transaction agent: browse, fill the cart, check out, ask after or cancel an order."""
 
 import uuid
+from dataclasses import dataclass, field
 
 from core.shared.errors import FailedPrecondition
 
 from ..catalog import Product
 from ..orders import OrderStatus
 from . import replies as r
-from .checkout import CheckoutFlow, absorb
-from .dialogue import CANCEL, CONFIRM, PICK, Dialogue, finished
+from .checkout import CheckoutFlow, absorb, looks_like_address, may_be_address
+from .dialogue import ADDRESS, CANCEL, CONFIRM, PICK, Dialogue, finished
 from .matching import candidates, wishes
 from .shop import Shop
 from .turn import CANCEL as CANCEL_INTENT
-from .turn import CHECKOUT, CHOOSE, NO, STATUS, YES, YES_NO, OrderReply, OrderTurn, options
+from .turn import (
+    CHECKOUT,
+    CHOOSE,
+    NO,
+    STATUS,
+    YES,
+    YES_NO,
+    OrderReply,
+    OrderTurn,
+    options,
+    yes_or_no,
+)
 
 CANCELLABLE = (OrderStatus.CREATED, OrderStatus.PENDING_PAYMENT)
 NEXT_STEPS = (("checkout", "Check out", ""), ("menu", "See the menu", ""))
@@ -23,6 +35,21 @@ def _rows(products: list[Product], currency: str) -> tuple:
     return options(*((f"product:{p.id}", p.name, f"{p.price:.2f} {currency}") for p in products))
 
 
+@dataclass
+class _Outcome:
+    """What became of each wish of one turn."""
+
+    added: bool = False
+    missing: list[str] = field(default_factory=list)  # names not on the menu
+    notes: list[str] = field(default_factory=list)  # sold out, short, to ask about later
+    unclear: tuple[str, int, list[Product]] | None = None  # asked about now
+    instead: tuple[int, list[Product]] | None = None  # alternatives to the first sold out
+
+    def refusals(self) -> list[str]:
+        missing = [r.MISSING.format(names=" or ".join(map(repr, self.missing)))]
+        return (missing if self.missing else []) + self.notes
+
+
 class TransactionAgent:
     def __init__(self, shop: Shop, payment_minutes: float) -> None:
         self._shop = shop
@@ -30,19 +57,32 @@ class TransactionAgent:
 
     async def handle(self, turn: OrderTurn) -> OrderReply:
         talk = Dialogue.from_state(turn.state)
-        if absorb(turn, talk):
+        address = talk.step == ADDRESS and await self._is_address(turn)
+        if absorb(turn, talk, address):
             return self._checkout.next(turn, talk)
-        if talk.step in (CONFIRM, CANCEL) and turn.intent in (YES, NO):
-            return await self._confirmed(turn, talk)
+        answer = yes_or_no(turn) if talk.step in (CONFIRM, CANCEL) else ""
+        if answer:
+            return await self._confirmed(turn, talk, answer)
         return await self._by_intent(turn, talk)
 
-    async def _confirmed(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
-        if talk.step == CONFIRM and turn.intent == YES:
+    async def _is_address(self, turn: OrderTurn) -> bool:
+        """The answer to "what is the delivery address?" is the address, whatever the Router
+        made of it ("Calle de Alcalá 95" is not 95 of something), unless it is another step
+        of the flow or plainly asks for dishes on the menu."""
+        if not may_be_address(turn):
+            return False
+        if looks_like_address(turn.text):
+            return True
+        products = await self._shop.products(turn.tenant_id)
+        return not any(candidates(w.name, products) for w in wishes(turn.entities, turn.text))
+
+    async def _confirmed(self, turn: OrderTurn, talk: Dialogue, answer: str) -> OrderReply:
+        if talk.step == CONFIRM and answer == YES:
             return await self._checkout.place(turn, talk)
         if talk.step == CONFIRM:
             talk.step = ""
             return talk.reply(r.KEEP_CART, options(*NEXT_STEPS))
-        if turn.intent == YES:
+        if answer == YES:
             return await self._cancel_now(turn, uuid.UUID(talk.cancel_id))
         orders = await self._shop.orders_of(turn)
         kept = next((o for o in orders if str(o.id) == talk.cancel_id), None)
@@ -89,30 +129,59 @@ class TransactionAgent:
         return talk.reply(text, _rows(shown, self._shop.currency))
 
     async def _add(self, turn: OrderTurn, talk: Dialogue) -> OrderReply | None:
-        """Add what is clear; one unclear name is asked about after the others are in."""
+        """Add what is clear and say what is not: a name not on the menu or sold out is
+        refused in the reply, never dropped; one unclear name is asked about after the others
+        are in."""
         wanted = wishes(turn.entities, turn.text)
         if not wanted:
             return None
         products = await self._shop.products(turn.tenant_id)
         offered = [p for p in products if str(p.id) in talk.pick_ids] if talk.step == PICK else []
-        unclear: tuple[str, int, list[Product]] | None = None
+        outcome = _Outcome()
         for wish in wanted:
             # An answer to "which one?" without a number means the number asked about.
             quantity = wish.quantity or (talk.pick_quantity if offered else 1)
             found = candidates(wish.name, offered) or candidates(wish.name, products)
             if not found:
-                return talk.reply(r.NOT_FOUND.format(name=wish.name), MENU_ONLY)
-            if len(found) > 1:
-                unclear = unclear or (wish.name, quantity, found)
-            elif refusal := self._shortage(talk, found[0], quantity, products):
-                return refusal
+                outcome.missing.append(wish.name)
+            elif len(found) > 1 and outcome.unclear:
+                outcome.notes.append(r.ASK_LATER.format(name=wish.name))
+            elif len(found) > 1:
+                outcome.unclear = (wish.name, quantity, found)
+            elif short := self._shortage(talk, found[0], quantity, products):
+                outcome.notes.append(short[0])
+                outcome.instead = outcome.instead or (quantity, short[1])
             else:
                 talk.cart.add(found[0], quantity)
-        return self._which(talk, *unclear) if unclear else self._added(talk)
+                outcome.added = True
+        return self._after_adding(talk, outcome)
 
-    def _which(self, talk: Dialogue, name: str, quantity: int, found: list[Product]) -> OrderReply:
+    def _after_adding(self, talk: Dialogue, outcome: _Outcome) -> OrderReply:
+        """One reply for all the wishes of a turn: what went in, what did not and why."""
+        notes = outcome.refusals()
+        if outcome.unclear:
+            return self._which(talk, *outcome.unclear, notes=notes)
+        if outcome.instead and outcome.instead[1]:
+            quantity, others = outcome.instead
+            talk.picking(quantity, [str(p.id) for p in others])
+            text = "\n".join(notes) + r.ALTERNATIVES
+            if outcome.added:
+                text = r.IN_CART.format(cart=talk.cart.summary(self._shop.currency)) + text
+            return talk.reply(text, _rows(others, self._shop.currency))
+        if outcome.added:
+            return self._added(talk, notes)
+        if outcome.missing and not outcome.notes:
+            names = " or ".join(repr(name) for name in outcome.missing)
+            return talk.reply(r.NOT_FOUND.format(name=names), MENU_ONLY)
+        return talk.reply("\n".join(notes), MENU_ONLY)
+
+    def _which(
+        self, talk: Dialogue, name: str, quantity: int, found: list[Product], notes: list[str]
+    ) -> OrderReply:
         talk.picking(quantity, [str(p.id) for p in found])
         text = r.WHICH.format(name=name)
+        if notes:
+            text = "\n".join(notes) + "\n\n" + text
         if not talk.cart.is_empty:
             text = f"{talk.cart.summary(self._shop.currency)}\n\n{text}"
         return talk.reply(text, _rows(found, self._shop.currency))
@@ -121,22 +190,28 @@ class TransactionAgent:
         products = await self._shop.products(turn.tenant_id)
         product = next((p for p in products if str(p.id) == product_id), None)
         if product is None:
-            return talk.reply(r.NOT_FOUND.format(name=turn.text), MENU_ONLY)
+            return talk.reply(r.NOT_FOUND.format(name=repr(turn.text)), MENU_ONLY)
         quantity = talk.pick_quantity if talk.step == PICK else 1
-        if refusal := self._shortage(talk, product, quantity, products):
-            return refusal
+        if short := self._shortage(talk, product, quantity, products):
+            text, others = short
+            if not others:
+                return talk.reply(text, MENU_ONLY)
+            talk.picking(quantity, [str(p.id) for p in others])
+            return talk.reply(text + r.ALTERNATIVES, _rows(others, self._shop.currency))
         talk.cart.add(product, quantity)
         return self._added(talk)
 
-    def _added(self, talk: Dialogue) -> OrderReply:
+    def _added(self, talk: Dialogue, notes: list[str] | None = None) -> OrderReply:
         talk.step, talk.pick_ids = "", []
         text = r.ADDED.format(cart=talk.cart.summary(self._shop.currency))
+        if notes:
+            text = "\n".join(notes) + "\n\n" + text
         return talk.reply(text, options(*NEXT_STEPS))
 
     def _shortage(
         self, talk: Dialogue, product: Product, quantity: int, products: list[Product]
-    ) -> OrderReply | None:
-        """A sold-out (or short) product: say so and offer others from its category."""
+    ) -> tuple[str, list[Product]] | None:
+        """A sold-out (or short) product: what to say, and others from its category."""
         wanted = quantity + talk.cart.quantity_of(str(product.id))
         if product.orderable and product.stock_quantity >= wanted:
             return None
@@ -147,10 +222,7 @@ class TransactionAgent:
             for p in products
             if p.category_id == product.category_id and p.id != product.id and p.orderable
         ][:3]
-        if not others:
-            return talk.reply(text, MENU_ONLY)
-        talk.picking(quantity, [str(p.id) for p in others])
-        return talk.reply(text + r.ALTERNATIVES, _rows(others, self._shop.currency))
+        return text, others
 
     # -- orders placed before --------------------------------------------------------------
 

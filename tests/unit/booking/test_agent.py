@@ -1,15 +1,22 @@
 """The Booking agent's dialogue, turn by turn, as the Router drives it."""
 
+import re
+
 import pytest
 
+from adapters.local.intents import LocalIntentClassifier
+from adapters.local.intents.entities import extract
 from core.booking import commands as c
 from core.booking import handlers
 from core.booking.agent import BookingAgent
 from core.booking.model import BookingStatus
 from core.booking.talk import BookingTurn
+from core.orchestrator.nlu import Intent
 from tests.fakes import FakeTimezones
 
 from .conftest import NOW, OUTLET, PHONE, TENANT, TOMORROW, minutes
+
+NOW_LOCAL = NOW.replace(tzinfo=None)
 
 
 class Customer:
@@ -169,3 +176,71 @@ async def test_a_new_wish_during_the_proposal_changes_it(customer):
     )
     changed = await customer.says("make it 8", "booking.change", time="20:00")
     assert changed.text.endswith("Confirmed for 8 PM?")
+
+
+# -- what real conversations brought up ---------------------------------------------------
+
+
+async def test_a_question_beside_the_booking_is_acknowledged_not_passed_over(customer):
+    text = "book for 4 at 8 and do you have vegan food?"
+    found = extract(text, NOW_LOCAL)  # the Router's entities for it
+    reply = await customer.says(text, "booking.new", date="2025-03-14", **found)
+    assert reply.text.startswith("Table 3 for 4 on Fri 14 Mar at 8 PM.")
+    assert reply.confirmation_pending
+    assert 'You also asked: "do you have vegan food?"' in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["table for 4 tomorrow at 8, is that possible?", "any table for 4 tomorrow at 8?"],
+)
+async def test_a_question_about_the_booking_itself_gets_no_note(customer, text):
+    reply = await customer.says(
+        text, "booking.new", date="2025-03-14", time="20:00", party_size="4"
+    )
+    assert reply.confirmation_pending and "You also asked" not in reply.text
+
+
+async def test_a_party_larger_than_any_table_is_told_the_policy_and_how_to_reach_a_person(
+    customer,
+):
+    reply = await customer.says(
+        "table for 15 tomorrow at 8", "booking.new", date="2025-03-14", time="20:00",
+        party_size="15",
+    )  # fmt: skip
+    assert "group of 15" in reply.text and "largest table seats (6)" in reply.text
+    assert "arranged by our team" in reply.text
+    assert not reply.done and not reply.confirmation_pending
+    # The words the reply suggests reach a person through the real classifier's rules.
+    suggested = re.search(r'"([^"]+)"', reply.text).group(1)
+    routed = LocalIntentClassifier().classify_now(suggested, [], NOW_LOCAL)
+    assert routed.intent is Intent.HANDOFF
+    # Or a smaller group carries on with the same day and time.
+    proposed = await customer.says("6")
+    assert proposed.text == "Table 4 for 6 on Fri 14 Mar at 8 PM. Confirmed for 8 PM?"
+
+
+@pytest.mark.parametrize("text", ["vale", "dale, perfecto", "siap kak", "iya"])
+async def test_a_spanish_or_indonesian_yes_books(customer, uow, text):
+    await customer.says(
+        "table for 2 tomorrow at 7", "booking.new", date="2025-03-14", time="19:00", party_size="2"
+    )
+    booked = await customer.says(text, "out_of_scope")  # however the Router read it
+    assert booked.done and booked.booking is not None and uow.bookings.rows
+
+
+@pytest.mark.parametrize("text", ["gak jadi", "mejor no"])
+async def test_a_spanish_or_indonesian_no_stops(customer, uow, text):
+    await customer.says(
+        "table for 2 tomorrow at 7", "booking.new", date="2025-03-14", time="19:00", party_size="2"
+    )
+    stopped = await customer.says(text, "out_of_scope")
+    assert stopped.done and "left everything" in stopped.text and not uow.bookings.rows
+
+
+async def test_a_word_that_is_no_answer_does_not_book(customer, uow):
+    await customer.says(
+        "table for 2 tomorrow at 7", "booking.new", date="2025-03-14", time="19:00", party_size="2"
+    )
+    again = await customer.says("hmm, the terrace?", "out_of_scope")
+    assert not again.done and not uow.bookings.rows

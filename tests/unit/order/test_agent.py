@@ -5,6 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.local.intents import LocalIntentClassifier
+from core.orchestrator.nlu import Turn, Vocabulary
+from core.order import catalog_handlers
+from core.order import commands as c
 from core.order.agent.shop import Shop
 from core.order.agent.transaction import TransactionAgent
 from core.order.agent.turn import OrderTurn
@@ -169,3 +173,145 @@ async def test_checkout_that_loses_the_last_item(chat, menu, uow):
 async def test_nothing_to_status_or_confirm(chat, menu):
     assert "can't find an order" in (await chat.say("status?", "order.status")).text
     assert "nothing waiting" in (await chat.say("yes", "confirm.yes")).text
+
+
+# -- conversations as customers write them, read by the real local classifier -------------
+
+ROUTER_NOW = SENT.replace(tzinfo=None)
+
+
+class RoutedChat(Chat):
+    """Plays the Router with its real classifier: each message is classified after the bot's
+    last reply, with the menu's names, and handed to the agent with that intent and those
+    entities (as the Router does while the order agent is mid-task)."""
+
+    def __init__(self, agent: TransactionAgent, names: tuple[str, ...]) -> None:
+        super().__init__(agent)
+        self.vocabulary = Vocabulary(products=names)
+        self.last = ""
+
+    async def says(self, text: str):
+        history = [Turn("customer", "hi"), Turn("bot", self.last)] if self.last else []
+        found = CLASSIFIER.classify_now(text, history, ROUTER_NOW, self.vocabulary)
+        reply = await self.say(text, found.intent.value, **found.entities)
+        self.last = reply.text
+        return reply
+
+
+CLASSIFIER = LocalIntentClassifier()
+
+
+@pytest.fixture
+def routed(agent, menu) -> RoutedChat:
+    return RoutedChat(agent, tuple(menu))
+
+
+async def _to_the_address(routed: RoutedChat):
+    await routed.says("2 pizza margherita please")
+    await routed.says("checkout")
+    asked = await routed.say("Delivery", reply_id="delivery", intent="out_of_scope")
+    routed.last = asked.text
+    assert "address" in asked.text
+    return asked
+
+
+@pytest.mark.parametrize(
+    "address", ["Calle de Alcalá 95", "Jl. Sudirman no 12", "the blue house next to the church"]
+)
+async def test_an_address_with_a_house_number_is_the_address_not_a_dish(routed, address):
+    await _to_the_address(routed)
+    day = await routed.says(address)
+    assert ids(day) == ["date:2025-03-01", "date:2025-03-02"], day.text
+    summary = await routed.says("tomorrow")
+    assert f"Delivery to {address} on 2025-03-02" in summary.text
+    assert "2x Pizza Margherita" in summary.text and "95x" not in summary.text
+
+
+async def test_a_dish_named_while_the_address_is_asked_is_still_a_dish(routed):
+    await _to_the_address(routed)
+    reply = await routed.says("oh and a coffee too")
+    assert "1x Coffee" in reply.text and "2x Pizza Margherita" in reply.text
+    assert not reply.state["address"]
+
+
+async def test_every_item_named_is_added_or_refused_never_dropped(routed, menu):
+    reply = await routed.says("2 margheritas and 3 cokes")  # no cola on this menu
+    assert "2x Pizza Margherita — 24.00 EUR" in reply.text
+    assert "couldn't find 'cokes'" in reply.text
+    assert [x["name"] for x in reply.state["cart"]] == ["Pizza Margherita"]
+
+
+async def test_items_the_router_did_not_find_are_read_from_the_words(chat, menu):
+    # The Router's vocabulary knew the margherita only; the agent reads the rest itself.
+    reply = await chat.say("2 margheritas and 2 coffees", products="2x Pizza Margherita")
+    assert "2x Pizza Margherita" in reply.text and "2x Coffee — 4.00 EUR" in reply.text
+
+
+async def test_plurals_match_singular_names(chat, menu, uow):
+    coke = c.CreateProduct(TENANT, "Coke", "2.50", stock_quantity=20, category_id=None)
+    await catalog_handlers.create_product(coke, uow)
+    reply = await chat.say("2 margheritas and 3 cokes")
+    assert "2x Pizza Margherita" in reply.text and "3x Coke — 7.50 EUR" in reply.text
+    assert "couldn't find" not in reply.text
+
+
+async def test_an_ambiguous_item_is_asked_about_after_the_clear_ones(routed, menu, uow):
+    coke = c.CreateProduct(TENANT, "Coke", "2.50", stock_quantity=20, category_id=None)
+    await catalog_handlers.create_product(coke, uow)
+    routed.vocabulary = Vocabulary(products=(*menu, "Coke"))
+    reply = await routed.says("2 pizzas and 3 cokes")
+    assert "3x Coke" in reply.text and "Which one did you mean by 'pizzas'" in reply.text
+    reply = await routed.says("diavola")
+    assert "2x Pizza Diavola" in reply.text and "3x Coke" in reply.text
+
+
+async def test_a_sold_out_item_and_a_missing_one_are_both_said(chat, menu):
+    reply = await chat.say("a beer, a unicorn steak and a coffee")
+    assert "Draught beer is sold out" in reply.text
+    assert "couldn't find 'unicorn steak'" in reply.text
+    assert "1x Coffee" in reply.text  # added, and shown as added
+
+
+@pytest.mark.parametrize("text", ["ambil sendiri", "para llevar", "lo paso a recoger", "pickup"])
+async def test_pickup_in_spanish_and_indonesian(routed, text):
+    await routed.says("1 coffee")
+    await routed.says("checkout")
+    reply = await routed.says(text)
+    assert reply.state["fulfillment"] == "pickup" and ids(reply)[0].startswith("date:")
+
+
+@pytest.mark.parametrize("text", ["antar", "diantar ya kak", "a domicilio", "deliver it"])
+async def test_delivery_in_spanish_and_indonesian(routed, text):
+    await routed.says("1 coffee")
+    await routed.says("checkout")
+    reply = await routed.says(text)
+    assert reply.state["fulfillment"] == "delivery" and "address" in reply.text
+
+
+@pytest.mark.parametrize(("text", "day"), [("hari ini", "2025-03-01"), ("besok", "2025-03-02")])
+async def test_the_day_in_indonesian(routed, text, day):
+    await routed.says("1 coffee")
+    await routed.says("checkout")
+    await routed.says("ambil sendiri")
+    reply = await routed.says(text)
+    assert reply.confirmation_pending and f"Pickup on {day}" in reply.text
+
+
+@pytest.mark.parametrize("text", ["sí, perfecto", "iya", "vale", "dale", "siap kak"])
+async def test_a_spanish_or_indonesian_yes_places_the_order(routed, text):
+    await routed.says("1 coffee")
+    await routed.says("checkout")
+    await routed.says("ambil sendiri")
+    await routed.says("hari ini")
+    placed = await routed.says(text)
+    assert placed.done and placed.order is not None
+
+
+@pytest.mark.parametrize("text", ["gak jadi", "mejor no", "no gracias"])
+async def test_a_spanish_or_indonesian_no_keeps_the_cart(routed, text):
+    await routed.says("1 coffee")
+    await routed.says("checkout")
+    await routed.says("pickup")
+    await routed.says("today")
+    kept = await routed.says(text)
+    assert not kept.done and "kept" in kept.text and kept.state["cart"]
