@@ -14,7 +14,8 @@ _STOCK = {
     Intent.CONFIRM_NO: "no nope nopes nah n negative incorrect wrong tidak nggak gak enggak 👎 ❌ "
     "not_really never_mind no_way not_now not_yet don't dont",
     Intent.CONFIRM_YES: "yes yep yeah yup yess yesss sure correct confirm confirmed absolutely "
-    "definitely exactly affirmative si sí iya betul claro 👍 ✅ 👌 of_course go_ahead",
+    "definitely exactly affirmative si sí iya betul claro vale dale perfecto siap ya_betul "
+    "👍 ✅ 👌 of_course go_ahead",
     Intent.GOODBYE: "bye byee byeee goodbye cya ciao chao adios dadah laters nite see_you see_u "
     "see_ya good_night goodnight take_care hasta_luego sampai_jumpa",
     Intent.THANKS: "thanks thank_you thank_u thx ty tq tysm thnx tnx cheers gracias makasih "
@@ -41,7 +42,7 @@ _HANDOFF = re.compile(
 )
 _BOOKING_TOPIC = re.compile(r"\b(?:book\w*|reserv\w*|tables?|guests?|people|party|date|day)\b")
 _ORDER_TOPIC = re.compile(
-    r"\b(?:order|cart|basket|add\w*|anything else|menu|how many (?!people|guests))"
+    r"\b(?:order|cart|basket|add(?:ed|ing)?\b|anything else|menu|how many (?!people|guests))"
 )
 _CHANGE = re.compile(r"\b(?:change|move|reschedul\w*|instead)\b")
 _SWITCH = re.compile(r"\b(?:cancel\w*|status|where|human|menu|pay|checkout)\b")

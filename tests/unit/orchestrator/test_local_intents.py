@@ -189,3 +189,14 @@ def test_routing_accuracy_stays_above_its_floor():
     figures = score_routing(classifier, load_routing_set())
     assert figures["messages"] >= 300
     assert figures["accuracy"] >= ACCURACY_FLOOR, figures["misrouted"]
+
+
+def test_a_house_number_after_the_address_question_is_not_an_order_quantity():
+    asked = [Turn("bot", "What is the delivery address?")]  # "address" is not "add"
+    result = classifier.classify_now("Calle de Alcalá 95", asked, NOW)
+    assert result.intent is not Intent.ORDER_ADD and "quantity" not in result.entities
+
+
+@pytest.mark.parametrize("text", ["vale", "dale", "sí, perfecto", "siap kak"])
+def test_spanish_and_indonesian_yes_words_are_a_yes(text):
+    assert classifier.classify_now(text, [], NOW).intent is Intent.CONFIRM_YES
