@@ -49,7 +49,11 @@ def claims_from(payload_header: str) -> Claims:
         payload = json.loads(raw)
     except (binascii.Error, ValueError) as bad:
         raise MalformedClaims(f"{PAYLOAD_HEADER} is not base64url JSON") from bad
-    if not isinstance(payload, dict) or not isinstance(payload.get("sub"), str):
+    if (
+        not isinstance(payload, dict)
+        or not payload.get("sub")
+        or not isinstance(payload["sub"], str)
+    ):
         raise MalformedClaims(f"{PAYLOAD_HEADER} has no subject")
     firebase = payload.get("firebase")
     tenant = firebase.get("tenant", "") if isinstance(firebase, dict) else ""

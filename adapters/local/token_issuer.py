@@ -72,7 +72,7 @@ class LocalTokenIssuer:
 
     def mint(self, uid: str, expires_in: float = 3600.0, **claims: Any) -> str:
         """A signed ID token for `uid`, valid from now for `expires_in` seconds (negative: one
-        that has expired already)."""
+        that has expired already); a claim given as None is left out."""
         now = int(time.time())
         expires = now + int(expires_in)
         issued = min(now, expires - 1)
@@ -86,4 +86,5 @@ class LocalTokenIssuer:
             "exp": expires,
             **claims,
         }
+        payload = {name: value for name, value in payload.items() if value is not None}
         return jwt.encode(payload, self._key, algorithm=ALGORITHM, headers={"kid": self._kid})

@@ -78,11 +78,16 @@ async def test_tokens_the_gateway_does_not_accept_are_401(mesh, gateway, tmp_pat
         "wrong issuer": bearer(wrong_issuer.mint("demo-owner")),
         "wrong audience": bearer(wrong_audience.mint("demo-owner")),
         "forged signature": bearer(forger.mint("demo-owner")),
+        "never expires": bearer(issuer.mint("demo-owner", exp=None)),
+        "no subject": bearer(issuer.mint("")),
     }
     for case, headers in cases.items():
         answer = await gateway.get(path, headers=headers)
         assert answer.status_code == 401, (case, answer.text)
         assert answer.json()["code"] == UNAUTHENTICATED, (case, answer.text)
+    # A valid token in the URL is not read: URLs end up in logs and proxies.
+    in_url = await gateway.get(path, params={"access_token": issuer.mint("demo-owner")})
+    assert in_url.status_code == 401, in_url.text
     assert (await gateway.get(path, headers=bearer(issuer.mint("demo-owner")))).status_code == 200
 
 
