@@ -78,7 +78,11 @@ def may_be_address(turn: OrderTurn) -> bool:
     a question, another step of the flow or a switch to pickup. Whether it names a dish
     instead is the agent's to tell, with the menu at hand."""
     text = turn.text.strip()
-    if not text or text.endswith("?") or turn.reply_id or turn.intent in _NOT_AN_ADDRESS:
+    if not text or turn.reply_id:
+        return False
+    if looks_like_address(text):  # "Jl. Sudirman no 12" is an address, whatever "no" reads as
+        return True
+    if text.endswith("?") or turn.intent in _NOT_AN_ADDRESS:
         return False
     return _fulfilment(turn) != FulfillmentType.PICKUP.value
 
