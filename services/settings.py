@@ -3,6 +3,7 @@
 import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -32,6 +33,16 @@ def _port_list(value: object) -> object:
 
 # Every replica's port of a service on one host; empty: one replica at <SERVICE>_PORT.
 ReplicaPorts = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_port_list)]
+
+
+# The Cloud API credentials `make run` uses with its stand-in: known to everyone, so valid
+# in local mode only.
+LOCAL_SECRETS = {
+    "whatsapp_app_secret": "local-app-secret",
+    "whatsapp_verify_token": "local-verify-token",
+    "whatsapp_token": "local-access-token",
+}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class Settings(BaseSettings):
@@ -70,9 +81,9 @@ class Settings(BaseSettings):
     knowledge_search: Literal["hybrid", "dense"] = "hybrid"
 
     # WhatsApp Cloud API. Defaults point at the local stand-in that `make run` starts.
-    whatsapp_app_secret: str = "local-app-secret"
-    whatsapp_verify_token: str = "local-verify-token"
-    whatsapp_token: str = "local-access-token"
+    whatsapp_app_secret: str = LOCAL_SECRETS["whatsapp_app_secret"]
+    whatsapp_verify_token: str = LOCAL_SECRETS["whatsapp_verify_token"]
+    whatsapp_token: str = LOCAL_SECRETS["whatsapp_token"]
     whatsapp_api_base_url: str = "http://127.0.0.1:8090"
     whatsapp_api_version: str = "v21.0"
     cloud_api_standin_port: int = 8090
@@ -131,6 +142,30 @@ class Settings(BaseSettings):
     analytics_replica_ports: ReplicaPorts = ()
     orchestrator_replica_ports: ReplicaPorts = ()
     messaging_replica_ports: ReplicaPorts = ()
+
+    @model_validator(mode="after")
+    def _real_secrets_outside_local_mode(self) -> "Settings":
+        # An empty app secret lets anyone sign webhooks, anywhere. Outside local mode (the
+        # cluster, or a Cloud API that is not the stand-in on this host) the local defaults
+        # are as public as an empty secret: the process refuses to start.
+        if not self.whatsapp_app_secret:
+            raise ValueError("WHATSAPP_APP_SECRET must not be empty")
+        if self.local_mode:
+            return self
+        for name, default in LOCAL_SECRETS.items():
+            value = getattr(self, name)
+            if not value or value == default:
+                raise ValueError(
+                    f"{name.upper()} must be set to the real value outside local mode"
+                    f" (it is {'empty' if not value else 'the local default'})"
+                )
+        return self
+
+    @property
+    def local_mode(self) -> bool:
+        """One host talking to the Cloud API stand-in: `make run`, the tests, the benchmarks."""
+        host = urlsplit(self.whatsapp_api_base_url).hostname or ""
+        return not self.peer_namespace and host in LOOPBACK_HOSTS
 
     @model_validator(mode="after")
     def _replicas_need_an_ip(self) -> "Settings":

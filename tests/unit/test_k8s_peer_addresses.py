@@ -5,6 +5,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from adapters.grpc.peers import open_channel
 from services.runtime import build_server, set_serving
 from services.settings import Settings
+from tests.unit.test_settings_secrets import CLUSTER_SECRETS
 
 
 def test_locally_peers_are_host_and_port():
@@ -14,7 +15,7 @@ def test_locally_peers_are_host_and_port():
 
 
 def test_in_the_cluster_each_peer_is_its_headless_service_name():
-    settings = Settings(_env_file=None, peer_namespace="crm")
+    settings = Settings(_env_file=None, peer_namespace="crm", **CLUSTER_SECRETS)
 
     assert settings.address_of("orchestrator") == (
         "dns:///orchestrator.crm.svc.cluster.local:50058"

@@ -11,6 +11,7 @@ from services import gateway
 from services.runtime import build_server, set_serving
 from services.settings import Settings
 from services.tools.mesh import Mesh, mesh_environment
+from tests.unit.test_settings_secrets import CLUSTER_SECRETS
 
 
 def test_peers_dial_every_replica_port_and_single_services_stay_host_and_port(monkeypatch):
@@ -28,7 +29,9 @@ def test_an_ipv6_peer_host_is_bracketed_and_the_cluster_keeps_its_dns_names():
     local = Settings(_env_file=None, peer_host="::1", booking_replica_ports=[1, 2])
     assert local.address_of("booking") == "ipv6:[::1]:1,[::1]:2"
 
-    cluster = Settings(_env_file=None, peer_namespace="crm", booking_replica_ports=[1, 2])
+    cluster = Settings(
+        _env_file=None, peer_namespace="crm", **CLUSTER_SECRETS, booking_replica_ports=[1, 2]
+    )
     assert cluster.address_of("booking") == "dns:///booking.crm.svc.cluster.local:50054"
     assert not cluster.single_replica("tenant")  # pods come and go: never assumed alone
 
