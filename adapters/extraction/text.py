@@ -2,8 +2,10 @@
 
 import asyncio
 import io
+import math
 import re
 import zipfile
+from dataclasses import dataclass
 
 import docx
 from bs4 import BeautifulSoup
@@ -18,6 +20,9 @@ _BLOCKS = ["p", "div", "li", "tr", "pre", "blockquote", "section", "article", "d
 _DROPPED = ["script", "style", "noscript", "template", "head", "nav", "svg"]
 _MANY_BLANKS = re.compile(r"\n\s*\n\s*")
 _DOCX_HEADING = re.compile(r"^Heading (\d)$")
+_NO_SPACE = re.compile(r"\s+")
+_HEADING_SCALE = 1.15  # a PDF heading's font is at least this much larger than the body's
+_MAX_HEADING_CHARS = 120
 
 
 def text_of(data: bytes) -> str:
@@ -50,16 +55,75 @@ def html_text(data: bytes) -> str:
 
 
 def pdf_text(data: bytes) -> str:
+    """Page text with headings as "#" lines: PDFs mark headings only by a larger or bold font,
+    and a heading run into its first sentence reads as part of the answer."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableDocument("the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        runs: list[_Run] = []
+        pages = [page.extract_text(visitor_text=_collector(runs)) or "" for page in reader.pages]
     except UnreadableDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
         raise UnreadableDocument("the PDF is damaged or not a PDF") from None
-    return "\n\n".join(page.strip() for page in pages if page.strip())
+    levels = _heading_levels(runs)
+    return "\n\n".join(_marked(page, levels) for page in pages if page.strip())
+
+
+@dataclass
+class _Run:
+    """Consecutive text drawn in one font size and weight."""
+
+    key: str  # the text without whitespace, as pypdf's spacing may differ from the page's
+    size: float
+    bold: bool
+
+
+def _collector(runs: list[_Run]):
+    def visit(text: str, cm: list, tm: list, font: dict | None, size: float) -> None:
+        if not text.strip():
+            return
+        scaled = round(size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]), 1)
+        bold = "bold" in str((font or {}).get("/BaseFont", "")).lower()
+        key = _NO_SPACE.sub("", text)
+        if runs and (runs[-1].size, runs[-1].bold) == (scaled, bold):
+            runs[-1].key += key
+        else:
+            runs.append(_Run(key, scaled, bold))
+
+    return visit
+
+
+def _heading_levels(runs: list[_Run]) -> dict[str, int]:
+    """Run text -> heading level: larger than the body text, or bold where the body is not;
+    the largest is level 1."""
+    if not runs:
+        return {}
+    weights: dict[tuple[float, bool], int] = {}
+    for run in runs:
+        weights[(run.size, run.bold)] = weights.get((run.size, run.bold), 0) + len(run.key)
+    body_size, body_bold = max(weights, key=weights.__getitem__)
+    headed = [
+        run
+        for run in runs
+        if run.size >= body_size * _HEADING_SCALE
+        or (run.bold and not body_bold and run.size >= body_size)
+    ]
+    sizes = sorted({run.size for run in headed}, reverse=True)
+    return {run.key: min(sizes.index(run.size) + 1, 6) for run in headed}
+
+
+def _marked(page: str, levels: dict[str, int]) -> str:
+    lines = []
+    for line in page.strip().split("\n"):
+        key = _NO_SPACE.sub("", line)
+        level = next((lv for run, lv in levels.items() if len(key) >= 3 and key in run), 0)
+        if level and len(line) <= _MAX_HEADING_CHARS:
+            lines.append(f"\n{'#' * level} {line.strip()}")
+        else:
+            lines.append(line)
+    return "\n".join(lines).strip()
 
 
 def docx_text(data: bytes) -> str:

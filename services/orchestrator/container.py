@@ -53,7 +53,9 @@ class OrchestratorContainer(containers.DeclarativeContainer):
         dialogue=dialogue,
         classifier=language.provided.classifier,
         answers=language.provided.answers,
-        knowledge=knowledge,
+        knowledge=providers.Callable(
+            lambda language, search: language.documents(search), language, knowledge
+        ),
         agents=providers.Dict(booking=booking, order=order),
         events=events,
         vocabulary=vocabulary,

@@ -1,16 +1,24 @@
 """The language models the Router uses: OpenAI when a key is configured, else local ones."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from core.orchestrator.nlu import AnswerWriter, IntentClassifier
+from core.orchestrator.ports import KnowledgeSearch
 from services.settings import Settings
+
+
+def as_asked(search: KnowledgeSearch) -> KnowledgeSearch:
+    return search
 
 
 @dataclass(frozen=True)
 class Language:
     classifier: IntentClassifier
     answers: AnswerWriter
+    # How questions reach the documents: as asked (OpenAI's embeddings are multilingual), or
+    # in the documents' English (the local MiniLM is English only).
+    documents: Callable[[KnowledgeSearch], KnowledgeSearch] = as_asked
 
 
 async def language_models(settings: Settings) -> AsyncIterator[Language]:
@@ -21,6 +29,7 @@ async def language_models(settings: Settings) -> AsyncIterator[Language]:
             yield language
         return
     from adapters.local.answers import ExtractiveAnswerWriter
+    from adapters.local.answers_lexicon import EnglishQueries
     from adapters.local.intents import LocalIntentClassifier
 
-    yield Language(LocalIntentClassifier(), ExtractiveAnswerWriter())
+    yield Language(LocalIntentClassifier(), ExtractiveAnswerWriter(), EnglishQueries)

@@ -82,7 +82,7 @@ async def _score(index: QdrantVectorIndex, embedder, encoder, questions) -> dict
 
 
 async def evaluate_retrieval() -> dict[str, Any]:
-    questions = yaml.safe_load(QUESTIONS.read_text())
+    questions = [q for q in yaml.safe_load(QUESTIONS.read_text()) if q.get("only") != "answers"]
     embedder, encoder = MiniLmEmbedder(DEFAULT_MODEL_DIR), HashingBm25Encoder()
     results = {}
     with tempfile.TemporaryDirectory() as qdrant_dir:

@@ -270,9 +270,17 @@ def _pr(figures: dict) -> str:
     return "/".join("-" if v is None else f"{v:.0%}".removesuffix("%") for v in (precision, recall))
 
 
+def answers() -> dict:
+    """Answers from the demo documents: right when they hold it, refused when they do not."""
+    from .eval_answers import answers as evaluate_answers
+
+    return evaluate_answers()
+
+
 PARTS: dict[str, Callable[[], dict]] = {
     "routing": routing,
     "retrieval": retrieval,
+    "answers": answers,
     "outside": outside,
 }
 

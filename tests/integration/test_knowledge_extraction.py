@@ -16,15 +16,23 @@ from core.knowledge.chunking import chunk
 from core.knowledge.ingestion import upload_document
 from core.knowledge.model import ProcessingStatus
 from core.knowledge.ports import Pipeline, UnreadableDocument
+from services.demo.knowledge import DOCUMENTS
 from tests.fakes import FakeKnowledgeUnitOfWork, FakeSparseEncoder, FakeVectorIndex
 
 TENANT = uuid.uuid4()
 
 
-def pdf_with(lines: list[str]) -> bytes:
-    """A one-page PDF written by hand: Helvetica text in a content stream, a correct xref."""
-    escaped = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
-    text = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join(f"({e}) Tj T*" for e in escaped) + " ET"
+def pdf_with(lines: list[str | tuple[str, int]]) -> bytes:
+    """A one-page PDF written by hand: Helvetica text in a content stream, a correct xref.
+
+    A line is its text in 12 point, or (text, size)."""
+    sized = [(line, 12) if isinstance(line, str) else line for line in lines]
+    escaped = [
+        (line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)"), size)
+        for line, size in sized
+    ]
+    shown = [f"/F1 {size} Tf ({line}) Tj T*" for line, size in escaped]
+    text = "BT 72 720 Td 18 TL " + " ".join(shown) + " ET"
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -89,6 +97,29 @@ async def test_pdf_text_is_extracted(extract):
         pdf_with(["Opening hours", "Monday to Friday 9:00 - 17:00 (closed)"]), "pdf"
     )
     assert "Opening hours" in text and "Monday to Friday 9:00 - 17:00 (closed)" in text
+
+
+async def test_pdf_headings_set_in_a_larger_font_become_markdown(extract):
+    text = await extract(
+        pdf_with([("Opening hours", 16), "We open at nine every day.", ("Parking", 16), "None."]),
+        "pdf",
+    )
+    assert text.split("\n") == [
+        "# Opening hours", "We open at nine every day.", "", "# Parking", "None.",
+    ]  # fmt: skip
+
+
+async def test_pdf_text_in_one_size_has_no_headings(extract):
+    text = await extract(pdf_with(["Opening hours", "We open at nine every day."]), "pdf")
+    assert "#" not in text
+
+
+async def test_the_demo_pdf_headings_stand_apart_from_their_sentences(extract):
+    text = await extract((DOCUMENTS / "private-events.pdf").read_bytes(), "pdf")
+    lines = text.split("\n")
+    assert "# Private events and group menus" in lines and "# Group menus" in lines
+    assert "# How to book an event" in lines
+    assert lines[lines.index("# Group menus") + 1].startswith("Menu Tapas: six sharing starters")
 
 
 async def test_word_headings_become_markdown_and_tables_rows(extract):

@@ -53,3 +53,21 @@ async def test_the_router_answers_in_the_language_the_customer_writes(say_in, pa
 def test_every_catalog_says_every_phrase():
     english = set(replies.CATALOGS["en"])
     assert all(set(catalog) == english for catalog in replies.CATALOGS.values())
+
+
+async def test_local_search_puts_spanish_and_indonesian_questions_into_english():
+    from adapters.local.answers_lexicon import EnglishQueries
+
+    class Seen:
+        queries: list[str] = []
+
+        async def search(self, tenant_id, outlet_id, query, top_k):
+            self.queries.append(query)
+            return []
+
+    inner = Seen()
+    search = EnglishQueries(inner)
+    for question in ("¿A qué hora abren el sábado?", "jam buka hari minggu", "where are you"):
+        await search.search(None, None, question, 5)
+    assert "saturday" in inner.queries[0] and "sunday" in inner.queries[1]
+    assert inner.queries[2] == "where are you"
