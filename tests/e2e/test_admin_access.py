@@ -207,3 +207,15 @@ async def test_every_admin_route_needs_a_token_and_refuses_roles_the_table_leave
         assert answer.json()["message"] == f"role {outsider} may not call {method}"
         checked_roles += 1
     assert checked_roles > 40
+
+
+async def test_only_the_owner_may_change_which_sign_in_pool_the_staff_use(mesh, gateway):
+    tenant_id = await demo_tenant(mesh, gateway)
+    path, mask = f"/v1/tenants/{tenant_id}", {"update_mask": "firebase_tenant_id"}
+    # An admin who could set it could lock the owner out.
+    taken = {"id": tenant_id, "firebase_tenant_id": "admins-own-pool"}
+    by_admin = await gateway.patch(path, json=taken, params=mask, headers=mesh.bearer(ADMIN))
+    assert "only the owner" in refused(by_admin, 403, PERMISSION_DENIED)
+    same = {"id": tenant_id, "firebase_tenant_id": ""}  # left as it is: other tests sign in
+    by_owner = await gateway.patch(path, json=same, params=mask, headers=mesh.bearer(OWNER))
+    assert by_owner.status_code == 200, by_owner.text
