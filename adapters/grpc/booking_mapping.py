@@ -127,7 +127,7 @@ def create_command(message: pb.Booking) -> c.CreateBooking:
         start=parse_minutes(message.start_time, "booking.start_time"),
         end=optional_minutes(message.end_time, "booking.end_time"),
         resource_id=optional_id(message.resource_id, "booking.resource_id"),
-        party_size=message.party_size or 1,
+        party_size=message.party_size,
         customer_name=message.customer_name,
         conversation_id=optional_id(message.conversation_id, "booking.conversation_id"),
         notes=message.notes,

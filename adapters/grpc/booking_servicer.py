@@ -1,6 +1,7 @@
 """crm.booking.v1.BookingService: proto -> command -> use case -> proto."""
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from crm.booking.v1 import booking_pb2 as pb
 from crm.booking.v1 import booking_pb2_grpc
@@ -127,7 +128,9 @@ class BookingServicer(booking_pb2_grpc.BookingServiceServicer):
 
     async def CreateBooking(self, request, context):
         command = create_command(present(request, "booking"))
-        booking = await handlers.create_booking(command, self._uow(), self._now)
+        zone = await self._outlets.outlet_timezone(command.tenant_id, command.outlet_id)
+        today = self._now().astimezone(ZoneInfo(zone)).date()
+        booking = await handlers.create_booking(command, self._uow(), self._now, today)
         return pb.CreateBookingResponse(booking=booking_message(booking))
 
     async def GetBooking(self, request, context):

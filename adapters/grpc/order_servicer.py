@@ -67,7 +67,7 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
 
     async def CreateOrder(self, request, context):
         command = create_order_command(present(request, "order"))
-        order = await orders.create_order(command, self._uow())
+        order = await orders.create_order(command, self._uow(), self._now().date())
         return pb.CreateOrderResponse(order=self._order(order))
 
     async def GetOrder(self, request, context):

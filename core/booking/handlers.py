@@ -4,7 +4,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from core.shared.errors import DomainError, InvalidInput, NotFound
 from core.shared.paging import Page
@@ -69,9 +69,33 @@ async def _create(
     return booking
 
 
-async def create_booking(cmd: c.CreateBooking, uow: BookingUnitOfWork, now: Clock) -> Booking:
-    """Book a slot; losing it to someone else is SlotTaken with the nearest alternatives."""
+# How far ahead a booking may be made: far enough for any real plan, and never a date
+# (9999-12-31 is stored as 'infinity') that escapes the calendar's own rules.
+HORIZON = timedelta(days=366)
+
+
+def bookable(day: date, earliest: date, latest: date | None = None) -> None:
+    """A booking's date lies between today and the horizon."""
+    if day < earliest:
+        raise InvalidInput("booking_date", f"{day} has passed (today is {earliest})")
+    if day > (latest or earliest + HORIZON):
+        raise InvalidInput("booking_date", f"must be within {HORIZON.days} days of today")
+
+
+async def create_booking(
+    cmd: c.CreateBooking, uow: BookingUnitOfWork, now: Clock, today: date | None = None
+) -> Booking:
+    """Book a slot; losing it to someone else is SlotTaken with the nearest alternatives.
+
+    `today` is the outlet's own date; without it, a day either side of UTC's, so that no
+    time zone's today is refused."""
     cmd = _checked(cmd)
+    if today is not None:
+        bookable(cmd.booking_date, today)
+    else:
+        utc_today = now().date()
+        one_day = timedelta(days=1)
+        bookable(cmd.booking_date, utc_today - one_day, utc_today + one_day + HORIZON)
     where = Placement(
         cmd.tenant_id, cmd.outlet_id, cmd.booking_date, cmd.start, cmd.end,
         cmd.party_size, cmd.resource_type, cmd.resource_id,

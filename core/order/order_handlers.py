@@ -1,7 +1,7 @@
 """Use cases of orders: create, check out, record payment, fulfil, cancel; one unit of work each."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from core.shared.errors import InvalidInput, NotFound
 from core.shared.paging import Page
@@ -53,9 +53,27 @@ def _checked(cmd: c.CreateOrder) -> c.CreateOrder:
     return cmd
 
 
-async def create_order(cmd: c.CreateOrder, uow: OrderUnitOfWork) -> Order:
+# How far ahead an order may be fulfilled; a day's slack either side of the UTC date the
+# caller gives, so no outlet's today is refused whatever its time zone.
+FULFILMENT_HORIZON = timedelta(days=60)
+
+
+def _fulfillable(day: date | None, today: date | None) -> None:
+    if day is None or today is None:
+        return
+    if not today - timedelta(days=1) <= day <= today + timedelta(days=1) + FULFILMENT_HORIZON:
+        raise InvalidInput(
+            "order.pickup_delivery_date",
+            f"must be from today to {FULFILMENT_HORIZON.days} days ahead, not {day}",
+        )
+
+
+async def create_order(
+    cmd: c.CreateOrder, uow: OrderUnitOfWork, today: date | None = None
+) -> Order:
     """A CREATED order with prices snapshotted; stock is checked now and reserved at checkout."""
     cmd, quantities = _checked(cmd), _merged(cmd.items)
+    _fulfillable(cmd.pickup_delivery_date, today)
     async with uow:
         items = [await _snapshot(uow, cmd.tenant_id, p, q) for p, q in quantities.items()]
         order = Order(

@@ -128,6 +128,22 @@ async def test_availability_refuses_unbounded_work_naming_the_field(stub, field,
     assert (await stub.CheckAvailability(request)).open
 
 
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"booking_date": "2031-03-12"}, "booking_date"),  # yesterday: the clock is 13 March
+     ({"booking_date": "2041-03-14"}, "booking_date"),  # ten years ahead
+     ({"booking_date": "9999-12-31"}, "booking_date"),  # once stored as 'infinity'
+     ({"party_size": 0}, "party_size")],  # once silently 1
+)  # fmt: skip
+async def test_a_booking_outside_the_calendar_or_for_nobody_is_refused(stub, fields, field):
+    details = await _refused(
+        stub.CreateBooking,
+        pb.CreateBookingRequest(booking=_booking(**fields)),
+        grpc.StatusCode.INVALID_ARGUMENT,
+    )
+    assert details.startswith(field), details
+
+
 async def test_booking_life_cycle_and_illegal_transitions(stub):
     booking = (await stub.CreateBooking(pb.CreateBookingRequest(booking=_booking()))).booking
     assert booking.status == pb.BOOKING_STATUS_PENDING and booking.end_time == "21:00"

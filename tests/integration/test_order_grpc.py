@@ -132,6 +132,15 @@ async def test_bad_input_names_the_field(stub):
         stub.CreateOrder(pb.CreateOrderRequest(order=order)),
         "order.fulfillment_type",
     )
+    order.fulfillment_type = pb.FULFILLMENT_TYPE_PICKUP
+    order.customer_phone = "+34600111222"
+    for long_ago_or_far_ahead in ("1900-01-01", "2999-01-01"):
+        order.pickup_delivery_date = long_ago_or_far_ahead
+        await expect(
+            CODE.INVALID_ARGUMENT,
+            stub.CreateOrder(pb.CreateOrderRequest(order=order)),
+            "order.pickup_delivery_date",
+        )
     await expect(
         CODE.INVALID_ARGUMENT,
         stub.AdjustStock(
