@@ -153,6 +153,15 @@ async def test_bad_input_names_the_field(stub):
         ),
         "quantity_change",
     )
+    restock_everything = pb.AdjustStockRequest(
+        tenant_id=TENANT, product_id=product.id, quantity_change=2147483647,
+        adjustment_type=pb.ADJUSTMENT_TYPE_RESTOCK,
+    )  # fmt: skip
+    await expect(
+        CODE.INVALID_ARGUMENT,
+        stub.AdjustStock(restock_everything),
+        "quantity_change: must be greater than or equal to -1000000",
+    )
     await expect(
         CODE.INVALID_ARGUMENT,
         stub.UpdateProduct(
