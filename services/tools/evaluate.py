@@ -26,6 +26,7 @@ from adapters.local.intents import LocalIntentClassifier
 from core.orchestrator.nlu import Intent, Turn, Vocabulary
 
 from . import outside_corpora
+from .eval_conversations import conversations
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -282,6 +283,7 @@ PARTS: dict[str, Callable[[], dict]] = {
     "retrieval": retrieval,
     "answers": answers,
     "outside": outside,
+    "conversations": conversations,
 }
 
 
