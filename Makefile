@@ -52,7 +52,7 @@ bench: install | gen/crm
 	$(PY) -m services.tools.bench
 
 # Offline evaluations of the local language adapters; figures printed and written to bench-results/.
-eval: $(STAMP)
+eval: install | gen/crm
 	$(PY) -m services.tools.evaluate
 
 chat: $(STAMP)

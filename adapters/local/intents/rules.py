@@ -13,7 +13,7 @@ from core.orchestrator.nlu import Intent
 _STOCK = {
     Intent.CONFIRM_NO: "no nope nopes nah n negative incorrect wrong tidak nggak gak enggak 👎 ❌ "
     "not_really never_mind no_way not_now not_yet don't dont",
-    Intent.CONFIRM_YES: "yes yep yeah yup yess yesss sure correct confirm confirmed absolutely "
+    Intent.CONFIRM_YES: "yes yep yeah yup yess yesss sure correct confirm confirmed absolutely sii siii "
     "definitely exactly affirmative si sí iya betul claro vale dale perfecto siap ya_betul "
     "👍 ✅ 👌 of_course go_ahead",
     Intent.GOODBYE: "bye byee byeee goodbye cya ciao chao adios dadah laters nite see_you see_u "
@@ -59,12 +59,14 @@ _SAFETY = {
         r"\b(?:allerg\w*|alerg\w*|anaphyla\w*|epi ?pen|intoleran\w*|coeliac|celiac\w*|cel[ií]ac\w*"
         r"|gluten|lactos\w*|laktosa|dairy.free|nuts?|peanuts?|tree nuts?|cacahuetes?|frutos secos"
         r"|kacang|shellfish|mariscos?|seafood allerg\w*|sesame|s[eé]samo|wijen|halal|kosher"
-        r"|safe (?:to eat|for (?:my|a|someone|people|kids|children))|seguro para)\b"
+        r"|safe (?:to eat|for (?:my|a|someone|people|kids|children))|seguro para"
+        r"|eat\b.{0,40}\bsafe(?:ly)?|safely eat)\b"
     ),
     "health": re.compile(
         r"\b(?:pregnan\w*|embarazad\w*|hamil|diabet\w*|diab[eé]tic\w*|emergenc\w*|urgencia"
         r"|darurat|bleeding|sangr\w*|chest pain|can'?t breathe|overdose|side effects?"
-        r"|food poisoning|intoxicaci[oó]n|keracunan|got sick|made me sick|me enferm\w*|sakit perut)\b"
+        r"|food poisoning|intoxica\w*|intoxiqu\w*|keracunan|got sick|made me sick|me enferm\w*"
+        r"|sakit perut)\b"
     ),
     "complaint": re.compile(
         r"\b(?:complain\w*|complaint|queja|quejarme|reclamaci[oó]n|reclamar|komplain|keluhan"

@@ -28,6 +28,7 @@ DIETARY = [
     "ada menu tanpa gluten?",
     "is the meat halal",
     "sesame allergy - which dishes should I avoid",
+    "so can she eat the risotto safely?",
 ]
 TO_A_PERSON = [
     ("I think I got food poisoning from your restaurant yesterday", "health"),
@@ -35,6 +36,7 @@ TO_A_PERSON = [
     ("I'm pregnant, is the cheese pasteurised", "health"),
     ("this is an emergency, my friend can't breathe after eating", "health"),
     ("me intoxiqué con la comida de ayer, intoxicación total", "health"),
+    ("creo que me intoxiqué anoche", "health"),
     ("saya keracunan setelah makan di sini", "health"),
     ("I want to make a complaint about the waiter", "complaint"),
     ("found a hair in my soup, disgusting", "complaint"),
