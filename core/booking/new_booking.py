@@ -74,6 +74,13 @@ async def start(talk: Talk) -> BookingReply:
 async def advance(talk: Talk) -> BookingReply:
     _absorb(talk)
     missing = [name for name in NEEDED if not talk.state.get(name)]
+    if missing and talk.state.get("party"):
+        # A party no table takes hears so at once, not after giving the day and the time.
+        day = await picture(talk, talk.today)
+        if day.resources and not any(r.fits(int(talk.state["party"])) for r in day.resources):
+            size = int(talk.state.pop("party"))
+            talk.state.update(stage="ask", asked="party")
+            return talk.reply(_too_many(size, day))
     if missing:
         talk.state.update(stage="ask", asked=missing[0])
         return talk.reply(_question(talk.state, missing))

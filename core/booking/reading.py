@@ -103,11 +103,17 @@ def side_question(text: str, names: tuple[str, ...] = ()) -> str:
     vegan food?" -> "do you have vegan food?"), or "". `names`: words the Router read as a
     resource ("Terrace") are the booking's too."""
     known = _ABOUT_THE_BOOKING | {w for name in names for w in _LETTERS.findall(name.lower())}
-    for sentence in _CLAUSE.findall(text):
-        for clause in _JOINER.split(sentence):
-            clause = clause.strip(" ,")
-            asks = clause.endswith("?") or _OPENER.match(clause)
-            words = [w for w in _LETTERS.findall(clause.lower()) if len(w) >= 3]
-            if asks and any(w not in known for w in words):
-                return clause.lstrip("¿ ").strip()
+    clauses = [
+        clause.strip(" ,")
+        for sentence in _CLAUSE.findall(text)
+        for clause in _JOINER.split(sentence)
+        if clause.strip(" ,")
+    ]
+    if len(clauses) < 2:  # a message that is one question is the booking request itself
+        return ""
+    for clause in clauses:
+        asks = clause.endswith("?") or _OPENER.match(clause)
+        words = [w for w in _LETTERS.findall(clause.lower()) if len(w) >= 3]
+        if asks and any(w not in known for w in words):
+            return clause.lstrip("¿ ").strip()
     return ""

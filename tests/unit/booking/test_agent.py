@@ -244,3 +244,8 @@ async def test_a_word_that_is_no_answer_does_not_book(customer, uow):
     )
     again = await customer.says("hmm, the terrace?", "out_of_scope")
     assert not again.done and not uow.bookings.rows
+
+
+async def test_a_party_no_table_takes_hears_so_before_being_asked_the_day_and_time(customer):
+    reply = await customer.says("mau booking buat 15 orang", "booking.new", party_size="15")
+    assert "group of 15" in reply.text and "arranged by our team" in reply.text
