@@ -22,7 +22,14 @@ from core.booking.errors import SlotTaken
 from core.booking.model import ResourceType, utcnow
 from core.booking.venue import Period
 
-FIRST_DAY = date(2031, 1, 6)
+
+def _first_day() -> date:
+    """A Monday a fortnight or more ahead: every slot upcoming, all within the booking horizon."""
+    today = date.today()
+    return today + timedelta(weeks=2, days=(7 - today.weekday()) % 7)
+
+
+FIRST_DAY = _first_day()
 SLOTS_A_DAY = 48  # half hours of a day open round the clock
 
 

@@ -1,7 +1,7 @@
 """Fixtures the booking integration tests share: units of work and a restaurant to book."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -16,7 +16,16 @@ TENANT = uuid.UUID("00000000-0000-4000-8000-000000000001")
 OTHER_TENANT = uuid.UUID("00000000-0000-4000-8000-000000000002")
 OUTLET = uuid.UUID("00000000-0000-4000-8000-0000000000a1")
 PHONE = "+34600111222"
-FRIDAY = date(2031, 3, 14)  # far ahead, so "upcoming" holds whatever the test's today
+
+
+def friday_ahead(weeks: int = 8) -> date:
+    """A Friday some weeks from today: every slot is upcoming, and the day lies within the
+    year ahead that bookings may be made for."""
+    today = date.today()
+    return today + timedelta(weeks=weeks, days=(4 - today.weekday()) % 7)
+
+
+FRIDAY = friday_ahead()
 WEEK = [Period(d, 12 * 60, 23 * 60) for d in range(4)] + [
     Period(4, 12 * 60, 24 * 60),
     Period(5, 10 * 60, 24 * 60),

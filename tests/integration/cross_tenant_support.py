@@ -57,9 +57,11 @@ from services.runtime import build_server
 from services.settings import Settings
 from services.tools.mesh import free_ports
 
+from .booking_support import friday_ahead
+
 Metadata = tuple[tuple[str, str], ...]
 TIER = "enterprise"  # no outlet or knowledge-base limit in the way of the positive controls
-BOOKING_DAY = "2031-03-14"  # a Friday far ahead: every slot is still upcoming
+BOOKING_DAY = friday_ahead().isoformat()  # every slot is still upcoming
 STATEMENT_PERIOD = date(2024, 1, 1)  # a closed period, stored for both tenants
 REPLY = "Your order is ready"  # what each tenant sends its customer (and fails to, once)
 

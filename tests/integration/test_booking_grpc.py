@@ -1,6 +1,6 @@
 """BookingService on a real grpc.aio server over Postgres: CRUD, statuses, the agent RPC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import grpc
 import pytest
@@ -16,7 +16,7 @@ from .booking_support import FRIDAY, OTHER_TENANT, OUTLET, PHONE, TENANT, bookin
 
 __all__ = ["booking_uow", "restaurant"]
 T, OUT = str(TENANT), str(OUTLET)
-THURSDAY_MORNING = datetime(2031, 3, 13, 10, 0, tzinfo=UTC)
+THURSDAY_MORNING = datetime.combine(FRIDAY - timedelta(days=1), time(10), tzinfo=UTC)
 
 
 @pytest.fixture
@@ -130,8 +130,8 @@ async def test_availability_refuses_unbounded_work_naming_the_field(stub, field,
 
 @pytest.mark.parametrize(
     ("fields", "field"),
-    [({"booking_date": "2031-03-12"}, "booking_date"),  # yesterday: the clock is 13 March
-     ({"booking_date": "2041-03-14"}, "booking_date"),  # ten years ahead
+    [({"booking_date": (FRIDAY - timedelta(days=2)).isoformat()}, "booking_date"),  # yesterday
+     ({"booking_date": (FRIDAY + timedelta(days=3653)).isoformat()}, "booking_date"),  # 10 years
      ({"booking_date": "9999-12-31"}, "booking_date"),  # once stored as 'infinity'
      ({"party_size": 0}, "party_size")],  # once silently 1
 )  # fmt: skip

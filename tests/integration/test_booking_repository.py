@@ -3,7 +3,7 @@ concurrency (the exclusion constraint is the last word)."""
 
 import asyncio
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,11 @@ from tests.fakes import FakeClock
 from .booking_support import FRIDAY, OTHER_TENANT, OUTLET, PHONE, TENANT, booking_uow, restaurant
 
 __all__ = ["booking_uow", "restaurant"]
+
+
+def on_thursday() -> FakeClock:
+    """The day before FRIDAY, mid-morning: every booking of the tests lies ahead of it."""
+    return FakeClock(datetime.combine(FRIDAY - timedelta(days=1), time(10), tzinfo=UTC))
 
 
 def _booking(start: int, **extra) -> c.CreateBooking:
@@ -74,14 +79,14 @@ async def test_two_tenants_hours_under_one_outlet_id_neither_collide_nor_replace
 
 
 async def test_a_booking_ending_at_midnight_round_trips(booking_uow, restaurant):
-    booking = await handlers.create_booking(_booking(22 * 60), booking_uow(), FakeClock())
+    booking = await handlers.create_booking(_booking(22 * 60), booking_uow(), on_thursday())
     stored = await handlers.get_booking(TENANT, booking.id, booking_uow())
     assert (stored.start, stored.end) == (22 * 60, 24 * 60)
     assert stored.booking_number == booking.booking_number
 
 
 async def test_another_tenants_booking_and_resource_are_not_found(booking_uow, restaurant):
-    booking = await handlers.create_booking(_booking(19 * 60), booking_uow(), FakeClock())
+    booking = await handlers.create_booking(_booking(19 * 60), booking_uow(), on_thursday())
     with pytest.raises(NotFound):
         await handlers.get_booking(OTHER_TENANT, booking.id, booking_uow())
     with pytest.raises(NotFound):
@@ -90,12 +95,12 @@ async def test_another_tenants_booking_and_resource_are_not_found(booking_uow, r
         _booking(13 * 60, resource_id=restaurant["Table 1"].id), tenant_id=OTHER_TENANT
     )
     with pytest.raises(NotFound):
-        await handlers.create_booking(stranger, booking_uow(), FakeClock())
+        await handlers.create_booking(stranger, booking_uow(), on_thursday())
 
 
 async def test_listings_filter_and_page_in_slot_order(booking_uow, restaurant):
     for start in (20 * 60, 13 * 60, 16 * 60):
-        await handlers.create_booking(_booking(start), booking_uow(), FakeClock())
+        await handlers.create_booking(_booking(start), booking_uow(), on_thursday())
     query = c.ListBookings(TENANT, PageQuery(2), customer_phone=PHONE, start_date=FRIDAY)
     first = await handlers.list_bookings(query, booking_uow())
     rest = await handlers.list_bookings(
@@ -107,14 +112,14 @@ async def test_listings_filter_and_page_in_slot_order(booking_uow, restaurant):
 
 
 async def test_reschedule_may_overlap_its_own_old_slot(booking_uow, restaurant):
-    booking = await handlers.create_booking(_booking(19 * 60), booking_uow(), FakeClock())
+    booking = await handlers.create_booking(_booking(19 * 60), booking_uow(), on_thursday())
     command = c.RescheduleBooking(TENANT, booking.id, FRIDAY, 19 * 60 + 30)
     moved = await handlers.reschedule_booking(command, booking_uow())
     assert (moved.start, moved.end, moved.resource_id) == (1170, 1290, booking.resource_id)
 
 
 async def test_a_resource_with_past_bookings_cannot_be_deleted(booking_uow, restaurant):
-    booking = await handlers.create_booking(_booking(19 * 60), booking_uow(), FakeClock())
+    booking = await handlers.create_booking(_booking(19 * 60), booking_uow(), on_thursday())
     with pytest.raises(FailedPrecondition, match="set it inactive"):
         await admin.delete_resource(TENANT, booking.resource_id, date(2032, 1, 1), booking_uow())
 
@@ -125,7 +130,7 @@ async def test_concurrent_bookings_of_one_slot_exactly_one_wins(booking_uow, res
     async def attempt(offset: int):
         # Overlapping but different starts: only the database can tell they collide.
         command = _booking(19 * 60 + offset % 4 * 30, resource_id=table)
-        return await handlers.create_booking(command, booking_uow(), FakeClock())
+        return await handlers.create_booking(command, booking_uow(), on_thursday())
 
     results = await asyncio.gather(*(attempt(i) for i in range(20)), return_exceptions=True)
     won = [r for r in results if not isinstance(r, Exception)]
