@@ -88,6 +88,7 @@ k8s-config: $(STAMP) | gen/crm
 K8S_VERSION := 1.35.0
 k8s: $(STAMP) gateway-validate
 	mkdir -p .data/k8s
+	$(PY) -m services.tools.dev_secrets
 	for overlay in $(K8S_OVERLAYS); do \
 	  $(VENV)/bin/kubectl kustomize k8s/overlays/$$overlay > .data/k8s/$$overlay.yaml && \
 	  $(VENV)/bin/kubernetes-validate --strict --quiet -k $(K8S_VERSION) .data/k8s/$$overlay.yaml \

