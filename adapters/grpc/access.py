@@ -118,7 +118,9 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         if member.firebase_tenant != claims.firebase_tenant:
             log.warning("token of Firebase tenant %r for a user of another", claims.firebase_tenant)
             raise Refused(grpc.StatusCode.PERMISSION_DENIED, "no active user for this sign-in")
-        return Scope(tenant_id=member.tenant_id, caller=claims.uid, role=member.role)
+        return Scope(
+            tenant_id=member.tenant_id, caller=claims.uid, role=member.role, user_id=member.user_id
+        )
 
 
 def _narrowed(caller: Scope, named: set[str]) -> Scope:

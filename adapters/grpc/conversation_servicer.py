@@ -13,6 +13,7 @@ from core.conversation.ports import Clock, ConversationUnitOfWork, HistoryCache
 from core.shared.errors import Unavailable
 from core.shared.ids import parse_id
 from core.shared.outlets import Outlets
+from core.shared.scope import current
 
 from .conversation_mapping import (
     CONVERSATION_READERS,
@@ -153,11 +154,13 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
     async def ReplyAsAgent(self, request, context):
         if self._outbound is None:
             raise Unavailable("this conversation service has no send path configured")
+        scope = current()
         command = ReplyAsAgent(
             tenant_id=parse_id(request.tenant_id, "tenant_id"),
             conversation_id=parse_id(request.conversation_id, "conversation_id"),
-            agent_id=parse_id(request.agent_id, "agent_id"),
+            agent_id=optional_id(request.agent_id, "agent_id"),
             text=request.text,
+            speaker=scope.user_id if scope else None,
         )
         appended, outbound_id = await reply_as_agent(
             command, self._uow(), self._history, self._outbound, self._now

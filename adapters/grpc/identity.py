@@ -72,6 +72,7 @@ class StaffMember:
     tenant_id: uuid.UUID
     role: str
     firebase_tenant: str
+    user_id: uuid.UUID | None = None
 
 
 class GrpcUserDirectory:
@@ -103,7 +104,12 @@ class GrpcUserDirectory:
         role = _ROLES.get(user.role)
         if role is None or tenant.tenant.status == pb.TENANT_STATUS_INACTIVE:
             return None
-        member = StaffMember(tenant_id, role, tenant.tenant.firebase_tenant_id)
+        member = StaffMember(
+            tenant_id,
+            role,
+            tenant.tenant.firebase_tenant_id,
+            uuid.UUID(user.id) if user.id else None,
+        )
         self._memo.put(uid, member)
         return member
 

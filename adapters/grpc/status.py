@@ -15,6 +15,7 @@ from core.shared.errors import (
     FailedPrecondition,
     InvalidInput,
     NotFound,
+    PermissionDenied,
     Unavailable,
 )
 
@@ -26,6 +27,7 @@ STATUS_OF: dict[type[DomainError], grpc.StatusCode] = {
     AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
     FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
     Unavailable: grpc.StatusCode.UNAVAILABLE,
+    PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     QuotaExceeded: grpc.StatusCode.RESOURCE_EXHAUSTED,
     SignatureMissing: grpc.StatusCode.UNAUTHENTICATED,
     SignatureMismatch: grpc.StatusCode.PERMISSION_DENIED,

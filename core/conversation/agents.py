@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.shared.errors import FailedPrecondition, InvalidInput, NotFound
+from core.shared.errors import FailedPrecondition, InvalidInput, NotFound, PermissionDenied
 from core.shared.paging import PageQuery
 
 from . import commands as c
@@ -19,8 +19,19 @@ MAX_TEXT = 4096
 class ReplyAsAgent:
     tenant_id: uuid.UUID
     conversation_id: uuid.UUID
-    agent_id: uuid.UUID
+    agent_id: uuid.UUID | None  # whom the platform or a peer writes for; None: the speaker
     text: str
+    speaker: uuid.UUID | None = None  # the signed-in staff member, who writes as themselves
+
+    def author(self) -> uuid.UUID:
+        """Who the message is from: a signed-in person is always themselves."""
+        if self.speaker is not None:
+            if self.agent_id not in (None, self.speaker):
+                raise PermissionDenied("agent_id: you may only reply as yourself")
+            return self.speaker
+        if self.agent_id is None:
+            raise InvalidInput("agent_id", "is required")
+        return self.agent_id
 
 
 class Outbound(Protocol):
@@ -53,6 +64,7 @@ async def reply_as_agent(
         conversation = await uow.conversations.get(cmd.tenant_id, cmd.conversation_id)
     if conversation is None:
         raise NotFound("conversation", cmd.conversation_id)
+    author = cmd.author()
     if not conversation.handoff_requested:
         raise FailedPrecondition("the bot is answering this conversation; request a handoff first")
     outbound_id = await outbound.send(
@@ -69,7 +81,7 @@ async def reply_as_agent(
             conversation_id=cmd.conversation_id,
             sender_type=SenderType.AGENT,
             content=text,
-            sender_id=str(cmd.agent_id),
+            sender_id=str(author),
             message_type=MessageType.TEXT,
             metadata={"outbound_message_id": outbound_id},
         ),

@@ -32,6 +32,10 @@ class AlreadyExists(DomainError):
         self.field = field
 
 
+class PermissionDenied(DomainError):
+    """The caller, whoever they are, may not do this (not: the entity is hidden from them)."""
+
+
 class FailedPrecondition(DomainError):
     """The entity is in a state that does not allow the operation."""
 

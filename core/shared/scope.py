@@ -22,6 +22,7 @@ class Scope:
     tenant_id: uuid.UUID | None
     caller: str = ""
     role: str = SERVICE_ROLE
+    user_id: uuid.UUID | None = None  # the signed-in staff member's User id, if a person calls
 
     @property
     def across_tenants(self) -> bool:

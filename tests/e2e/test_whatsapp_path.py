@@ -390,11 +390,13 @@ async def test_a_person_takes_over_answers_over_rest_and_gives_the_chat_back(mes
         (conversation,) = [
             c for c in waiting["conversations"] if c["customer_phone"] == f"+{customer}"
         ]
-        answered = await client.post(
-            f"/v1/tenants/{tenant_id}/conversations/{conversation['id']}/messages",
-            json={"agent_id": str(uuid.uuid4()), "text": "Hi! Marta here, how can I help?"},
-        )
+        path = f"/v1/tenants/{tenant_id}/conversations/{conversation['id']}/messages"
+        someone_else = str(uuid.uuid4())  # an agent cannot post as the owner, or anyone else
+        posing = await client.post(path, json={"agent_id": someone_else, "text": "It's the boss"})
+        assert posing.status_code == 403, posing.text
+        answered = await client.post(path, json={"text": "Hi! Marta here, how can I help?"})
         assert answered.status_code == 200, answered.text
+        assert answered.json()["message"]["sender_id"] not in ("", someone_else)
         assert (await replies(mesh, customer, len(texts) + 1))[-1]["payload"]["text"]["body"] == (
             "Hi! Marta here, how can I help?"
         )
