@@ -26,6 +26,7 @@ class DialogueState:
     turn_count: int = 0
     answered: dict[str, Any] = field(default_factory=dict)  # wamid -> answer, oldest first
     language: str = ""  # the customer's language, once a message made it clear
+    concern: str = ""  # the customer's last dietary-safety message, read with the next one
 
     def switch_to(self, agent: str) -> None:
         """A new task: the previous agent's half-collected slots are dropped."""
@@ -50,6 +51,7 @@ class DialogueState:
             "turn_count": self.turn_count,
             "answered": self.answered,
             "language": self.language,
+            "concern": self.concern,
         }
 
     @classmethod

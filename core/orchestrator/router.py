@@ -220,7 +220,11 @@ class Router:
         concern = entities.get(SAFETY, "")
         if concern:  # never a flow: the documents or a person answer it
             if intent is Intent.SUPPORT:
-                return await self._support(exchange, unanswered_to_person=True)
+                # "so can she eat the risotto safely?" is about the nut allergy named a turn
+                # before: the question goes to the documents with that concern attached.
+                question = f"{state.concern} {exchange.message.text}".strip()
+                state.concern = exchange.message.text[:300]
+                return await self._support(exchange, unanswered_to_person=True, question=question)
             return await self._handoff(exchange, f"{concern}: {exchange.message.text[:200]}")
         if intent in (Intent.CONFIRM_YES, Intent.CONFIRM_NO):
             return await self._confirmation(exchange, intent)
@@ -291,13 +295,16 @@ class Router:
             state.finish()
         return BotReply(answer.text, answer.options)
 
-    async def _support(self, exchange: Exchange, unanswered_to_person: bool = False) -> BotReply:
+    async def _support(
+        self, exchange: Exchange, unanswered_to_person: bool = False, question: str = ""
+    ) -> BotReply:
         """An answer from the documents; an agent's unfinished work is kept for afterwards.
 
         Unanswered, the customer is offered a person, or handed to one at once when a guess
-        could hurt (`unanswered_to_person`)."""
+        could hurt (`unanswered_to_person`). `question`: what to ask the documents, when more
+        than the message itself."""
         message = exchange.message
-        if answer := await self._from_documents(exchange):
+        if answer := await self._from_documents(exchange, question):
             return answer
         await self._note(exchange, "knowledge.unanswered", question=message.text)
         if unanswered_to_person:
@@ -306,15 +313,16 @@ class Router:
         language = exchange.language
         return BotReply(replies.say("not_in_documents", language), replies.yes_no(language))
 
-    async def _from_documents(self, exchange: Exchange) -> BotReply | None:
-        """The documents' answer to the message, or None when they hold none."""
+    async def _from_documents(self, exchange: Exchange, question: str = "") -> BotReply | None:
+        """The documents' answer to the message (or `question`), or None when they hold none."""
         message, profile = exchange.message, exchange.profile
+        question = question or message.text
         passages = await self._knowledge.search(
-            message.tenant_id, message.outlet_id, message.text, TOP_K
+            message.tenant_id, message.outlet_id, question, TOP_K
         )
         if not passages:
             return None
-        answer = await self._answers.answer(message.tenant_id, message.text, passages, profile.tone)
+        answer = await self._answers.answer(message.tenant_id, question, passages, profile.tone)
         if not answer.grounded:
             return None
         await self._note(exchange, "knowledge.answered", question=message.text)

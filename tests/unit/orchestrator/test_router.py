@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from core.messaging.model import InboundType
 from core.orchestrator import replies
 from core.orchestrator.model import CustomerMessage
-from core.orchestrator.nlu import Intent, Passage
+from core.orchestrator.nlu import GroundedAnswer, Intent, Passage
 
 from .conftest import OUTLET, TENANT
 
@@ -210,3 +210,27 @@ async def test_an_off_topic_reading_is_checked_against_the_documents_first(say, 
     assert answered.reply.text == "The private room seats 24 and is open daily."
     declined = await say("who won the match yesterday")  # the documents hold no answer
     assert declined.reply.text == replies.out_of_scope(await parts["tenants"].profile(TENANT))
+
+
+async def test_a_dietary_follow_up_is_asked_with_the_concern_named_before_it(say, parts):
+    asked = []
+
+    class Recording:
+        async def search(self, tenant_id, outlet_id, query, top_k):
+            asked.append(query)
+            return [Passage("We handle nuts; traces cannot be ruled out. It is open daily.", 0.9)]
+
+    async def grounded(tenant_id, question, passages, tone):
+        return GroundedAnswer(passages[0].text, (0,), grounded=True)
+
+    parts["knowledge"].search = Recording().search
+    parts["answers"].answer = grounded
+    classifier = parts["classifier"]
+    classifier.on("my gf has a severe nut allergy", Intent.SUPPORT, safety="dietary")
+    classifier.on("so can she eat the risotto safely?", Intent.SUPPORT, safety="dietary")
+    await say("my gf has a severe nut allergy")
+    await say("so can she eat the risotto safely?")
+    assert asked == [
+        "my gf has a severe nut allergy",
+        "my gf has a severe nut allergy so can she eat the risotto safely?",
+    ]
