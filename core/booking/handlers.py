@@ -74,11 +74,11 @@ async def _create(
 HORIZON = timedelta(days=366)
 
 
-def bookable(day: date, earliest: date, latest: date | None = None) -> None:
+def bookable(day: date, today: date) -> None:
     """A booking's date lies between today and the horizon."""
-    if day < earliest:
-        raise InvalidInput("booking_date", f"{day} has passed (today is {earliest})")
-    if day > (latest or earliest + HORIZON):
+    if day < today:
+        raise InvalidInput("booking_date", f"{day} has passed (today is {today})")
+    if day > today + HORIZON:
         raise InvalidInput("booking_date", f"must be within {HORIZON.days} days of today")
 
 
@@ -87,15 +87,9 @@ async def create_booking(
 ) -> Booking:
     """Book a slot; losing it to someone else is SlotTaken with the nearest alternatives.
 
-    `today` is the outlet's own date; without it, a day either side of UTC's, so that no
-    time zone's today is refused."""
+    `today` is the outlet's own date (the clock's, when the caller has no outlet's zone)."""
     cmd = _checked(cmd)
-    if today is not None:
-        bookable(cmd.booking_date, today)
-    else:
-        utc_today = now().date()
-        one_day = timedelta(days=1)
-        bookable(cmd.booking_date, utc_today - one_day, utc_today + one_day + HORIZON)
+    bookable(cmd.booking_date, today or now().date())
     where = Placement(
         cmd.tenant_id, cmd.outlet_id, cmd.booking_date, cmd.start, cmd.end,
         cmd.party_size, cmd.resource_type, cmd.resource_id,
