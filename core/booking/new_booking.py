@@ -1,6 +1,7 @@
 """The agent's new-booking task: gather day, time and party size, propose, book on "yes"."""
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 
 from .availability import Day, Wish, free_at, nearest
@@ -8,11 +9,21 @@ from .commands import CreateBooking
 from .errors import SlotTaken
 from .handlers import create_booking
 from .model import default_minutes
-from .offers import PASSED, absorb_when, alternatives_reply, has_passed, offered, picture, wished
+from .offers import (
+    PASSED,
+    absorb_when,
+    alternatives_reply,
+    has_passed,
+    offered,
+    outlet_resources,
+    picture,
+    wished,
+)
 from .phrases import clock, day_name, when
 from .reading import bare_count
 from .talk import BookingReply, Talk
 from .times import parse_minutes
+from .venue import Resource
 
 NEEDED = ("date", "time", "party")
 # One thing missing gets a whole question; several get a short list.
@@ -57,9 +68,9 @@ def _question(state: dict[str, str], missing: list[str]) -> str:
     return lead + f"{', '.join(asks[:-1])} and {asks[-1]}?".capitalize()
 
 
-def _too_many(size: int, day: Day) -> str:
+def _too_many(size: int, resources: Sequence[Resource]) -> str:
     """Why no table takes the party, and what happens instead."""
-    biggest = max((r.capacity for r in day.resources if r.fits(1)), default=0)
+    biggest = max((r.capacity for r in resources if r.fits(1)), default=0)
     if biggest and size > biggest:
         return LARGE_PARTY.format(size=size, biggest=biggest)
     return NOTHING_FITS.format(size=size)
@@ -76,11 +87,11 @@ async def advance(talk: Talk) -> BookingReply:
     missing = [name for name in NEEDED if not talk.state.get(name)]
     if missing and talk.state.get("party"):
         # A party no table takes hears so at once, not after giving the day and the time.
-        day = await picture(talk, talk.today)
-        if day.resources and not any(r.fits(int(talk.state["party"])) for r in day.resources):
+        resources = await outlet_resources(talk)
+        if resources and not any(r.fits(int(talk.state["party"])) for r in resources):
             size = int(talk.state.pop("party"))
             talk.state.update(stage="ask", asked="party")
-            return talk.reply(_too_many(size, day))
+            return talk.reply(_too_many(size, resources))
     if missing:
         talk.state.update(stage="ask", asked=missing[0])
         return talk.reply(_question(talk.state, missing))
@@ -110,7 +121,7 @@ async def _propose(talk: Talk) -> BookingReply:
     if not any(r.fits(wish.party_size) for r in day.resources):
         talk.state.pop("party")
         talk.state.update(stage="ask", asked="party")
-        return talk.reply(_too_many(wish.party_size, day))
+        return talk.reply(_too_many(wish.party_size, day.resources))
     slot = free_at(wish, start_at, day, prefer=offered(talk))
     if slot is None:
         lead = f"Sorry, {when(on, start_at)} isn't available for {wish.party_size}."
@@ -130,7 +141,7 @@ async def book(talk: Talk) -> BookingReply:
         customer_name=turn.customer_name, conversation_id=turn.conversation_id, confirmed=True,
     )  # fmt: skip
     try:
-        booking = await create_booking(command, talk.uow, talk.clock)
+        booking = await create_booking(command, talk.uow, talk.clock, talk.today)
     except SlotTaken as taken:
         return alternatives_reply(talk, "Sorry, that slot was just taken.", taken.alternatives)
     text = (

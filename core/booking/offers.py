@@ -9,6 +9,7 @@ from .placing import day_of
 from .reading import bare_count, hour_in, slot_id, tapped_slot
 from .talk import BookingReply, Option, Talk
 from .times import parse_day, parse_minutes
+from .venue import Resource
 
 PASSED = "That time has already passed. Which day and time would you like instead?"
 
@@ -56,10 +57,14 @@ async def picture(talk: Talk, day: date) -> Day:
         return await day_of(talk.uow, talk.turn.tenant_id, talk.turn.outlet_id, day)
 
 
-async def resource_names(talk: Talk) -> dict[uuid.UUID, str]:
+async def outlet_resources(talk: Talk) -> list[Resource]:
+    """Everything the outlet books out, whatever the day."""
     async with talk.uow:
-        resources = await talk.uow.resources.of_outlet(talk.turn.tenant_id, talk.turn.outlet_id)
-    return {resource.id: resource.name for resource in resources}
+        return list(await talk.uow.resources.of_outlet(talk.turn.tenant_id, talk.turn.outlet_id))
+
+
+async def resource_names(talk: Talk) -> dict[uuid.UUID, str]:
+    return {resource.id: resource.name for resource in await outlet_resources(talk)}
 
 
 def alternatives_reply(talk: Talk, lead: str, slots: list[Slot] | tuple[Slot, ...]) -> BookingReply:
