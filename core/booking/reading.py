@@ -45,32 +45,7 @@ def tapped_slot(reply_id: str) -> tuple[date, str, uuid.UUID] | None:
     return date.fromisoformat(match.group(1)), match.group(2), uuid.UUID(match.group(3))
 
 
-# A yes or no the Router may not have read as one ("vale", "dale", "siap", "gak jadi"), read
-# only from a message made of nothing else.
-_YES_WORDS = frozenset(
-    "yes yep yeah yup sure ok okay oke okey alright fine perfect great confirm confirmed go "
-    "ahead si sí vale dale claro perfecto bueno listo correcto acuerdo adelante "
-    "iya ya yoi sip siap betul benar boleh setuju lanjut gas jadi".split()
-)
-_NO_WORDS = frozenset(
-    "no nope nah not tidak nggak gak ga enggak engga ndak jangan batal todavía".split()
-)
-_FILLERS = frozenset(
-    "please pls thanks thank you it is that's thats fine de por favor gracias mejor "
-    "kak mas mbak aja deh dulu saja".split()
-)
 _LETTERS = re.compile(r"[^\W\d_]+")
-
-
-def yes_or_no(text: str) -> str:
-    """ "yes" or "no" when the whole message is one, in English, Spanish or Indonesian."""
-    words = _LETTERS.findall(text.lower())
-    known = _YES_WORDS | _NO_WORDS | _FILLERS
-    if not words or len(words) > 6 or any(w not in known for w in words):
-        return ""
-    if any(w in _NO_WORDS for w in words):
-        return "no"
-    return "yes" if any(w in _YES_WORDS for w in words) else ""
 
 
 # A question on the side: a clause that asks (a "?" or an opening "do you", "is there",

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from core.shared.yes_no import yes_or_no
+
 from .model import Booking
 from .ports import BookingUnitOfWork, Clock
-from .reading import yes_or_no
 
 YES, NO = "yes", "no"
 

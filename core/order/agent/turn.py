@@ -1,10 +1,13 @@
 """One customer turn as the Transaction agent receives it, and its answer."""
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from core.shared.yes_no import NO as WORD_NO
+from core.shared.yes_no import YES as WORD_YES
+from core.shared.yes_no import yes_or_no as words_yes_or_no
 
 from ..orders import Order
 
@@ -66,35 +69,9 @@ def options(*choices: tuple[str, str, str]) -> tuple[Option, ...]:
 YES_NO = options(("yes", "Yes", ""), ("no", "No", ""))
 
 
-# A yes or no the Router may not have read as one ("vale", "dale", "siap", "gak jadi"): read
-# only while the agent waits for one, and only from a message made of nothing else.
-_YES_WORDS = frozenset(
-    "yes yep yeah yup sure ok okay oke okey alright fine perfect great confirm confirmed go "
-    "ahead si sí vale dale claro perfecto bueno listo correcto acuerdo adelante "
-    "iya ya yoi sip siap betul benar boleh setuju lanjut gas jadi".split()
-)
-_NO_WORDS = frozenset(
-    "no nope nah not tidak nggak gak ga enggak engga ndak jangan batal todavía".split()
-)
-_FILLERS = frozenset(
-    "please pls thanks thank you it is that's thats fine de por favor gracias mejor "
-    "kak mas mbak aja deh dulu saja".split()
-)
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
 def yes_or_no(turn: OrderTurn) -> str:
-    """YES or NO when the turn answers a yes/no question, in English, Spanish or Indonesian;
-    "" when it says something else."""
+    """YES or NO when the turn answers a yes/no question, in English, Spanish or Indonesian
+    (read only while the agent waits for one); "" when it says something else."""
     if turn.intent in (YES, NO):
         return turn.intent
-    words = _WORDS.findall(turn.text.lower())
-    if (
-        not words
-        or len(words) > 6
-        or any(w not in _YES_WORDS and w not in _NO_WORDS and w not in _FILLERS for w in words)
-    ):
-        return ""
-    if any(w in _NO_WORDS for w in words):
-        return NO
-    return YES if any(w in _YES_WORDS for w in words) else ""
+    return {WORD_YES: YES, WORD_NO: NO}.get(words_yes_or_no(turn.text), "")
