@@ -2,21 +2,18 @@
 
 from collections.abc import Callable
 
-import grpc
 from crm.tenant.v1 import tenant_pb2 as pb
 from crm.tenant.v1 import tenant_pb2_grpc
 
 from core.billing.limits import PlanLimits
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
-from core.shared.scope import current
 from core.tenant import commands as c
 from core.tenant import handlers
 from core.tenant.model import OutletStatus, TenantStatus, UserRole
 from core.tenant.ports import TenantUnitOfWork
 
 from .convert import changed_fields, enum_to_domain, page_query, present
-from .permissions import OWNERS
 from .tenant_mapping import (
     OUTLET_READERS,
     TENANT_READERS,
@@ -26,9 +23,6 @@ from .tenant_mapping import (
     tenant_message,
     user_message,
 )
-
-# Fields of a tenant only its owner (or the platform) may change.
-OWNER_ONLY = frozenset({"firebase_tenant_id"})
 
 
 class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
@@ -53,14 +47,6 @@ class TenantServicer(tenant_pb2_grpc.TenantServiceServicer):
     async def UpdateTenant(self, request, context):
         tenant = present(request, "tenant")
         changes = changed_fields(tenant, request.update_mask, TENANT_READERS)
-        scope = current()
-        if OWNER_ONLY & changes.keys() and scope and scope.role not in OWNERS:
-            # Which sign-in pool the staff use decides who gets in at all: an admin who could
-            # change it could lock the owner out.
-            fields = ", ".join(sorted(OWNER_ONLY & changes.keys()))
-            await context.abort(
-                grpc.StatusCode.PERMISSION_DENIED, f"only the owner may change {fields}"
-            )
         command = c.UpdateTenant(tenant_id=parse_id(tenant.id, "tenant.id"), changes=changes)
         updated = await handlers.update_tenant(command, self._uow())
         return pb.UpdateTenantResponse(tenant=tenant_message(updated))

@@ -5,8 +5,9 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from core.billing.limits import PlanLimit, PlanLimits, ensure_room
-from core.shared.errors import AlreadyExists, FailedPrecondition, NotFound
+from core.shared.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied
 from core.shared.paging import Page
+from core.shared.scope import current
 from core.shared.validation import validated
 
 from . import commands as c
@@ -19,6 +20,7 @@ from .model import (
     Tenant,
     TenantStatus,
     User,
+    UserRole,
     UserStatus,
 )
 from .ports import TenantUnitOfWork
@@ -74,8 +76,18 @@ async def get_tenant(tenant_id: uuid.UUID, uow: TenantUnitOfWork) -> Tenant:
         return await _tenant(uow, tenant_id)
 
 
+# Fields only the owner (or the platform) may change: which sign-in pool the staff use
+# decides who gets in at all, so an admin who could change it could lock the owner out.
+OWNER_ONLY = frozenset({"firebase_tenant_id"})
+BELOW_OWNER = frozenset({UserRole.ADMIN.value, UserRole.AGENT.value})
+
+
 async def update_tenant(cmd: c.UpdateTenant, uow: TenantUnitOfWork) -> Tenant:
     changes = validated(dict(cmd.changes), TENANT_FIELDS, mask_field="update_mask")
+    scope = current()
+    if (OWNER_ONLY & changes.keys()) and scope and scope.role in BELOW_OWNER:
+        fields = ", ".join(sorted(OWNER_ONLY & changes.keys()))
+        raise PermissionDenied(f"only the owner may change {fields}")
     async with uow:
         tenant = await _tenant(uow, cmd.tenant_id)
         slug = changes.get("slug")

@@ -1,7 +1,8 @@
 import pytest
 
-from core.shared.errors import AlreadyExists, InvalidInput, NotFound
+from core.shared.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from core.shared.paging import PageQuery
+from core.shared.scope import acting_for
 from core.tenant import commands as c
 from core.tenant import handlers
 from core.tenant.model import TenantStatus
@@ -96,3 +97,14 @@ def test_page_size_is_defaulted_capped_and_never_negative():
     assert PageQuery.of(10_000, "").size == 500
     with pytest.raises(InvalidInput):
         PageQuery.of(-1, "")
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("admin", False), ("agent", False), ("owner", True)])
+async def test_only_the_owner_changes_the_sign_in_pool(uow, tenant, role, allowed):
+    change = c.UpdateTenant(tenant.id, {"firebase_tenant_id": "another-pool"})
+    with acting_for(tenant.id, "test", role=role):
+        if allowed:
+            assert (await handlers.update_tenant(change, uow)).firebase_tenant_id == "another-pool"
+        else:
+            with pytest.raises(PermissionDenied, match="only the owner"):
+                await handlers.update_tenant(change, uow)
