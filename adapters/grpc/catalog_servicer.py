@@ -10,7 +10,6 @@ from core.order import inventory
 from core.order.catalog import ProductStatus
 from core.order.ports import OrderUnitOfWork
 from core.order.stock import AdjustmentType
-from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 
 from .catalog_mapping import (
@@ -22,7 +21,15 @@ from .catalog_mapping import (
     create_product_command,
     product_message,
 )
-from .convert import changed_fields, enum_to_domain, optional_id, page_query, present, tenant_and
+from .convert import (
+    amount_in,
+    changed_fields,
+    enum_to_domain,
+    optional_id,
+    page_query,
+    present,
+    tenant_and,
+)
 
 
 def _update(message, mask, readers, entity: str) -> c.Update:
@@ -70,15 +77,10 @@ class CatalogRpcs:
         await catalog.delete_category(*tenant_and(request, "category_id"), self._uow())
         return pb.DeleteCategoryResponse()
 
-    def _priced_here(self, product) -> None:
-        """A price in another currency than the shop's is refused, not stored as if it were."""
-        currency = product.price.currency
-        if currency and currency.upper() != self._currency.upper():
-            raise InvalidInput("product.price.currency", f"must be {self._currency} (or empty)")
-
     async def CreateProduct(self, request, context):
-        self._priced_here(present(request, "product"))
-        command = create_product_command(request.product)
+        product = present(request, "product")
+        amount_in(product.price, self._currency, "product.price")
+        command = create_product_command(product)
         product = await catalog.create_product(command, self._uow())
         return pb.CreateProductResponse(product=self._product(product))
 
@@ -87,7 +89,7 @@ class CatalogRpcs:
         return pb.GetProductResponse(product=self._product(product))
 
     async def UpdateProduct(self, request, context):
-        self._priced_here(present(request, "product"))
+        amount_in(present(request, "product").price, self._currency, "product.price")
         command = _update(
             present(request, "product"), request.update_mask, PRODUCT_READERS, "product"
         )

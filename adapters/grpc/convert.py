@@ -34,6 +34,14 @@ def money_message(amount: Any, currency: str = "") -> common_pb2.Money:
     return common_pb2.Money(amount=f"{amount:.2f}", currency=currency)
 
 
+def amount_in(money: common_pb2.Money, currency: str, field: str) -> str:
+    """The amount of Money meant in the service's currency (empty reads as that currency);
+    another currency is refused, never stored or compared as if it were this one."""
+    if money.currency and money.currency.upper() != currency.upper():
+        raise InvalidInput(f"{field}.currency", f"must be {currency}")
+    return money.amount
+
+
 def timestamp(value: datetime | None) -> Timestamp | None:
     if value is None:
         return None

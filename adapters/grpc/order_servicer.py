@@ -15,7 +15,7 @@ from core.order.ports import Clock, Notifier, OrderUnitOfWork, PaymentGateway
 from core.shared.errors import InvalidInput
 
 from .catalog_servicer import CatalogRpcs
-from .convert import enum_to_domain, present, tenant_and, to_datetime
+from .convert import amount_in, enum_to_domain, present, tenant_and, to_datetime
 from .order_mapping import (
     create_order_command,
     list_orders_command,
@@ -32,17 +32,9 @@ def _succeeded(request) -> bool:
     return outcome is PaymentStatus.PAID
 
 
-def _amount(request, currency: str, succeeded: bool) -> Decimal | None:
-    """What was paid, in the order's currency: required for a success, where marking an order
-    paid for an amount nobody stated (or 10.00 USD for 10.00 EUR) would be a loss."""
-    paid = request.amount
-    if not paid.amount:
-        if succeeded:
-            raise InvalidInput("amount", "is required when the payment succeeded")
-        return None
-    if paid.currency.upper() != currency.upper():
-        raise InvalidInput("amount.currency", f"must be {currency}, the order's currency")
-    return money(paid.amount, "amount.amount")
+def _amount(request, currency: str) -> Decimal | None:
+    paid = amount_in(request.amount, currency, "amount")
+    return money(paid, "amount.amount") if paid else None
 
 
 class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
@@ -86,11 +78,10 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
         return pb.CheckoutResponse(order=self._order(order), payment_link=order.payment_link)
 
     async def RecordPayment(self, request, context):
-        succeeded = _succeeded(request)
         command = c.RecordPayment(
             *tenant_and(request, "order_id"),
-            succeeded=succeeded,
-            amount=_amount(request, self._currency, succeeded),
+            succeeded=_succeeded(request),
+            amount=_amount(request, self._currency),
             payment_reference=request.payment_reference,
             paid_at=to_datetime(request, "paid_time"),
         )

@@ -141,7 +141,9 @@ async def record_payment(
             order = await uow.orders.update(order.payment_failed())
             await uow.commit()
             return order
-        if cmd.amount is not None and cmd.amount != order.total:
+        if cmd.amount is None:  # marking an order paid for an amount nobody stated is a loss
+            raise InvalidInput("amount", "is required when the payment succeeded")
+        if cmd.amount != order.total:
             raise InvalidInput("amount", f"must equal the order total {order.total}")
         order = await uow.orders.update(order.paid(cmd.payment_reference, cmd.paid_at or now()))
         await uow.commit()

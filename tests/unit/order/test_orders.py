@@ -106,7 +106,8 @@ async def test_staff_steps_notify_and_a_failing_notifier_changes_nothing(
     uow, payments, notifier, clock, menu
 ):
     order = await checked_out(uow, payments, menu["Coffee"])
-    await order_handlers.record_payment(c.RecordPayment(TENANT, order.id), uow, notifier, clock)
+    paying = c.RecordPayment(TENANT, order.id, amount=order.total)
+    await order_handlers.record_payment(paying, uow, notifier, clock)
     notifier.failing = True
     step = c.OrderRef(TENANT, order.id, status=OrderStatus.PROCESSING)
     assert (
@@ -179,3 +180,9 @@ async def test_adjust_stock_checks_the_sign_and_never_goes_negative(uow, menu):
         c.AdjustStock(TENANT, coffee.id, AdjustmentType.RESTOCK, 5), uow
     )
     assert (product.stock_quantity, product.status.value) == (5, "active")
+
+
+async def test_a_payment_that_succeeded_must_state_its_amount(uow, payments, notifier, clock, menu):
+    order = await checked_out(uow, payments, menu["Coffee"])
+    with pytest.raises(InvalidInput, match="amount: is required"):
+        await order_handlers.record_payment(c.RecordPayment(TENANT, order.id), uow, notifier, clock)
