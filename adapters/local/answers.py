@@ -10,7 +10,6 @@ unrelated. A question about a day prefers the sentence about that day.
 """
 
 import asyncio
-import os
 import re
 import uuid
 from collections.abc import Sequence
@@ -84,7 +83,7 @@ def day_fit(asked: frozenset[str], text: str) -> int:
     return 1 if about & asked else -1 if about else 0
 
 
-def default_encoder() -> SentenceEncoder | None:
+def default_encoder(model_dir: Path | None = None) -> SentenceEncoder | None:
     """MiniLM when `make models` has unpacked it, else None: the writer goes on words alone.
 
     The full encoder, not the distilled word vectors: these lose the word order and context
@@ -92,7 +91,7 @@ def default_encoder() -> SentenceEncoder | None:
     0.86, every unanswerable question refused by both)."""
     from adapters.local.minilm import DEFAULT_MODEL_DIR, MiniLmEmbedder
 
-    model_dir = Path(os.environ.get("EMBEDDING_MODEL_DIR") or DEFAULT_MODEL_DIR)
+    model_dir = model_dir or DEFAULT_MODEL_DIR
     return MiniLmEmbedder(model_dir) if (model_dir / "model.safetensors").exists() else None
 
 

@@ -1,7 +1,9 @@
 """The language models the Router uses: OpenAI when a key is configured, else local ones."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from core.orchestrator.nlu import AnswerWriter, IntentClassifier
 from core.orchestrator.ports import KnowledgeSearch
@@ -28,8 +30,16 @@ async def language_models(settings: Settings) -> AsyncIterator[Language]:
         async with openai_language(settings) as language:
             yield language
         return
-    from adapters.local.answers import ExtractiveAnswerWriter
+    from adapters.local.answers import ExtractiveAnswerWriter, default_encoder
     from adapters.local.answers_lexicon import EnglishQueries
     from adapters.local.intents import LocalIntentClassifier
+    from adapters.local.intents.model import trained_model
+    from adapters.local.minilm import DEFAULT_MODEL_DIR
 
-    yield Language(LocalIntentClassifier(), ExtractiveAnswerWriter(), EnglishQueries)
+    model_dir = settings.embedding_model_dir or DEFAULT_MODEL_DIR
+    model = partial(trained_model, model_dir)
+    await asyncio.to_thread(model)  # trained before serving, not on the first message
+    yield Language(
+        LocalIntentClassifier(model), ExtractiveAnswerWriter(default_encoder(model_dir)),
+        EnglishQueries,
+    )  # fmt: skip

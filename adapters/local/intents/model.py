@@ -6,7 +6,6 @@ examples; distilled MiniLM vectors carry meaning, so a sentence written by someo
 spelling. One linear SVM, calibrated to probabilities, reads both.
 """
 
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -65,10 +64,9 @@ class Meaning(BaseEstimator, TransformerMixin):
         return sparse.csr_matrix(self.embedder.encode(texts) * self.weight)
 
 
-def default_embedder() -> StaticEmbedder | None:
+def embedder_in(model_dir: Path) -> StaticEmbedder | None:
     """The distilled vectors when `make models` (or the image build) has written them beside
-    the model EMBEDDING_MODEL_DIR names, else None: the Router runs on n-grams alone."""
-    model_dir = Path(os.environ.get("EMBEDDING_MODEL_DIR") or DEFAULT_MODEL_DIR)
+    the model, else None: the Router runs on n-grams alone."""
     return StaticEmbedder(model_dir) if (model_dir / VECTORS).exists() else None
 
 
@@ -94,7 +92,6 @@ class IntentModel:
     are a matrix product and one sigmoid each, without scikit-learn's per-call checks (the
     same probabilities, about three times faster)."""
 
-    pipeline: Pipeline
     classes: tuple[Intent, ...]
     features: tuple[Any, ...]  # the fitted transformers whose outputs are stacked
     weights: np.ndarray  # (features, classes)
@@ -116,7 +113,6 @@ class IntentModel:
         (calibrated,) = pipeline.named_steps["model"].calibrated_classifiers_
         svm = calibrated.estimator
         return cls(
-            pipeline=pipeline,
             classes=tuple(Intent(label) for label in pipeline.classes_),
             features=tuple(t for _, t in pipeline.named_steps["features"].transformer_list),
             weights=np.ascontiguousarray(svm.coef_.T),
@@ -144,6 +140,7 @@ class IntentModel:
 
 
 @cache
-def trained_model() -> IntentModel:
-    """Trained on first use (a second or two) and kept for the life of the process."""
-    return IntentModel.fit(load_examples(), embedder=default_embedder())
+def trained_model(model_dir: Path = DEFAULT_MODEL_DIR) -> IntentModel:
+    """Trained once (a second or two) and kept for the life of the process; the orchestrator
+    trains it before it serves, so no customer's message waits for it."""
+    return IntentModel.fit(load_examples(), embedder=embedder_in(model_dir))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from adapters.extraction.text import DocumentTextExtractor
-from adapters.local.answers import ExtractiveAnswerWriter
+from adapters.local.answers import ExtractiveAnswerWriter, default_encoder
 from adapters.local.answers_lexicon import to_english, when
 from adapters.local.minilm import DEFAULT_MODEL_DIR, MiniLmEmbedder
 from core.knowledge.chunking import chunk
@@ -144,9 +144,8 @@ async def test_meaning_answers_where_words_alone_do_not(demo):
     assert result.grounded and "Metro: Sol" in result.text
 
 
-async def test_without_the_model_words_alone_still_answer(demo, monkeypatch):
-    monkeypatch.setenv("EMBEDDING_MODEL_DIR", "/nonexistent")
-    assert ExtractiveAnswerWriter()._encoder is None
+async def test_without_the_model_words_alone_still_answer(demo, tmp_path):
+    assert ExtractiveAnswerWriter(default_encoder(tmp_path))._encoder is None
     result = await demo("can I pay by card?", writer="words")
     assert result.grounded and "all major cards" in result.text
 
