@@ -99,9 +99,6 @@ def yes_no(language: str = DEFAULT_LANGUAGE) -> tuple[ReplyOption, ReplyOption]:
     return ReplyOption("yes", say("yes", language)), ReplyOption("no", say("no", language))
 
 
-YES_NO = yes_no()
-
-
 def out_of_scope(profile: TenantProfile, language: str = DEFAULT_LANGUAGE) -> str:
     return say("out_of_scope", language, name=profile.name)
 
