@@ -56,7 +56,7 @@ async def test_buttons_of_the_first_answer_come_back_with_it(router, parts):
     parts["classifier"].on("do you have parking?", Intent.SUPPORT)
     first = await router.handle(message("do you have parking?", "wamid.P"))
     again = await router.handle(message("do you have parking?", "wamid.P"))
-    assert first.reply.options == replies.YES_NO
+    assert first.reply.options == replies.yes_no()
     assert again.reply == first.reply
 
 
