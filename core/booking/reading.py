@@ -59,6 +59,9 @@ _OPENER = re.compile(
     r"|cómo|apakah|ada|bisa|boleh|berapa|dimana|di mana|gimana|bagaimana|kapan)\b",
     re.I,
 )
+# A clause naming a booking is the request itself, however it is asked ("hola, ¿tienen mesa
+# para 4 mañana?"), not a question beside it.
+_THE_BOOKING = re.compile(r"\b(?:book\w*|reserv\w*|tables?|mesas?|meja|court|cita)\b", re.I)
 _ABOUT_THE_BOOKING = frozenset(
     """book booking booked reserve reservation table tables seat seats sit spot place time
     times date day days tonight today tomorrow free available availability possible okay
@@ -89,6 +92,6 @@ def side_question(text: str, names: tuple[str, ...] = ()) -> str:
     for clause in clauses:
         asks = clause.endswith("?") or _OPENER.match(clause)
         words = [w for w in _LETTERS.findall(clause.lower()) if len(w) >= 3]
-        if asks and any(w not in known for w in words):
+        if asks and not _THE_BOOKING.search(clause) and any(w not in known for w in words):
             return clause.lstrip("¿ ").strip()
     return ""

@@ -16,3 +16,7 @@ def test_the_second_half_of_a_two_part_message_is_the_side_question():
 )  # fmt: skip
 def test_a_booking_asked_as_one_question_has_no_side_question(text):
     assert side_question(text) == ""
+
+
+def test_a_greeting_then_a_booking_asked_as_a_question_has_no_side_question():
+    assert side_question("hola, tienen mesa para 4 mñana a las 21h?") == ""
