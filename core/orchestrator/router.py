@@ -253,16 +253,14 @@ class Router:
         """A short reply while an agent is mid-task answers that agent's question.
 
         "today" after the order agent asked "For which day?" reads like a booking on its own;
-        a longer message naming another task ("actually I'd like to order…") still switches,
-        and a longer one off the task ("whats ur adress", "how much ram does my laptop have")
-        is answered on its own, the agent's work kept for afterwards.
+        a longer message naming another task ("actually I'd like to order…") still switches.
         """
         active, intent = exchange.state.active_agent, exchange.classification.intent
         if active not in self._agents or intent.domain == active:
             return False
         short = len(exchange.message.text.split()) <= SHORT_ANSWER_WORDS
         small_talk = intent in (Intent.GREETING, Intent.THANKS, Intent.GOODBYE)
-        return short and not small_talk
+        return intent is Intent.OUT_OF_SCOPE or (short and not small_talk)
 
     async def _confirmation(self, exchange: Exchange, intent: Intent) -> BotReply:
         pending = exchange.state.pending

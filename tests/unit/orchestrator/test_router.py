@@ -234,15 +234,3 @@ async def test_a_dietary_follow_up_is_asked_with_the_concern_named_before_it(say
         "my gf has a severe nut allergy",
         "my gf has a severe nut allergy so can she eat the risotto safely?",
     ]
-
-
-async def test_a_longer_off_topic_message_mid_booking_is_not_handed_to_the_booking_agent(
-    say, parts
-):
-    parts["classifier"].on("book for 4", Intent.BOOKING_NEW)
-    await say("book for 4")
-    outcome = await say("how much ram does my laptop have")  # unscripted: out of scope
-    assert outcome.reply.text == replies.out_of_scope(await parts["tenants"].profile(TENANT))
-    assert len(parts["agents"]["booking"].turns) == 1
-    await say("at 8 then")  # a short answer still goes on with the booking
-    assert [t.text for t in parts["agents"]["booking"].turns] == ["book for 4", "at 8 then"]
