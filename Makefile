@@ -71,7 +71,8 @@ image:
 	docker build --tag $(IMAGE) .
 
 # What kustomize reads from outside k8s/: the descriptor set, and each overlay's Envoy config
-# rendered with its namespace and gateway.env. Committed; run after changing either source.
+# rendered with its namespace and gateway.env, and its members' mesh Certificates. Committed;
+# run after changing a source.
 K8S_OVERLAYS := dev prod
 k8s-config: $(STAMP) | gen/crm
 	cp $(DESCRIPTOR) k8s/base/gateway/crm_descriptor.pb
@@ -80,19 +81,23 @@ k8s-config: $(STAMP) | gen/crm
 	  namespace=$$(sed -n 's/^namespace: *//p' $$dir/kustomization.yaml); \
 	  (set -a && . ./$$dir/gateway.env && set +a && $(PY) -m services.gateway render \
 	    --mode cluster --namespace $$namespace --out $$dir/gateway/envoy.yaml) || exit 1; \
+	  $(PY) -m services.mesh_certificates --namespace $$namespace --out $$dir/certificates.yaml \
+	    || exit 1; \
 	done
 
 # Every overlay built by kustomize (kubectl's own, from the venv) and checked against the
 # Kubernetes schemas of K8S_VERSION; the Envoy template through `envoy --mode validate` (each
 # overlay's own config is validated, and checked current, by tests/unit/test_k8s_manifests.py).
 K8S_VERSION := 1.35.0
+# cert-manager's kinds have no schema there: the warning about them says nothing.
+CERT_MANAGER_KINDS := Couldn't find schema for kind [A-Za-z]* with api version cert-manager.io/v1
 k8s: $(STAMP) gateway-validate
 	mkdir -p .data/k8s
 	$(PY) -m services.tools.dev_secrets
 	for overlay in $(K8S_OVERLAYS); do \
 	  $(VENV)/bin/kubectl kustomize k8s/overlays/$$overlay > .data/k8s/$$overlay.yaml && \
-	  $(VENV)/bin/kubernetes-validate --strict --quiet -k $(K8S_VERSION) .data/k8s/$$overlay.yaml \
-	  || exit 1; \
+	  (set -o pipefail; $(VENV)/bin/kubernetes-validate --strict --quiet -k $(K8S_VERSION) \
+	    .data/k8s/$$overlay.yaml 2>&1 | { grep -v "$(CERT_MANAGER_KINDS)" || true; }) || exit 1; \
 	done
 
 lint: install gateway-validate k8s | gen/crm

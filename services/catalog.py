@@ -8,9 +8,12 @@ from types import ModuleType
 
 from adapters.grpc.access import AccessInterceptor
 from adapters.grpc.identity import GrpcUserDirectory
+from adapters.grpc.peers import use_credentials
+from adapters.grpc.service_identity import PeerPolicy
 
+from .mesh_identity import credentials_of
 from .runtime import Register, Unit, serve
-from .settings import DEFAULT_PORTS, Settings
+from .settings import DEFAULT_PORTS, PROBE_PORT_OFFSET, Settings
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,27 @@ class ServiceSpec:
 
 SERVICES = {name: ServiceSpec(name) for name in DEFAULT_PORTS}
 
+# Who dials whom: each member of the mesh and the services it calls. Scope metadata is honoured
+# only along these lines, and the cluster's NetworkPolicies open only these connections (both
+# checked against the code by tests). Every service also dials tenant, itself included, to learn
+# who a signed-in user is (the access interceptor's user directory).
+_DIALS = {
+    "tenant": ("billing",),
+    "conversation": ("messaging",),
+    "knowledge": ("billing",),
+    "booking": (),
+    "order": ("messaging",),
+    "billing": (),
+    "analytics": (),
+    "orchestrator": ("analytics", "billing", "booking", "conversation", "knowledge", "order"),
+    "messaging": ("billing", "conversation", "orchestrator"),
+}
+DIALS: dict[str, frozenset[str]] = {
+    **{member: frozenset({*peers, "tenant"}) for member, peers in _DIALS.items()},
+    "payments": frozenset({"order"}),  # the payment provider's bridge: it reports payments
+    "seed": frozenset({"knowledge"}),  # `make run` uploading the demo business's documents
+}
+
 Assembly = Callable[[ServiceSpec, Settings], AbstractAsyncContextManager[Register]]
 
 
@@ -63,6 +87,8 @@ def assembly_of(name: str) -> Assembly:
 
 async def serve_services(names: list[str], settings: Settings) -> None:
     """Assemble the named services and serve them from this process until SIGTERM."""
+    # One process serving several services (`serve all`) is each of them to its peers.
+    use_credentials(credentials_of(settings, *names))
     async with AsyncExitStack() as stack:
         users = GrpcUserDirectory(settings.address_of("tenant"))
         stack.push_async_callback(users.aclose)
@@ -70,6 +96,12 @@ async def serve_services(names: list[str], settings: Settings) -> None:
         for name in names:
             spec = SERVICES[name]
             register = await stack.enter_async_context(assembly_of(name)(spec, settings))
-            address = f"{settings.bind_host}:{settings.port_of(name)}"
-            units.append(Unit(name, address, register, [spec.grpc_service]))
-        await serve(units, settings.shutdown_grace_seconds, AccessInterceptor(users))
+            port = settings.port_of(name)
+            address, probes = (
+                f"{settings.bind_host}:{p}" for p in (port, port + PROBE_PORT_OFFSET)
+            )
+            units.append(Unit(name, address, probes, register, [spec.grpc_service]))
+        access = AccessInterceptor(users, PeerPolicy.of(DIALS))
+        await serve(
+            units, settings.shutdown_grace_seconds, access, credentials_of(settings, *names)
+        )

@@ -24,9 +24,17 @@ from google.api import annotations_pb2
 from adapters.grpc.identity import PAYLOAD_HEADER
 from adapters.grpc.permissions import PUBLIC, roles_for
 from adapters.grpc.scope_metadata import KEYS as SCOPE_KEYS
+from adapters.grpc.service_identity import (
+    CA_FILE,
+    CERTIFICATE_FILE,
+    GATEWAY,
+    KEY_FILE,
+    spiffe_id,
+)
 from adapters.local.token_issuer import LocalTokenIssuer
 
 from .catalog import SERVICES
+from .mesh_identity import credentials_folder, local_ca
 from .settings import ROOT, Settings
 
 Mode = Literal["local", "cluster"]
@@ -38,6 +46,8 @@ LOCAL_DESCRIPTOR = ROOT / "gen" / "crm_descriptor.pb"
 CLUSTER_DESCRIPTOR = "/etc/envoy/descriptor/crm_descriptor.pb"
 # The CA bundle of the Envoy image, to check Google's certificate when fetching its JWKS.
 CLUSTER_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+# Where the Deployment mounts the gateway's mesh certificate (its cert-manager Secret).
+CLUSTER_TLS_DIR = Path("/etc/crm/tls")
 
 # Documents up to 25 MB arrive base64 in JSON (x4/3) or raw in an HttpBody; leave room for both.
 MAX_BODY_BYTES = 36 * 1024 * 1024
@@ -85,6 +95,11 @@ class Upstream:
     # (host, port) of each replica locally; in the cluster, the headless Service's one name.
     endpoints: list[tuple[str, int]]
     methods: list[Route]
+
+    @property
+    def spiffe_id(self) -> str:
+        """The name the service's certificate must carry."""
+        return spiffe_id(self.name)
 
 
 def exposed_methods(service: str) -> list[Route]:
@@ -147,6 +162,25 @@ def auth_parameters(settings: Settings, mode: Mode) -> dict[str, str | int]:
     }
 
 
+def mesh_tls_files(folder: Path) -> dict[str, str]:
+    """The gateway's certificate, key and the mesh CA, as files Envoy reads."""
+    return {
+        "ca": str(folder / CA_FILE),
+        "certificate": str(folder / CERTIFICATE_FILE),
+        "key": str(folder / KEY_FILE),
+    }
+
+
+def _tls_dir(settings: Settings, mode: Mode) -> Path:
+    return CLUSTER_TLS_DIR if mode == "cluster" else credentials_folder(settings, GATEWAY)
+
+
+def local_tls_dir(settings: Settings) -> Path:
+    """The gateway's certificate from the local CA: validating a cluster config here, where
+    the Secret is not mounted."""
+    return local_ca(settings).folder(GATEWAY)
+
+
 def auth_directory(settings: Settings) -> Path:
     """Where the local signing key and its JWKS live."""
     return settings.data_dir / "auth"
@@ -174,8 +208,10 @@ def render(
     mode: Mode,
     descriptor_path: str | Path,
     namespace: str = "crm",
+    tls_dir: Path | None = None,
 ) -> str:
-    """The Envoy config for running on this machine (local) or in the cluster."""
+    """The Envoy config for running on this machine (local) or in the cluster; the gateway's
+    mesh certificate from `tls_dir`, by default the Secret's mount (cluster) or the local CA."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     environment = jinja2.Environment(
@@ -201,6 +237,7 @@ def render(
         request_timeout="120s",
         access_log=mode == "cluster",
         auth=auth_parameters(settings, mode),
+        mesh_tls=mesh_tls_files(tls_dir or _tls_dir(settings, mode)),
         payload_header=PAYLOAD_HEADER,
         untrusted_headers=[PAYLOAD_HEADER, *SCOPE_KEYS],
         public_paths=public_paths(),
@@ -375,9 +412,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         failed = False
         for mode in MODES:
-            # The cluster's descriptor path exists only in the pod; validate against ours.
+            # The cluster's descriptor and certificate exist only in the pod; validate with ours.
             try:
-                validate(render(settings, mode, LOCAL_DESCRIPTOR))
+                validate(render(settings, mode, LOCAL_DESCRIPTOR, tls_dir=local_tls_dir(settings)))
             except InvalidConfig as invalid:
                 failed = True
                 print(f"gateway config ({mode}) is invalid:\n{invalid}", file=sys.stderr)

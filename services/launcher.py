@@ -16,6 +16,7 @@ from . import gateway
 from .catalog import SERVICES
 from .database import prepare
 from .demo.knowledge import seed_demo_documents
+from .mesh_identity import credentials_folder
 from .probe import wait_until_serving
 from .seed import seed_demo_business
 from .settings import Settings
@@ -73,6 +74,7 @@ def _programs(settings: Settings) -> dict[str, list[str]]:
     payments = [
         *python, "adapters.local.payment_standin", "--port", str(settings.payment_standin_port),
         "--order-address", settings.address_of("order"),
+        "--tls-dir", str(credentials_folder(settings, "payments")),
     ]  # fmt: skip
     services = {name: [*python, "services.cli", "serve", name] for name in SERVICES}
     envoy = [

@@ -1,4 +1,5 @@
-"""grpc_health_probe in Python: ask each service's grpc.health.v1 endpoint how it is."""
+"""grpc_health_probe in Python: ask each service's grpc.health.v1 endpoint how it is, at its
+probe port (plaintext, health and reflection alone)."""
 
 import asyncio
 
@@ -20,7 +21,7 @@ async def status_of(address: str, deadline_seconds: float = 2.0) -> str:
 
 
 async def status_of_all(settings: Settings, names: list[str]) -> dict[str, str]:
-    results = await asyncio.gather(*(status_of(settings.address_of(n)) for n in names))
+    results = await asyncio.gather(*(status_of(settings.probe_address_of(n)) for n in names))
     return dict(zip(names, results, strict=True))
 
 

@@ -1,4 +1,8 @@
-"""Serve one service: gRPC server with health and reflection, graceful stop on SIGTERM."""
+"""Serve one service: gRPC server with health and reflection, graceful stop on SIGTERM.
+
+The service itself is served over mutual TLS to members of the mesh alone; health and
+reflection are also served in plaintext on a probe port, for the kubelet and for tools.
+"""
 
 import asyncio
 import logging
@@ -11,6 +15,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from adapters.grpc.access import AccessInterceptor
+from adapters.grpc.service_identity import MeshCredentials
 from adapters.grpc.status import DomainErrorInterceptor
 from adapters.grpc.validation import ValidationInterceptor
 
@@ -44,10 +49,24 @@ def build_server(
     register(server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    _enable_reflection(server, service_names)
+    return server, health_servicer
+
+
+def _enable_reflection(server: grpc.aio.Server, service_names: Sequence[str]) -> None:
     reflection.enable_server_reflection(
         [*service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
     )
-    return server, health_servicer
+
+
+def build_probe_server(
+    health_servicer: health.aio.HealthServicer, service_names: Sequence[str]
+) -> grpc.aio.Server:
+    """Health and reflection alone, for callers without a certificate of the mesh."""
+    server = grpc.aio.server()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    _enable_reflection(server, service_names)
+    return server
 
 
 async def set_serving(
@@ -64,25 +83,36 @@ async def set_serving(
 
 @dataclass(frozen=True)
 class Unit:
-    """One gRPC server to run: a service on its address."""
+    """One gRPC server to run: a service on its address, its probes on another."""
 
     name: str
     address: str
+    probe_address: str
     register: Register
     service_names: Sequence[str]
 
 
-async def serve(units: Sequence[Unit], grace_seconds: float, access: AccessInterceptor) -> None:
+async def serve(
+    units: Sequence[Unit],
+    grace_seconds: float,
+    access: AccessInterceptor,
+    credentials: MeshCredentials,
+) -> None:
     """Serve until SIGTERM or SIGINT, then drain: NOT_SERVING first, then stop with grace."""
     running = []
     for unit in units:
         server, health_servicer = build_server(unit.register, unit.service_names, access)
-        if server.add_insecure_port(unit.address) == 0:
+        if server.add_secure_port(unit.address, credentials.for_server()) == 0:
             raise SystemExit(f"{unit.name}: cannot listen on {unit.address}")
+        probes = build_probe_server(health_servicer, unit.service_names)
+        if probes.add_insecure_port(unit.probe_address) == 0:
+            raise SystemExit(f"{unit.name}: cannot listen for probes on {unit.probe_address}")
         await server.start()
+        await probes.start()
         await set_serving(health_servicer, unit.service_names, True)
         log.info("serving %s", unit.name, extra={"address": unit.address})
         running.append((unit, server, health_servicer))
+        running.append((unit, probes, health_servicer))
 
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -22,6 +22,9 @@ DEFAULT_PORTS = {
     "orchestrator": 50058,
     "messaging": 50059,
 }
+# Each service also listens, in plaintext, on its port + this for health checks and reflection
+# alone: the kubelet's gRPC probes and tools like grpcurl hold no certificate of the mesh.
+PROBE_PORT_OFFSET = 1000
 
 
 def _port_list(value: object) -> object:
@@ -109,6 +112,11 @@ class Settings(BaseSettings):
     payment_base_url: str = "http://127.0.0.1:8091"
     payment_standin_port: int = 8091
 
+    # This process's certificate in the mesh: a directory in cert-manager's Secret layout (ca.crt,
+    # tls.crt, tls.key). Unset in local mode: issued on first use by a CA made under data_dir/pki;
+    # outside it a process that serves or dials the mesh refuses to start without it.
+    tls_dir: Path | None = None
+
     gateway_port: int = 8080
     gateway_admin_port: int = 9901
     # Admin sign-in: Firebase ID tokens, checked by the gateway. In the cluster, the Firebase
@@ -193,10 +201,17 @@ class Settings(BaseSettings):
     def address_of(self, service: str) -> str:
         """A gRPC target for the service; with several replicas, one that names them all (the
         peers' round_robin balances calls over its addresses)."""
-        port = self.port_of(service)
+        return self._target(service, 0)
+
+    def probe_address_of(self, service: str) -> str:
+        """Where the service answers health checks and reflection without a certificate."""
+        return self._target(service, PROBE_PORT_OFFSET)
+
+    def _target(self, service: str, offset: int) -> str:
+        port = self.port_of(service) + offset
         if self.peer_namespace:
             return f"dns:///{service}.{self.peer_namespace}.svc.cluster.local:{port}"
-        ports = self.ports_of(service)
+        ports = [p + offset for p in self.ports_of(service)]
         if len(ports) == 1:
             return f"{self.peer_host}:{ports[0]}"
         version = _ip_version(self.peer_host)

@@ -1,7 +1,7 @@
 """Who may call what, enforced for every RPC in one place and driven by the permission table.
 
-For each call: find the caller (a gateway-verified token, else a peer's scope metadata), check
-their role against the table, check that every tenant the request names is theirs, and run the
+For each call: find the caller (a gateway-verified token, else a peer's scope metadata), each
+honoured only from the mesh members that may send it, check their role against the table, check that every tenant the request names is theirs, and run the
 handler inside that scope so the database and further peer calls see it.
 """
 
@@ -18,6 +18,7 @@ from .addressed import addressed_tenants
 from .identity import PAYLOAD_HEADER, Claims, MalformedClaims, StaffMember, claims_from
 from .permissions import OPERATOR, PUBLIC, Roles, roles_for
 from .scope_metadata import MalformedScope, incoming
+from .service_identity import PeerPolicy, peer_members
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
     identity, PERMISSION_DENIED for a role the table leaves out, NOT_FOUND for another tenant.
     Public RPCs (the webhook, health, reflection) pass untouched and run in no scope."""
 
-    def __init__(self, users: UserDirectory) -> None:
+    def __init__(self, users: UserDirectory, peers: PeerPolicy) -> None:
         self._users = users
+        self._peers = peers
 
     async def intercept_service(
         self,
@@ -66,7 +68,11 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
             try:
                 scope = await self.admit(
-                    method, roles, request, dict(context.invocation_metadata())
+                    method,
+                    roles,
+                    request,
+                    dict(context.invocation_metadata()),
+                    peer_members(context),
                 )
             except Refused as refused:
                 await context.abort(refused.code, refused.message)
@@ -80,20 +86,32 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         )
 
     async def admit(
-        self, method: str, roles: Roles | None, request: Any, metadata: Mapping[str, str]
+        self,
+        method: str,
+        roles: Roles | None,
+        request: Any,
+        metadata: Mapping[str, str],
+        peers: frozenset[str],
     ) -> Scope:
         """The scope the handler runs in; Refused when the caller may not make this call."""
-        caller = await self._caller(metadata)
+        caller = await self._caller(metadata, peers, _service_of(method))
         if roles is None or caller.role not in roles:
             raise Refused(
                 grpc.StatusCode.PERMISSION_DENIED, f"role {caller.role} may not call {method}"
             )
         return _narrowed(caller, addressed_tenants(request, str(caller.tenant_id or "")))
 
-    async def _caller(self, metadata: Mapping[str, str]) -> Scope:
+    async def _caller(
+        self, metadata: Mapping[str, str], peers: frozenset[str], service: str
+    ) -> Scope:
         payload = metadata.get(PAYLOAD_HEADER)
         try:
             if payload is not None:  # through the gateway: peer scope metadata never counts
+                if not self._peers.forwards_users(peers):
+                    raise Refused(
+                        grpc.StatusCode.PERMISSION_DENIED,
+                        f"{_named(peers)} may not forward a user's token: only the gateway may",
+                    )
                 return await self._signed_in(claims_from(payload))
             peer = incoming(metadata)
         except (MalformedClaims, MalformedScope) as malformed:
@@ -102,6 +120,11 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
             raise Refused(
                 grpc.StatusCode.UNAUTHENTICATED,
                 "sign in: send a Firebase ID token as `Authorization: Bearer <token>`",
+            )
+        if not self._peers.sends_scope(peers, service):
+            raise Refused(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"{_named(peers)} does not call the {service} service",
             )
         return peer
 
@@ -134,6 +157,15 @@ def _narrowed(caller: Scope, named: set[str]) -> Scope:
     if len(named) == 1 and (tenant := _as_id(next(iter(named)))) is not None:
         return Scope(tenant_id=tenant, caller=caller.caller, role=caller.role)
     return caller
+
+
+def _service_of(method: str) -> str:
+    """`tenant` for /crm.tenant.v1.TenantService/GetTenant."""
+    return method.lstrip("/").split(".")[1]
+
+
+def _named(peers: frozenset[str]) -> str:
+    return " and ".join(sorted(peers)) or "a caller without a mesh certificate"
 
 
 def _as_id(value: str) -> uuid.UUID | None:

@@ -1,5 +1,9 @@
 """Channels to peer services, and calls that carry the current scope and turn peer failures
-into domain errors."""
+into domain errors.
+
+A process of the mesh presents its certificate on every channel it opens: `use_credentials`
+once at start-up. Until then channels are plaintext (a test's server without TLS).
+"""
 
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -9,6 +13,7 @@ import grpc
 from core.shared.scope import current
 
 from .scope_metadata import outgoing
+from .service_identity import MeshCredentials
 from .status import error_from
 
 R = TypeVar("R")
@@ -24,8 +29,22 @@ CHANNEL_OPTIONS = [
 ]
 
 
-def open_channel(address: str) -> grpc.aio.Channel:
-    return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+_credentials: grpc.ChannelCredentials | None = None
+
+
+def use_credentials(credentials: MeshCredentials) -> None:
+    """Open every later channel of this process over mutual TLS, as the member `credentials`
+    names."""
+    global _credentials
+    _credentials = credentials.for_channel()
+
+
+def open_channel(address: str, as_member: MeshCredentials | None = None) -> grpc.aio.Channel:
+    """A channel to a peer, as the process's member of the mesh or as `as_member`."""
+    credentials = as_member.for_channel() if as_member else _credentials
+    if credentials is None:
+        return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+    return grpc.aio.secure_channel(address, credentials, options=CHANNEL_OPTIONS)
 
 
 async def call(

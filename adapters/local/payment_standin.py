@@ -17,13 +17,15 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from crm.common.v1 import common_pb2
 from crm.order.v1 import order_pb2, order_pb2_grpc
 
-from adapters.grpc.peers import call, open_channel
+from adapters.grpc.peers import call, open_channel, use_credentials
+from adapters.grpc.service_identity import MeshCredentials
 from core.shared.errors import DomainError
 from core.shared.scope import acting_for
 
@@ -157,6 +159,8 @@ async def serve(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    if args.tls_dir:  # the order service takes payments only from the mesh's payment bridge
+        use_credentials(MeshCredentials.read(args.tls_dir))
     standin = running_payment_standin(args.order_address, args.port, args.host, args.public_url)
     async with standin as (base_url, _):
         log.info("payment stand-in listening on %s", base_url)
@@ -169,6 +173,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8091)
     parser.add_argument("--order-address", default="127.0.0.1:50055")
     parser.add_argument("--public-url", default="", help="base of the links; default: bound URL")
+    parser.add_argument(
+        "--tls-dir", type=Path, help="this bridge's mesh certificate (ca.crt, tls.*)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     asyncio.run(serve(args))

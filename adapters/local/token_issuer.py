@@ -7,8 +7,6 @@ audience <project>, RS256, `sub` the user's uid, and custom claims beside.
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -18,18 +16,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from .atomic_files import write_atomically
+
 PRIVATE_KEY = "private.pem"
 JWKS = "jwks.json"
 ALGORITHM = "RS256"
-
-
-def _write(path: Path, data: bytes, mode: int) -> None:
-    """All or nothing: a reader never sees half a key, and two writers leave one whole file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-    os.chmod(temporary, mode)
-    os.replace(temporary, path)
 
 
 def _jwks(key: rsa.RSAPrivateKey) -> tuple[str, bytes]:
@@ -48,7 +39,7 @@ class LocalTokenIssuer:
         self._key = self._load_or_make()
         self._kid, jwks = _jwks(self._key)
         if not self.jwks_path.is_file() or self.jwks_path.read_bytes() != jwks:
-            _write(self.jwks_path, jwks, 0o644)
+            write_atomically(self.jwks_path, jwks, 0o644)
 
     @property
     def jwks_path(self) -> Path:
@@ -64,7 +55,7 @@ class LocalTokenIssuer:
                 serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption(),
             )
-            _write(path, pem, 0o600)
+            write_atomically(path, pem, 0o600)
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, rsa.RSAPrivateKey):
             raise ValueError(f"{path} is not an RSA private key")

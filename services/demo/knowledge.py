@@ -10,11 +10,14 @@ from crm.knowledge.v1 import knowledge_pb2_grpc
 from adapters.grpc.peers import call, open_channel
 from adapters.grpc.permissions import OPERATOR
 from core.shared.scope import acting_for
+from services.mesh_identity import credentials_of
 from services.seed import SEEDER
 from services.settings import Settings
 
 DOCUMENTS = Path(__file__).with_name("documents")
 KNOWLEDGE_BASE = "Demo Bistro guide"
+# The mesh member that may upload for the platform (services.catalog.DIALS).
+SEED_MEMBER = "seed"
 
 
 async def seed_demo_documents(settings: Settings, tenant: uuid.UUID) -> int:
@@ -27,7 +30,8 @@ async def seed_demo_documents(settings: Settings, tenant: uuid.UUID) -> int:
 
 
 async def _upload(settings: Settings, tenant_id: str) -> int:
-    async with open_channel(settings.address_of("knowledge")) as channel:
+    seeder = credentials_of(settings, SEED_MEMBER)
+    async with open_channel(settings.address_of("knowledge"), seeder) as channel:
         stub = knowledge_pb2_grpc.KnowledgeServiceStub(channel)
         existing = await call(
             stub.ListKnowledgeBases, pb.ListKnowledgeBasesRequest(tenant_id=tenant_id)

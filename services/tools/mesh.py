@@ -20,6 +20,7 @@ from adapters.postgres.urls import plain
 from core.tenant.model import UserRole
 from services import admin_token, gateway
 from services.catalog import SERVICES
+from services.mesh_identity import credentials_folder
 from services.probe import wait_until_serving
 from services.seed import DEMO_STAFF
 from services.settings import Settings
@@ -97,7 +98,8 @@ class Mesh:
         if name == "payments":
             return [sys.executable, "-m", "adapters.local.payment_standin", "--port",
                     str(self.settings.payment_standin_port), "--order-address",
-                    self.settings.address_of("order")]  # fmt: skip
+                    self.settings.address_of("order"), "--tls-dir",
+                    str(credentials_folder(self.settings, "payments"))]  # fmt: skip
         if name == "cloud-api":
             return [sys.executable, "-m", "adapters.local.cloud_api_standin", "--port",
                     str(self.settings.cloud_api_standin_port), "--token",

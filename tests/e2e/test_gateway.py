@@ -13,12 +13,14 @@ from google.api import httpbody_pb2
 from adapters.grpc.access import AccessInterceptor, NoUsers
 from adapters.grpc.identity import PAYLOAD_HEADER
 from adapters.grpc.scope_metadata import KEYS as SCOPE_KEYS
+from adapters.grpc.service_identity import PeerPolicy
 from adapters.grpc.tenant_servicer import TenantServicer
+from adapters.local.mesh_ca import LocalMeshCA
 from adapters.local.token_issuer import LocalTokenIssuer
 from adapters.postgres.database import session_factory
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
 from services import gateway
-from services.catalog import SERVICES
+from services.catalog import DIALS, SERVICES
 from services.runtime import build_server, set_serving
 from services.settings import Settings
 from services.tools.mesh import free_ports
@@ -52,15 +54,21 @@ class FakeMessaging(messaging_pb2_grpc.MessagingServiceServicer):
 
 
 @pytest.fixture
-async def tenant_port(db):
+def mesh_ca(tmp_path) -> LocalMeshCA:
+    """The CA the gateway (data_dir=tmp_path) and the services below take certificates from."""
+    return LocalMeshCA(tmp_path / "pki")
+
+
+@pytest.fixture
+async def tenant_port(db, mesh_ca):
     sessions = session_factory(db)
     servicer = TenantServicer(lambda: SqlAlchemyTenantUnitOfWork(sessions))
     server, health = build_server(
         lambda s: tenant_pb2_grpc.add_TenantServiceServicer_to_server(servicer, s),
         [TENANT],
-        AccessInterceptor(NoUsers()),  # operators get in: a claim, no lookup
+        AccessInterceptor(NoUsers(), PeerPolicy.of(DIALS)),  # operators: a claim, no lookup
     )
-    port = server.add_insecure_port("127.0.0.1:0")
+    port = server.add_secure_port("127.0.0.1:0", mesh_ca.credentials("tenant").for_server())
     await server.start()
     await set_serving(health, [TENANT], True)
     yield port
@@ -68,7 +76,7 @@ async def tenant_port(db):
 
 
 @pytest.fixture
-async def messaging_port():
+async def messaging_port(mesh_ca):
     limit = 64 * 1024 * 1024
     server = grpc.aio.server(
         options=[
@@ -77,7 +85,7 @@ async def messaging_port():
         ]
     )
     messaging_pb2_grpc.add_MessagingServiceServicer_to_server(FakeMessaging(), server)
-    port = server.add_insecure_port("127.0.0.1:0")
+    port = server.add_secure_port("127.0.0.1:0", mesh_ca.credentials("messaging").for_server())
     await server.start()
     yield port
     await server.stop(None)
@@ -150,8 +158,10 @@ def error_message(answer: httpx.Response) -> str:
 
 
 @pytest.mark.parametrize("mode", gateway.MODES)
-def test_rendered_config_passes_envoy_validate(mode):
-    gateway.validate(gateway.render(Settings(), mode, gateway.LOCAL_DESCRIPTOR))
+def test_rendered_config_passes_envoy_validate(mode, tmp_path):
+    settings = Settings(data_dir=tmp_path)
+    certificate = gateway.local_tls_dir(settings)
+    gateway.validate(gateway.render(settings, mode, gateway.LOCAL_DESCRIPTOR, tls_dir=certificate))
 
 
 def test_validate_reports_envoys_own_complaint():

@@ -10,9 +10,11 @@ import pytest
 from crm.billing.v1 import billing_pb2, billing_pb2_grpc
 from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 
+from adapters.grpc.peers import open_channel
 from adapters.grpc.scope_metadata import outgoing
 from core.shared.scope import Scope
 from services.catalog import SERVICES
+from services.mesh_identity import credentials_of
 from services.probe import status_of_all
 from services.seed import DEMO_PHONE_NUMBER_ID, DEMO_SLUG
 from services.tools.mesh import Mesh, mesh_environment
@@ -51,9 +53,19 @@ async def test_mesh_serves_all_nine_with_demo_data_and_stops_cleanly(mesh):
     statuses = await status_of_all(settings, list(SERVICES))
     assert statuses == dict.fromkeys(SERVICES, "SERVING")
 
+    # Without a certificate of the mesh a service is not even reachable; its probe port is.
+    async with grpc.aio.insecure_channel(settings.address_of("tenant")) as channel:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await tenant_pb2_grpc.TenantServiceStub(channel).ResolveOutlet(
+                tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID), timeout=5
+            )
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+
     # Called as a peer inside the mesh would (internal RPCs have no route through Envoy).
     platform = outgoing(Scope(None, "e2e"))
-    async with grpc.aio.insecure_channel(settings.address_of("tenant")) as channel:
+    async with open_channel(
+        settings.address_of("tenant"), credentials_of(settings, "messaging")
+    ) as channel:
         tenant_stub = tenant_pb2_grpc.TenantServiceStub(channel)
         resolved = await tenant_stub.ResolveOutlet(
             tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID),
@@ -61,7 +73,8 @@ async def test_mesh_serves_all_nine_with_demo_data_and_stops_cleanly(mesh):
         )
         assert resolved.tenant.slug == DEMO_SLUG
 
-    async with grpc.aio.insecure_channel(settings.address_of("billing")) as channel:
+    as_orchestrator = credentials_of(settings, "orchestrator")
+    async with open_channel(settings.address_of("billing"), as_orchestrator) as channel:
         # Served for real now: answers (with whatever tiers the seed has put in).
         await billing_pb2_grpc.BillingServiceStub(channel).ListTiers(
             billing_pb2.ListTiersRequest(), metadata=outgoing(Scope(None, "e2e", "operator"))

@@ -13,9 +13,11 @@ import pytest
 from crm.messaging.v1 import messaging_pb2, messaging_pb2_grpc
 from crm.tenant.v1 import tenant_pb2, tenant_pb2_grpc
 
+from adapters.grpc.peers import open_channel
 from adapters.grpc.scope_metadata import outgoing
 from core.shared.scope import Scope
 from services.demo.knowledge import DOCUMENTS
+from services.mesh_identity import credentials_of
 from services.seed import DEMO_PHONE_NUMBER_ID
 from tests import whatsapp_payloads as wa
 
@@ -237,7 +239,8 @@ async def conversation_of(client: httpx.AsyncClient, tenant_id: str, customer: s
 
 async def demo_tenant_id(mesh) -> str:
     """Which tenant owns the demo number: an internal RPC, asked as the mesh asks it."""
-    async with grpc.aio.insecure_channel(mesh.settings.address_of("tenant")) as channel:
+    as_messaging = credentials_of(mesh.settings, "messaging")
+    async with open_channel(mesh.settings.address_of("tenant"), as_messaging) as channel:
         resolved = await tenant_pb2_grpc.TenantServiceStub(channel).ResolveOutlet(
             tenant_pb2.ResolveOutletRequest(phone_number_id=DEMO_PHONE_NUMBER_ID),
             metadata=as_peer(),
@@ -278,7 +281,8 @@ async def test_staff_can_write_inside_the_window(mesh):
     tenant_id = await demo_tenant_id(mesh)
     async with staff(mesh, "agent") as client:
         conversation = await conversation_of(client, tenant_id, customer)
-    async with grpc.aio.insecure_channel(mesh.settings.address_of("messaging")) as channel:
+    as_conversation = credentials_of(mesh.settings, "conversation")
+    async with open_channel(mesh.settings.address_of("messaging"), as_conversation) as channel:
         sent = await messaging_pb2_grpc.MessagingServiceStub(channel).SendMessage(
             messaging_pb2.SendMessageRequest(
                 tenant_id=tenant_id, outlet_id=conversation["outlet_id"],

@@ -40,6 +40,7 @@ from adapters.grpc.identity import PAYLOAD_HEADER, GrpcUserDirectory
 from adapters.grpc.peers import open_channel
 from adapters.grpc.permissions import OPERATOR
 from adapters.grpc.scope_metadata import outgoing
+from adapters.grpc.service_identity import PeerPolicy
 from adapters.local.cloud_api_standin import running_standin
 from adapters.local.payment_standin import running_payment_standin
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
@@ -107,7 +108,7 @@ async def running_mesh(owner_url: URL, data_dir: Path) -> AsyncIterator[Mesh]:
         )
         users = GrpcUserDirectory(settings.address_of("tenant"))
         stack.push_async_callback(users.aclose)
-        access = AccessInterceptor(users)
+        access = AccessInterceptor(users, PeerPolicy.unchecked())
         stubs = {}
         for name, spec in SERVICES.items():
             channel = open_channel(settings.address_of(name))

@@ -15,6 +15,7 @@ from adapters.grpc.access import AccessInterceptor
 from adapters.grpc.identity import PAYLOAD_HEADER, GrpcUserDirectory, StaffMember
 from adapters.grpc.peers import call, open_channel
 from adapters.grpc.scope_metadata import outgoing
+from adapters.grpc.service_identity import PeerPolicy
 from adapters.grpc.tenant_servicer import TenantServicer
 from core.shared.scope import Scope, acting_for, current
 from core.tenant import commands as c
@@ -86,7 +87,7 @@ async def serve():
     started = []
 
     async def start(servicer, users=None) -> grpc.aio.Channel:
-        access = AccessInterceptor(users or Directory(MEMBERS))
+        access = AccessInterceptor(users or Directory(MEMBERS), PeerPolicy.unchecked())
         server, health = build_server(
             lambda s: tenant_pb2_grpc.add_TenantServiceServicer_to_server(servicer, s),
             [TENANT],
@@ -234,7 +235,7 @@ async def tenant_service(tenant_uow):
             TenantServicer(tenant_uow), s
         ),
         [TENANT],
-        AccessInterceptor(users),
+        AccessInterceptor(users, PeerPolicy.unchecked()),
     )
     server.add_insecure_port(f"127.0.0.1:{port}")
     await server.start()

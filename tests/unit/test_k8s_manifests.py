@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from services import gateway
-from services.catalog import SERVICES
-from services.settings import ROOT, Settings
+from services import gateway, mesh_certificates
+from services.catalog import DIALS, SERVICES
+from services.settings import PROBE_PORT_OFFSET, ROOT, Settings
 from services.tools import dev_secrets
 
 OVERLAYS = ("dev", "prod")
@@ -73,6 +73,12 @@ def peers_in_code(service: str) -> set[str]:
     tree = ast.parse((ROOT / "services" / service / "main.py").read_text())
     names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)} | {"tenant"}
     return {name for name in SERVICES if name in names} - {service}
+
+
+def test_the_table_of_who_dials_whom_is_what_the_code_dials():
+    """The access interceptor honours scope along DIALS; it must be what each process dials."""
+    for service in SERVICES:
+        assert DIALS[service] - {service} == peers_in_code(service), service
 
 
 # --- network policy evaluation (matchLabels is all the policies use) ---------------------------
@@ -165,8 +171,10 @@ def test_each_service_probes_its_own_grpc_health_and_waits_for_migrations(overla
     for name, spec in SERVICES.items():
         pod = deployments[name]["spec"]["template"]["spec"]
         (container,) = pod["containers"]
-        port = Settings(_env_file=None).port_of(name)
+        # The kubelet has no mesh certificate: it asks the plaintext probe port.
+        port = Settings(_env_file=None).port_of(name) + PROBE_PORT_OFFSET
         assert container["args"] == ["serve", name]
+        assert {"name": "probes", "containerPort": port} in container["ports"]
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             assert container[probe]["grpc"] == {"port": port, "service": spec.grpc_service}
         (init,) = pod["initContainers"]
@@ -295,7 +303,33 @@ def test_each_overlays_envoy_config_is_current_and_valid(overlay):
     namespace = of_kind(overlay, "Namespace").popitem()[0]
     expected = gateway.render(settings, "cluster", gateway.CLUSTER_DESCRIPTOR, namespace)
     assert (directory / "gateway" / "envoy.yaml").read_text() == expected, "run make k8s-config"
-    gateway.validate(gateway.render(settings, "cluster", gateway.LOCAL_DESCRIPTOR, namespace))
+    local = gateway.local_tls_dir(settings)
+    gateway.validate(
+        gateway.render(settings, "cluster", gateway.LOCAL_DESCRIPTOR, namespace, tls_dir=local)
+    )
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_members_certificate_is_current_and_mounted_where_tls_dir_says(overlay):
+    namespace = of_kind(overlay, "Namespace").popitem()[0]
+    rendered = (K8S / "overlays" / overlay / "certificates.yaml").read_text()
+    assert rendered == mesh_certificates.render(namespace), "run make k8s-config"
+    certificates = of_kind(overlay, "Certificate")
+    tls_dir = settings_of(overlay)["TLS_DIR"]
+    deployments = of_kind(overlay, "Deployment")
+    for member in [*SERVICES, "gateway"]:
+        spec = certificates[f"{member}-mesh"]["spec"]
+        assert spec["uris"] == [f"spiffe://crm/{member}"]
+        assert spec["issuerRef"] == {"name": "crm-mesh", "kind": "Issuer"}
+        pod = deployments[member]["spec"]["template"]["spec"]
+        (volume,) = (
+            v for v in pod["volumes"] if v.get("secret", {}).get("secretName", "").endswith("-tls")
+        )
+        assert volume["secret"]["secretName"] == spec["secretName"] == f"{member}-tls"
+        (container,) = pod["containers"]
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        assert mounts[volume["name"]] == tls_dir
+    assert of_kind(overlay, "Issuer")["crm-mesh"]["spec"] == {"ca": {"secretName": "crm-mesh-ca"}}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

@@ -1,8 +1,10 @@
-"""Outside local mode the services refuse to start on the public local secrets or on none."""
+"""Outside local mode the services refuse to start on the public local secrets or on none, or
+without a mesh certificate of their own."""
 
 import pytest
 from pydantic import ValidationError
 
+from services.mesh_identity import NoCertificate, credentials_folder, credentials_of
 from services.settings import LOCAL_SECRETS, Settings
 
 # What a cluster's Secrets provide; any values other than the local defaults.
@@ -40,3 +42,20 @@ def test_outside_local_mode_real_secrets_start(where):
 def test_an_empty_app_secret_is_refused_even_locally():
     with pytest.raises(ValidationError, match="WHATSAPP_APP_SECRET must not be empty"):
         Settings(_env_file=None, whatsapp_app_secret="")
+
+
+@pytest.mark.parametrize("where", OUTSIDE, ids=["cluster", "real cloud api"])
+def test_outside_local_mode_a_process_without_a_mesh_certificate_stops_start_up(where, tmp_path):
+    settings = Settings(_env_file=None, data_dir=tmp_path, **where, **CLUSTER_SECRETS)
+    with pytest.raises(NoCertificate, match="TLS_DIR must name the mesh certificate of booking"):
+        credentials_folder(settings, "booking")
+    assert not (tmp_path / "pki").exists()  # no CA of its own making
+    mounted = Settings(_env_file=None, tls_dir=tmp_path / "tls", **where, **CLUSTER_SECRETS)
+    assert credentials_folder(mounted, "booking") == tmp_path / "tls"
+
+
+def test_locally_each_process_gets_a_certificate_from_one_ca(tmp_path):
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    booking, gateway = (credentials_of(settings, name) for name in ("booking", "gateway"))
+    assert booking.ca == gateway.ca and booking.certificate != gateway.certificate
+    assert credentials_of(settings, "booking") == booking  # issued once, then read
