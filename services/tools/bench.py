@@ -3,8 +3,9 @@
 For each layout it starts the stand-in, the services and Envoy on a fresh database, runs
 the load generator as a separate process, prints the figures and writes them all to
 bench-results/bench.json, with the time spent understanding a message (routing, retrieval),
-bookings / checkouts per second under contention on one resource / one product, and the scale
-test's conversations with 1 and with 3 messaging replicas.
+bookings / checkouts per second under contention on one resource / one product, the scale
+test's conversations with 1 and with 3 messaging replicas, and the CPU each internal call
+spends in the request guards (access, validation, mutual TLS).
 
     python -m services.tools.bench [PART ...]   # only these parts; the others' figures stay
 """
@@ -210,6 +211,15 @@ async def _emit_cost(events: int = 100_000) -> dict:
     }
 
 
+async def guards() -> dict:
+    """CPU per internal call of the interceptors (access, validation) and of mutual TLS."""
+    from . import bench_guards
+
+    figures = await bench_guards.run()
+    console.print(f"request guards, CPU per call (client and server): {figures}")
+    return figures
+
+
 async def _whatsapp_path(settings: Settings) -> list[dict]:
     return [r for layout in LAYOUTS for r in await bench_layout(layout, settings)]
 
@@ -220,6 +230,7 @@ PARTS = {
     "contention": contention,
     "business": business,
     "messaging_replicas": messaging_replicas,
+    "guards": lambda _: guards(),
 }
 
 
