@@ -39,6 +39,7 @@ class GrpcAgent:
             dialogue_state=struct(turn.state),
             interactive_reply_id=turn.reply_id,
             message_time=timestamp(turn.sent_at),
+            language=turn.language,
         )
         try:
             answer = await self._call(

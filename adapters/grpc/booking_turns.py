@@ -22,6 +22,7 @@ def turn_from(request: pb.HandleBookingTurnRequest) -> BookingTurn:
         customer_name=request.customer_name,
         reply_id=request.interactive_reply_id,
         sent_at=to_datetime(request, "message_time"),
+        language=request.language,
     )
 
 

@@ -120,6 +120,7 @@ def turn_of(request: pb.HandleOrderTurnRequest) -> OrderTurn:
         state=from_struct(request.dialogue_state),
         reply_id=request.interactive_reply_id,
         sent_at=to_datetime(request, "message_time") or datetime.now(UTC),
+        language=request.language,
     )
 
 

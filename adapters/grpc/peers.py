@@ -44,7 +44,18 @@ def open_channel(address: str, as_member: MeshCredentials | None = None) -> grpc
     credentials = as_member.for_channel() if as_member else _credentials
     if credentials is None:
         return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
-    return grpc.aio.secure_channel(address, credentials, options=CHANNEL_OPTIONS)
+    return grpc.aio.secure_channel(
+        address, credentials, options=CHANNEL_OPTIONS + _authority(address)
+    )
+
+
+def _authority(address: str) -> list[tuple[str, str]]:
+    """A list of replicas (ipv4:a:p,b:q) has no one host name; TLS checks the certificate
+    against the first address, which every replica's certificate names alike."""
+    scheme, _, addresses = address.partition(":")
+    if scheme in ("ipv4", "ipv6") and "," in addresses:
+        return [("grpc.default_authority", addresses.split(",")[0])]
+    return []
 
 
 async def call(

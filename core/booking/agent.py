@@ -12,14 +12,6 @@ from .talk import BookingReply, BookingTurn, Talk
 
 Step = Callable[[Talk], Awaitable[BookingReply]]
 
-# A question asked beside the booking ("... and do you have vegan food?") is not the booking
-# agent's to answer; the reply says so instead of passing over it. (The Router could answer
-# it from the documents as well: see the report of this change.)
-SIDE_QUESTION = (
-    'You also asked: "{question}" I can only arrange the booking here; send that question '
-    "again as a message of its own and I'll look it up for you."
-)
-STOPPED = "No problem, I've left everything as it was. Anything else I can help with?"
 
 # What an intent starts, and how a task already under way goes on and is carried out.
 STARTS: dict[str, Step] = {
@@ -43,7 +35,7 @@ EXECUTES: dict[str, Step] = {
 async def dispatch(talk: Talk) -> BookingReply:
     intent, task = talk.intent, talk.state.get("task", "")
     if intent == "confirm.no":
-        return talk.reply(STOPPED, done=True)
+        return talk.reply(talk.say("stopped"), done=True)
     if intent == "confirm.yes" and talk.state.get("stage") == "confirm" and task in EXECUTES:
         return await EXECUTES[task](talk)
     # "Make it 8" while a new booking is being arranged changes the wish, not a booking.
@@ -67,10 +59,14 @@ class BookingAgent:
         self._clock = clock
 
     async def handle(self, turn: BookingTurn) -> BookingReply:
-        reply = await dispatch(await self._talk(turn))
+        talk = await self._talk(turn)
+        reply = await dispatch(talk)
+        # A question asked beside the booking ("... and do you have vegan food?") is not the
+        # booking agent's to answer; the reply says so instead of passing over it.
         resource = turn.entities.get("resource", "")
         if question := side_question(turn.text, (resource,) if resource else ()):
-            return replace(reply, text=f"{reply.text}\n\n{SIDE_QUESTION.format(question=question)}")
+            aside = talk.say("side_question", question=question)
+            return replace(reply, text=f"{reply.text}\n\n{aside}")
         return reply
 
     async def _talk(self, turn: BookingTurn) -> Talk:

@@ -8,7 +8,6 @@ from .errors import SlotTaken
 from .handlers import change_booking, reschedule_booking, upcoming
 from .model import Booking
 from .offers import (
-    PASSED,
     absorb_when,
     alternatives_reply,
     has_passed,
@@ -17,11 +16,9 @@ from .offers import (
     resource_names,
     wished,
 )
-from .phrases import booking_line, day_name, when
 from .talk import BookingReply, Talk
 from .times import hhmm
 
-NONE_FOUND = "I couldn't find an upcoming booking for this number. Would you like to make one?"
 CANCEL_REASON = "cancelled by the customer on WhatsApp"
 
 
@@ -60,11 +57,11 @@ async def start_cancel(talk: Talk) -> BookingReply:
 async def advance_cancel(talk: Talk) -> BookingReply:
     booking = await _target(talk)
     if booking is None:
-        return talk.reply(NONE_FOUND, done=True)
+        return talk.reply(talk.say("none_found"), done=True)
     talk.state["stage"] = "confirm"
     names = await resource_names(talk)
-    line = booking_line(booking, names.get(booking.resource_id, ""))
-    return talk.reply(f"Cancel your booking {line}?", confirm=True)
+    line = talk.words.booking_line(booking, names.get(booking.resource_id, ""))
+    return talk.reply(talk.say("cancel?", line=line), confirm=True)
 
 
 async def cancel(talk: Talk) -> BookingReply:
@@ -72,7 +69,8 @@ async def cancel(talk: Talk) -> BookingReply:
     booking = await change_booking(
         talk.turn.tenant_id, target, lambda b: b.cancelled(CANCEL_REASON, talk.clock()), talk.uow
     )
-    text = f"Done: booking {booking.booking_number} on {when(booking.booking_date, booking.start)} is cancelled."
+    when = talk.words.when(booking.booking_date, booking.start)
+    text = talk.say("cancelled", number=booking.booking_number, when=when)
     return talk.reply(text, done=True, booking=booking)
 
 
@@ -84,11 +82,11 @@ async def start_move(talk: Talk) -> BookingReply:
 async def advance_move(talk: Talk) -> BookingReply:
     booking = await _target(talk)
     if booking is None:
-        return talk.reply(NONE_FOUND, done=True)
+        return talk.reply(talk.say("none_found"), done=True)
     absorb_when(talk)
     if not talk.state.get("date") and not talk.state.get("time"):
         talk.state.update(stage="ask", asked="time")
-        return talk.reply(f"Sure. To what time (or day) shall I move {booking_line(booking, '')}?")
+        return talk.reply(talk.say("move_to?", line=talk.words.booking_line(booking, "")))
     return await _propose_move(talk, booking)
 
 
@@ -96,20 +94,26 @@ async def _propose_move(talk: Talk, booking: Booking) -> BookingReply:
     on, start_at = wished(talk, booking.booking_date, booking.start)
     if has_passed(talk, on, start_at):
         talk.state.pop("time", None)
-        return talk.reply(PASSED)
+        return talk.reply(talk.say("passed"))
     day = (await picture(talk, on)).without(booking.id)
     if not day.hours.on(on):
         talk.state.pop("date", None)
-        return talk.reply(f"We're closed on {day_name(on)}. Which other day would suit you?")
+        return talk.reply(talk.say("closed", day=talk.words.day_name(on)))
     wish = Wish(on, booking.minutes, booking.party_size)
     slot = free_at(wish, start_at, day, prefer=offered(talk) or booking.resource_id)
     if slot is None:
-        lead = f"Sorry, {when(on, start_at)} isn't available for {booking.party_size}."
+        when = talk.words.when(on, start_at)
+        lead = talk.say("unavailable", when=when, party=booking.party_size)
         return alternatives_reply(talk, lead, nearest(wish, start_at, day))
     talk.state.update(
         stage="confirm", offer=str(slot.resource.id), date=on.isoformat(), time=hhmm(start_at)
     )
-    text = f"Move booking {booking.booking_number} to {when(on, start_at)} ({slot.resource.name})?"
+    text = talk.say(
+        "move?",
+        number=booking.booking_number,
+        when=talk.words.when(on, start_at),
+        resource=slot.resource.name,
+    )
     return talk.reply(text, confirm=True)
 
 
@@ -125,19 +129,19 @@ async def move(talk: Talk) -> BookingReply:
     try:
         booking = await reschedule_booking(command, talk.uow)
     except SlotTaken as taken:
-        return alternatives_reply(talk, "Sorry, that slot was just taken.", taken.alternatives)
-    text = f"Done! Booking {booking.booking_number} is now on {when(on, start_at)}."
+        return alternatives_reply(talk, talk.say("taken"), taken.alternatives)
+    text = talk.say("moved", number=booking.booking_number, when=talk.words.when(on, start_at))
     return talk.reply(text, done=True, booking=booking)
 
 
 async def status(talk: Talk) -> BookingReply:
     bookings = await _upcoming(talk)
     if not bookings:
-        return talk.reply(
-            "You have no upcoming bookings with us. Would you like to make one?", done=True
-        )
+        return talk.reply(talk.say("no_upcoming"), done=True)
     names = await resource_names(talk)
+    words = talk.words
     lines = [
-        f"• {booking_line(b, names.get(b.resource_id, ''))} ({b.status.value})" for b in bookings
+        f"• {words.booking_line(b, names.get(b.resource_id, ''))} ({words.say(f'status.{b.status}')})"
+        for b in bookings
     ]
-    return talk.reply("Your upcoming bookings:\n" + "\n".join(lines), done=True)
+    return talk.reply("\n".join([words.say("upcoming"), *lines]), done=True)

@@ -3,14 +3,14 @@
 from core.shared.errors import AlreadyExists, DomainError
 
 from .availability import Slot
-from .phrases import slot_list
+from .phrases import IN_ENGLISH
 
 
 class SlotTaken(AlreadyExists):
     """The wished slot overlaps an active booking; carries the nearest free alternatives."""
 
     def __init__(self, alternatives: tuple[Slot, ...] = ()) -> None:
-        nearby = f"; nearest free: {slot_list(alternatives)}" if alternatives else ""
+        nearby = f"; nearest free: {IN_ENGLISH.slot_list(alternatives)}" if alternatives else ""
         DomainError.__init__(self, f"that slot was just taken{nearby}")
         self.field = "slot"
         self.alternatives = alternatives

@@ -10,7 +10,6 @@ from .errors import SlotTaken
 from .handlers import create_booking
 from .model import default_minutes
 from .offers import (
-    PASSED,
     absorb_when,
     alternatives_reply,
     has_passed,
@@ -19,29 +18,12 @@ from .offers import (
     picture,
     wished,
 )
-from .phrases import clock, day_name, when
 from .reading import bare_count
 from .talk import BookingReply, Talk
 from .times import parse_minutes
 from .venue import Resource
 
 NEEDED = ("date", "time", "party")
-# One thing missing gets a whole question; several get a short list.
-QUESTION = {
-    "date": "Which day would you like?",
-    "time": "What time would you like?",
-    "party": "For how many people?",
-}
-SHORT = {"date": "which day", "time": "what time", "party": "for how many people"}
-# A party larger than any one table. The venue data says nothing of joining tables, so the
-# team arranges such groups; the customer is told how to reach a person (the Router hands
-# over on "talk to a person"), or may give a smaller number.
-LARGE_PARTY = (
-    "A group of {size} is more than our largest table seats ({biggest}), so groups this size "
-    'are arranged by our team directly. Write "talk to a person" and I\'ll pass you to them, '
-    "or tell me a smaller number of people."
-)
-NOTHING_FITS = "Sorry, we have nothing to book for {size} people. How many are you?"
 
 
 def _absorb(talk: Talk) -> None:
@@ -55,25 +37,31 @@ def _absorb(talk: Talk) -> None:
     absorb_when(talk)
 
 
-def _question(state: dict[str, str], missing: list[str]) -> str:
-    known = [f"for {state['party']}"] if "party" in state else []
+def _question(talk: Talk, missing: list[str]) -> str:
+    """One thing missing gets a whole question; several get a short list."""
+    state, words = talk.state, talk.words
+    known = [words.say("known.party", party=state["party"])] if "party" in state else []
     if "date" in state:
-        known.append(f"on {day_name(date.fromisoformat(state['date']))}")
+        known.append(words.say("known.date", day=words.day_name(date.fromisoformat(state["date"]))))
     if "time" in state:
-        known.append(f"at {clock(parse_minutes(state['time'], 'time'))}")
-    lead = f"Sure, a booking {' '.join(known)}. " if known else "Happy to book for you! "
+        known.append(
+            words.say("known.time", time=words.clock(parse_minutes(state["time"], "time")))
+        )
+    lead = words.say("lead.known", known=" ".join(known)) if known else words.say("lead.new")
     if len(missing) == 1:
-        return lead + QUESTION[missing[0]]
-    asks = [SHORT[name] for name in missing]
-    return lead + f"{', '.join(asks[:-1])} and {asks[-1]}?".capitalize()
+        return lead + words.say(f"ask.{missing[0]}")
+    asks = [words.say(f"short.{name}") for name in missing]
+    question = f"{', '.join(asks[:-1])} {words.say('and')} {asks[-1]}?"
+    return lead + ("¿" if words.language == "es" else "") + question[0].upper() + question[1:]
 
 
-def _too_many(size: int, resources: Sequence[Resource]) -> str:
-    """Why no table takes the party, and what happens instead."""
+def _too_many(talk: Talk, size: int, resources: Sequence[Resource]) -> str:
+    """Why no table takes the party, and what happens instead. The venue data says nothing of
+    joining tables, so the team arranges groups larger than any one table."""
     biggest = max((r.capacity for r in resources if r.fits(1)), default=0)
     if biggest and size > biggest:
-        return LARGE_PARTY.format(size=size, biggest=biggest)
-    return NOTHING_FITS.format(size=size)
+        return talk.say("large_party", size=size, biggest=biggest)
+    return talk.say("nothing_fits", size=size)
 
 
 async def start(talk: Talk) -> BookingReply:
@@ -91,10 +79,10 @@ async def advance(talk: Talk) -> BookingReply:
         if resources and not any(r.fits(int(talk.state["party"])) for r in resources):
             size = int(talk.state.pop("party"))
             talk.state.update(stage="ask", asked="party")
-            return talk.reply(_too_many(size, resources))
+            return talk.reply(_too_many(talk, size, resources))
     if missing:
         talk.state.update(stage="ask", asked=missing[0])
-        return talk.reply(_question(talk.state, missing))
+        return talk.reply(_question(talk, missing))
     return await _propose(talk)
 
 
@@ -112,23 +100,30 @@ async def _propose(talk: Talk) -> BookingReply:
     on, start_at = wished(talk, talk.today, 0)
     if has_passed(talk, on, start_at):
         talk.state.pop("time")
-        return talk.reply(PASSED)
+        return talk.reply(talk.say("passed"))
     day = await picture(talk, on)
     if not day.hours.on(on):
         talk.state.pop("date")
-        return talk.reply(f"We're closed on {day_name(on)}. Which other day would suit you?")
+        return talk.reply(talk.say("closed", day=talk.words.day_name(on)))
     wish = _wish(talk, day, on)
     if not any(r.fits(wish.party_size) for r in day.resources):
         talk.state.pop("party")
         talk.state.update(stage="ask", asked="party")
-        return talk.reply(_too_many(wish.party_size, day.resources))
+        return talk.reply(_too_many(talk, wish.party_size, day.resources))
     slot = free_at(wish, start_at, day, prefer=offered(talk))
     if slot is None:
-        lead = f"Sorry, {when(on, start_at)} isn't available for {wish.party_size}."
+        when = talk.words.when(on, start_at)
+        lead = talk.say("unavailable", when=when, party=wish.party_size)
         return alternatives_reply(talk, lead, nearest(wish, start_at, day))
     talk.state.update(stage="confirm", offer=str(slot.resource.id), where=slot.resource.name)
-    text = f"{slot.resource.name} for {wish.party_size} on {when(on, start_at)}."
-    return talk.reply(f"{text} Confirmed for {clock(start_at)}?", confirm=True)
+    text = talk.say(
+        "propose",
+        resource=slot.resource.name,
+        party=wish.party_size,
+        when=talk.words.when(on, start_at),
+        time=talk.words.clock(start_at),
+    )
+    return talk.reply(text, confirm=True)
 
 
 async def book(talk: Talk) -> BookingReply:
@@ -143,9 +138,12 @@ async def book(talk: Talk) -> BookingReply:
     try:
         booking = await create_booking(command, talk.uow, talk.clock, talk.today)
     except SlotTaken as taken:
-        return alternatives_reply(talk, "Sorry, that slot was just taken.", taken.alternatives)
-    text = (
-        f"Booked! Your booking number is {booking.booking_number}: {state.get('where', '')} "
-        f"for {booking.party_size} on {when(on, start_at)}. See you then!"
+        return alternatives_reply(talk, talk.say("taken"), taken.alternatives)
+    text = talk.say(
+        "booked",
+        number=booking.booking_number,
+        where=state.get("where", ""),
+        party=booking.party_size,
+        when=talk.words.when(on, start_at),
     )
     return talk.reply(text, done=True, booking=booking)

@@ -4,14 +4,11 @@ import uuid
 from datetime import date
 
 from .availability import Day, Slot
-from .phrases import slot_title
 from .placing import day_of
 from .reading import bare_count, hour_in, slot_id, tapped_slot
 from .talk import BookingReply, Option, Talk
 from .times import parse_day, parse_minutes
 from .venue import Resource
-
-PASSED = "That time has already passed. Which day and time would you like instead?"
 
 
 def absorb_when(talk: Talk) -> None:
@@ -74,9 +71,7 @@ def alternatives_reply(talk: Talk, lead: str, slots: list[Slot] | tuple[Slot, ..
     if not upcoming:
         talk.state.pop("time", None)
         talk.state.pop("date", None)
-        return talk.reply(f"{lead} Nothing else is free that day. Which other day would suit you?")
+        return talk.reply(talk.say("none_free", lead=lead))
     talk.state["stage"] = "choose"
-    options = tuple(Option(slot_id(s), slot_title(s, talk.today)) for s in upcoming)
-    return talk.reply(
-        f"{lead} The nearest free times are below; tap one or tell me another.", options
-    )
+    options = tuple(Option(slot_id(s), talk.words.slot_title(s, talk.today)) for s in upcoming)
+    return talk.reply(talk.say("nearest", lead=lead), options)

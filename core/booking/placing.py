@@ -9,7 +9,7 @@ from core.shared.errors import InvalidInput, NotFound
 from .availability import Day, Slot, Wish, free_at, free_slots, nearest
 from .errors import SlotTaken
 from .model import ResourceType, default_minutes
-from .phrases import when
+from .phrases import IN_ENGLISH
 from .ports import BookingUnitOfWork
 from .venue import Resource
 
@@ -67,7 +67,9 @@ async def place(
     resource = await _explicit(uow, where)
     wish = _wish(where, resource)
     if not day.hours.covers(where.day, where.start, where.start + wish.minutes):
-        raise InvalidInput("start_time", f"{when(where.day, where.start)} is outside opening hours")
+        raise InvalidInput(
+            "start_time", f"{IN_ENGLISH.when(where.day, where.start)} is outside opening hours"
+        )
     if resource:
         return Slot(resource, where.day, where.start, where.start + wish.minutes)
     slot = free_at(wish, where.start, day, prefer)

@@ -8,6 +8,7 @@ from typing import Any
 from core.shared.yes_no import yes_or_no
 
 from .model import Booking
+from .phrases import Phrases
 from .ports import BookingUnitOfWork, Clock
 
 YES, NO = "yes", "no"
@@ -26,6 +27,7 @@ class BookingTurn:
     customer_name: str = ""
     reply_id: str = ""
     sent_at: datetime | None = None
+    language: str = ""  # the customer's (en, es, id): the agent answers in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +35,6 @@ class Option:
     id: str
     title: str
     description: str = ""
-
-
-YES_NO = (Option(YES, "Yes"), Option(NO, "No"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +59,13 @@ class Talk:
     clock: Clock
 
     @property
+    def words(self) -> Phrases:
+        return Phrases(self.turn.language)
+
+    def say(self, key: str, **values: object) -> str:
+        return self.words.say(key, **values)
+
+    @property
     def intent(self) -> str:
         """The Router's intent; a tapped yes or no, or one written in words the Router did not
         read as one ("vale", "siap", "gak jadi") while a proposal waits for it, is that."""
@@ -73,7 +79,7 @@ class Talk:
         confirm, done = flags.get("confirm", False), flags.get("done", False)
         return BookingReply(
             text,
-            YES_NO if confirm else options,
+            (Option(YES, self.say("yes")), Option(NO, self.say("no"))) if confirm else options,
             {} if done else dict(self.state),
             confirmation_pending=confirm,
             done=done,

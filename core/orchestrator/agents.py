@@ -21,6 +21,7 @@ class AgentTurn:
     state: dict[str, Any]
     reply_id: str
     sent_at: datetime
+    language: str = ""  # the customer's, as the Router last made it out
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,6 +287,7 @@ class Router:
             state=state.agent_state,
             reply_id=message.reply_id,
             sent_at=message.sent_at,
+            language=exchange.language,
         )
         answer: AgentReply = await self._agents[name].handle(turn)
         state.agent_state = answer.state

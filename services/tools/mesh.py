@@ -23,15 +23,24 @@ from services.catalog import SERVICES
 from services.mesh_identity import credentials_folder
 from services.probe import wait_until_serving
 from services.seed import DEMO_STAFF
-from services.settings import Settings
+from services.settings import PROBE_PORT_OFFSET, Settings
 
 
 def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
+    """Ports free now, each with the probe port a service would open beside it free too."""
+    held: list[socket.socket] = []
+    ports: list[int] = []
+    while len(ports) < count:
+        main, probe = socket.socket(), socket.socket()
+        held += [main, probe]
+        main.bind(("127.0.0.1", 0))
+        port = main.getsockname()[1]
+        try:
+            probe.bind(("127.0.0.1", port + PROBE_PORT_OFFSET))
+        except (OSError, OverflowError):
+            continue
+        ports.append(port)
+    for s in held:
         s.close()
     return ports
 

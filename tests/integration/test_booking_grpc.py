@@ -210,3 +210,15 @@ async def test_the_agent_books_through_a_short_dialogue(stub):
         booked.booking_id == booked.booking.id
         and booked.booking.status == pb.BOOKING_STATUS_CONFIRMED
     )
+
+
+async def test_the_agent_answers_in_the_language_the_request_names(stub):
+    request = pb.HandleBookingTurnRequest(
+        tenant_id=T, outlet_id=OUT, customer_phone=PHONE, text="quiero reservar",
+        intent="booking.new", message_time=timestamp(THURSDAY_MORNING), language="es",
+    )  # fmt: skip
+    asked = await stub.HandleBookingTurn(request)
+    assert (
+        asked.reply_text
+        == "¡Encantados de reservarte! ¿Qué día, a qué hora y para cuántas personas?"
+    )

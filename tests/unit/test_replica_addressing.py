@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy import make_url
 
 from adapters.grpc.peers import open_channel
+from adapters.local.mesh_ca import LocalMeshCA
 from services import gateway
 from services.runtime import build_server, set_serving
 from services.settings import Settings
@@ -41,18 +42,20 @@ def test_several_replica_ports_need_a_peer_host_grpc_can_list():
         Settings(_env_file=None, peer_host="peers.local", order_replica_ports=[1, 2])
 
 
-async def test_round_robin_over_the_listed_addresses_reaches_every_replica():
+async def test_round_robin_over_the_listed_addresses_reaches_every_replica(tmp_path):
+    """Over mutual TLS, as the mesh calls: a list of addresses has no one host name to check."""
+    ca = LocalMeshCA(tmp_path)
     replicas = []
     for name in ("replica.a", "replica.b"):  # each answers SERVING for its own name only
         server, health = build_server(lambda _: None, [name])
-        port = server.add_insecure_port("127.0.0.1:0")
+        port = server.add_secure_port("127.0.0.1:0", ca.credentials("order").for_server())
         await server.start()
         await set_serving(health, [name], True)
         replicas.append((server, port))
     target = "ipv4:" + ",".join(f"127.0.0.1:{port}" for _, port in replicas)
     seen: set[str] = set()
     try:
-        async with open_channel(target) as channel:
+        async with open_channel(target, ca.credentials("booking")) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
             for _ in range(50):
                 try:

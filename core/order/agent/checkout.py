@@ -7,10 +7,9 @@ from core.shared.errors import DomainError
 
 from ..inventory import OutOfStock
 from ..orders import FulfillmentType
-from . import replies as r
 from .dialogue import ADDRESS, CONFIRM, DAY, FULFILMENT, Dialogue, finished
 from .shop import Shop
-from .turn import NO, YES, YES_NO, OrderReply, OrderTurn, options
+from .turn import NO, YES, OrderReply, OrderTurn, menu_only, next_steps, options, yes_no
 
 # Pickup and delivery in English, Spanish and Indonesian ("para llevar" is takeaway,
 # "ambil sendiri" is fetching it oneself, "antar" is bringing it over). A bare "ambil" is
@@ -106,34 +105,36 @@ class CheckoutFlow:
 
     def next(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
         """Ask for what is still missing, or show the summary for a yes or no."""
+        w = talk.words
         if talk.cart.is_empty:
             talk.step = ""
-            return talk.reply(r.EMPTY_CART, options(("menu", "See the menu", "")))
+            return talk.reply(w.EMPTY_CART, menu_only(w))
         if not talk.fulfillment:
             talk.step = FULFILMENT
             return talk.reply(
-                r.PICKUP_OR_DELIVERY,
-                options(("pickup", "Pickup", ""), ("delivery", "Delivery", "")),
+                w.PICKUP_OR_DELIVERY,
+                options(("pickup", w.BUTTON_PICKUP, ""), ("delivery", w.BUTTON_DELIVERY, "")),
             )
         if talk.fulfillment == FulfillmentType.DELIVERY and not talk.address:
             talk.step = ADDRESS
-            return talk.reply(r.ADDRESS)
+            return talk.reply(w.ADDRESS)
         if not talk.day:
             talk.step = DAY
             today = turn.sent_at.date()
-            days = [("Today", today), ("Tomorrow", today + timedelta(days=1))]
-            return talk.reply(r.WHICH_DAY, options(*((f"date:{d}", t, "") for t, d in days)))
+            days = [(w.BUTTON_TODAY, today), (w.BUTTON_TOMORROW, today + timedelta(days=1))]
+            return talk.reply(w.WHICH_DAY, options(*((f"date:{d}", t, "") for t, d in days)))
         return self._summary(talk)
 
     def _summary(self, talk: Dialogue) -> OrderReply:
         talk.step = CONFIRM
+        w = talk.words
         how = (
-            "Pickup"
+            w.PICKUP
             if talk.fulfillment == FulfillmentType.PICKUP
-            else f"Delivery to {talk.address}"
+            else w.DELIVERY_TO.format(address=talk.address)
         )
-        text = r.SUMMARY.format(cart=talk.cart.summary(self._shop.currency), how=how, day=talk.day)
-        return talk.reply(text, YES_NO, confirmation_pending=True)
+        text = w.SUMMARY.format(cart=talk.cart.summary(self._shop.currency), how=how, day=talk.day)
+        return talk.reply(text, yes_no(w), confirmation_pending=True)
 
     async def place(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
         how, day = FulfillmentType(talk.fulfillment), date.fromisoformat(talk.day)
@@ -143,8 +144,8 @@ class CheckoutFlow:
             return self._lost_race(talk, short)
         except DomainError as refused:
             talk.step = ""
-            return talk.reply(f"Sorry, I couldn't place the order: {refused.message}")
-        text = r.PLACED.format(
+            return talk.reply(talk.words.NOT_PLACED.format(reason=refused.message))
+        text = talk.words.PLACED.format(
             number=order.order_number,
             total=f"{order.total:.2f}",
             currency=self._shop.currency,
@@ -155,12 +156,11 @@ class CheckoutFlow:
 
     def _lost_race(self, talk: Dialogue, short: OutOfStock) -> OrderReply:
         talk.step = ""
-        name = short.product.name if short.product else "an item"
+        w = talk.words
+        name = short.product.name if short.product else w.AN_ITEM
         if short.product:
             talk.cart.remove(str(short.product.id))
-        text = r.LOST_RACE.format(name=name)
+        text = w.LOST_RACE.format(name=name)
         if not talk.cart.is_empty:
             text += "\n" + talk.cart.summary(self._shop.currency)
-        return talk.reply(
-            text, options(("checkout", "Check out", ""), ("menu", "See the menu", ""))
-        )
+        return talk.reply(text, next_steps(w))

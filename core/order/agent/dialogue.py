@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cart import Cart
+from .replies import Words, words
 from .turn import Option, OrderReply
 
 # Steps that wait for an answer to a question the agent asked.
@@ -25,16 +26,21 @@ class Dialogue:
     address: str = ""
     day: str = ""
     cancel_id: str = ""
+    # What the agent says this turn, in the customer's language; not remembered.
+    words: Words = field(default_factory=words, compare=False)
 
     @classmethod
-    def from_state(cls, raw: dict[str, Any]) -> "Dialogue":
-        plain = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__ and k != "cart"}
+    def from_state(cls, raw: dict[str, Any], language: str = "") -> "Dialogue":
+        kept = set(cls.__dataclass_fields__) - {"cart", "words"}
+        plain = {k: v for k, v in raw.items() if k in kept}
         # A Struct carries every number as a double: 2 comes back as 2.0.
         plain["pick_quantity"] = int(plain.get("pick_quantity", 1))
-        return cls(cart=Cart.from_state(raw.get("cart", [])), **plain)
+        cart = Cart.from_state(raw.get("cart", []))
+        return cls(cart=cart, words=words(language), **plain)
 
     def to_state(self) -> dict[str, Any]:
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        del values["words"]
         return {**values, "cart": self.cart.to_state()}
 
     def picking(self, quantity: int, ids: list[str]) -> None:

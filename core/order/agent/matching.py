@@ -25,11 +25,30 @@ _NUMBERS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    # Spanish and Indonesian counts, as customers write them before a dish.
+    "un": 1,
+    "una": 1,
+    "uno": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
 }
 _FILLER = frozenset(
     "i i'd id im i'm we like want would love please pls can could get have add order orders "
     "me us some the also just to of for more another give make it and too as well both thanks "
-    "thank you pickup delivery delivered today tonight tomorrow now asap".split()
+    "thank you pickup delivery delivered today tonight tomorrow now asap "
+    # Spanish: "quiero", "ponme", "para mí", "por favor"; Indonesian: "mau pesan", "tolong".
+    "quiero quisiera queremos pon ponme ponnos dame danos pedir pido añade añadir agrega "
+    "también tambien más mas para mí por favor porfa gracias hoy mañana "
+    "mau pesan minta beli tolong aku saya kami tambah juga lagi ya dong kak deh aja".split()
 )
 _SEPARATORS = re.compile(
     r",|;|&|\+|[!?\n]|\.(?:\s|$)|\band\b|\bplus\b|\bwith\b|\by\b|\bdan\b|\bsama\b",

@@ -7,10 +7,10 @@ from core.shared.errors import FailedPrecondition
 
 from ..catalog import Product
 from ..orders import OrderStatus
-from . import replies as r
 from .checkout import CheckoutFlow, absorb, looks_like_address, may_be_address
 from .dialogue import ADDRESS, CANCEL, CONFIRM, PICK, Dialogue, finished
 from .matching import candidates, wishes
+from .replies import Words, words
 from .shop import Shop
 from .turn import CANCEL as CANCEL_INTENT
 from .turn import (
@@ -19,16 +19,16 @@ from .turn import (
     NO,
     STATUS,
     YES,
-    YES_NO,
     OrderReply,
     OrderTurn,
+    menu_only,
+    next_steps,
     options,
+    yes_no,
     yes_or_no,
 )
 
 CANCELLABLE = (OrderStatus.CREATED, OrderStatus.PENDING_PAYMENT)
-NEXT_STEPS = (("checkout", "Check out", ""), ("menu", "See the menu", ""))
-MENU_ONLY = options(("menu", "See the menu", ""))
 
 
 def _rows(products: list[Product], currency: str) -> tuple:
@@ -45,8 +45,8 @@ class _Outcome:
     unclear: tuple[str, int, list[Product]] | None = None  # asked about now
     instead: tuple[int, list[Product]] | None = None  # alternatives to the first sold out
 
-    def refusals(self) -> list[str]:
-        missing = [r.MISSING.format(names=" or ".join(map(repr, self.missing)))]
+    def refusals(self, w: Words) -> list[str]:
+        missing = [w.MISSING.format(names=f" {w.OR} ".join(map(repr, self.missing)))]
         return (missing if self.missing else []) + self.notes
 
 
@@ -56,7 +56,7 @@ class TransactionAgent:
         self._checkout = CheckoutFlow(shop, payment_minutes)
 
     async def handle(self, turn: OrderTurn) -> OrderReply:
-        talk = Dialogue.from_state(turn.state)
+        talk = Dialogue.from_state(turn.state, turn.language)
         address = talk.step == ADDRESS and await self._is_address(turn)
         if absorb(turn, talk, address):
             return self._checkout.next(turn, talk)
@@ -81,12 +81,12 @@ class TransactionAgent:
             return await self._checkout.place(turn, talk)
         if talk.step == CONFIRM:
             talk.step = ""
-            return talk.reply(r.KEEP_CART, options(*NEXT_STEPS))
+            return talk.reply(talk.words.KEEP_CART, next_steps(talk.words))
         if answer == YES:
             return await self._cancel_now(turn, uuid.UUID(talk.cancel_id))
         orders = await self._shop.orders_of(turn)
         kept = next((o for o in orders if str(o.id) == talk.cancel_id), None)
-        return finished(r.KEPT.format(number=kept.order_number if kept else ""))
+        return finished(talk.words.KEPT.format(number=kept.order_number if kept else ""))
 
     async def _by_intent(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
         reply_id, intent = turn.reply_id, turn.intent
@@ -103,9 +103,9 @@ class TransactionAgent:
         if intent == CANCEL_INTENT:
             return await self._cancel(turn, talk)
         if intent in (YES, NO):
-            return talk.reply(r.NOTHING_PENDING)
+            return talk.reply(talk.words.NOTHING_PENDING)
         added = await self._add(turn, talk)
-        return added or talk.reply(r.WHAT_TO_ADD, MENU_ONLY)
+        return added or talk.reply(talk.words.WHAT_TO_ADD, menu_only(talk.words))
 
     # -- the menu and the cart -------------------------------------------------------------
 
@@ -115,17 +115,17 @@ class TransactionAgent:
         if named:
             return await self._category(turn, talk, str(named[0].id))
         if not categories:
-            return talk.reply(r.EMPTY_MENU)
+            return talk.reply(talk.words.EMPTY_MENU)
         rows = ((f"category:{c.id}", c.name, c.description) for c in categories)
-        return talk.reply(r.MENU, options(*rows))
+        return talk.reply(talk.words.MENU, options(*rows))
 
     async def _category(self, turn: OrderTurn, talk: Dialogue, category_id: str) -> OrderReply:
         products = await self._shop.products(turn.tenant_id)
         shown = [p for p in products if str(p.category_id) == category_id and p.orderable]
         if not shown:
-            return talk.reply(r.EMPTY_MENU)
+            return talk.reply(talk.words.EMPTY_MENU)
         talk.picking(1, [str(p.id) for p in shown])
-        text = r.CATEGORY.format(name=shown[0].category)
+        text = talk.words.CATEGORY.format(name=shown[0].category)
         return talk.reply(text, _rows(shown, self._shop.currency))
 
     async def _add(self, turn: OrderTurn, talk: Dialogue) -> OrderReply | None:
@@ -137,7 +137,7 @@ class TransactionAgent:
             return None
         products = await self._shop.products(turn.tenant_id)
         offered = [p for p in products if str(p.id) in talk.pick_ids] if talk.step == PICK else []
-        outcome = _Outcome()
+        outcome, w = _Outcome(), talk.words
         for wish in wanted:
             # An answer to "which one?" without a number means the number asked about.
             quantity = wish.quantity or (talk.pick_quantity if offered else 1)
@@ -145,7 +145,7 @@ class TransactionAgent:
             if not found:
                 outcome.missing.append(wish.name)
             elif len(found) > 1 and outcome.unclear:
-                outcome.notes.append(r.ASK_LATER.format(name=wish.name))
+                outcome.notes.append(w.ASK_LATER.format(name=wish.name))
             elif len(found) > 1:
                 outcome.unclear = (wish.name, quantity, found)
             elif short := self._shortage(talk, found[0], quantity, products):
@@ -158,28 +158,28 @@ class TransactionAgent:
 
     def _after_adding(self, talk: Dialogue, outcome: _Outcome) -> OrderReply:
         """One reply for all the wishes of a turn: what went in, what did not and why."""
-        notes = outcome.refusals()
+        notes = outcome.refusals(talk.words)
         if outcome.unclear:
             return self._which(talk, *outcome.unclear, notes=notes)
         if outcome.instead and outcome.instead[1]:
             quantity, others = outcome.instead
             talk.picking(quantity, [str(p.id) for p in others])
-            text = "\n".join(notes) + r.ALTERNATIVES
+            text = "\n".join(notes) + talk.words.ALTERNATIVES
             if outcome.added:
-                text = r.IN_CART.format(cart=talk.cart.summary(self._shop.currency)) + text
+                text = talk.words.IN_CART.format(cart=talk.cart.summary(self._shop.currency)) + text
             return talk.reply(text, _rows(others, self._shop.currency))
         if outcome.added:
             return self._added(talk, notes)
         if outcome.missing and not outcome.notes:
-            names = " or ".join(repr(name) for name in outcome.missing)
-            return talk.reply(r.NOT_FOUND.format(name=names), MENU_ONLY)
-        return talk.reply("\n".join(notes), MENU_ONLY)
+            names = f" {talk.words.OR} ".join(repr(name) for name in outcome.missing)
+            return talk.reply(talk.words.NOT_FOUND.format(name=names), menu_only(talk.words))
+        return talk.reply("\n".join(notes), menu_only(talk.words))
 
     def _which(
         self, talk: Dialogue, name: str, quantity: int, found: list[Product], notes: list[str]
     ) -> OrderReply:
         talk.picking(quantity, [str(p.id) for p in found])
-        text = r.WHICH.format(name=name)
+        text = talk.words.WHICH.format(name=name)
         if notes:
             text = "\n".join(notes) + "\n\n" + text
         if not talk.cart.is_empty:
@@ -190,23 +190,25 @@ class TransactionAgent:
         products = await self._shop.products(turn.tenant_id)
         product = next((p for p in products if str(p.id) == product_id), None)
         if product is None:
-            return talk.reply(r.NOT_FOUND.format(name=repr(turn.text)), MENU_ONLY)
+            return talk.reply(
+                talk.words.NOT_FOUND.format(name=repr(turn.text)), menu_only(talk.words)
+            )
         quantity = talk.pick_quantity if talk.step == PICK else 1
         if short := self._shortage(talk, product, quantity, products):
             text, others = short
             if not others:
-                return talk.reply(text, MENU_ONLY)
+                return talk.reply(text, menu_only(talk.words))
             talk.picking(quantity, [str(p.id) for p in others])
-            return talk.reply(text + r.ALTERNATIVES, _rows(others, self._shop.currency))
+            return talk.reply(text + talk.words.ALTERNATIVES, _rows(others, self._shop.currency))
         talk.cart.add(product, quantity)
         return self._added(talk)
 
     def _added(self, talk: Dialogue, notes: list[str] | None = None) -> OrderReply:
         talk.step, talk.pick_ids = "", []
-        text = r.ADDED.format(cart=talk.cart.summary(self._shop.currency))
+        text = talk.words.ADDED.format(cart=talk.cart.summary(self._shop.currency))
         if notes:
             text = "\n".join(notes) + "\n\n" + text
-        return talk.reply(text, options(*NEXT_STEPS))
+        return talk.reply(text, next_steps(talk.words))
 
     def _shortage(
         self, talk: Dialogue, product: Product, quantity: int, products: list[Product]
@@ -215,7 +217,7 @@ class TransactionAgent:
         wanted = quantity + talk.cart.quantity_of(str(product.id))
         if product.orderable and product.stock_quantity >= wanted:
             return None
-        text = r.ONLY_LEFT if product.orderable else r.SOLD_OUT
+        text = talk.words.ONLY_LEFT if product.orderable else talk.words.SOLD_OUT
         text = text.format(name=product.name, left=product.stock_quantity)
         others = [
             p
@@ -228,29 +230,34 @@ class TransactionAgent:
 
     async def _status(self, turn: OrderTurn) -> OrderReply:
         orders = await self._shop.orders_of(turn, turn.entities.get("order_ref", ""))
+        w = words(turn.language)
         if not orders:
-            return finished(r.NO_ORDERS)
-        return finished(r.status_line(orders[0], self._shop.currency), order=orders[0])
+            return finished(w.NO_ORDERS)
+        return finished(w.status_line(orders[0], self._shop.currency), order=orders[0])
 
     async def _cancel(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
         orders = await self._shop.orders_of(turn, turn.entities.get("order_ref", ""))
         target = next((o for o in orders if o.status in CANCELLABLE), None)
         if target is None and orders:
             latest = orders[0]
+            status = talk.words.status_text(latest)
             return finished(
-                r.NOT_CANCELLABLE.format(number=latest.order_number, status=r.status_text(latest))
+                talk.words.NOT_CANCELLABLE.format(number=latest.order_number, status=status)
             )
         if target is None:
-            return finished(r.CART_CLEARED if not talk.cart.is_empty else r.NO_ORDERS)
+            return finished(
+                talk.words.CART_CLEARED if not talk.cart.is_empty else talk.words.NO_ORDERS
+            )
         talk.step, talk.cancel_id = CANCEL, str(target.id)
-        text = r.CANCEL_WHICH.format(
+        text = talk.words.CANCEL_WHICH.format(
             number=target.order_number, total=f"{target.total:.2f}", currency=self._shop.currency
         )
-        return talk.reply(text, YES_NO, confirmation_pending=True)
+        return talk.reply(text, yes_no(talk.words), confirmation_pending=True)
 
     async def _cancel_now(self, turn: OrderTurn, order_id: uuid.UUID) -> OrderReply:
         try:
             order = await self._shop.cancel(turn.tenant_id, order_id)
         except FailedPrecondition as refused:
             return finished(refused.message)
-        return finished(r.CANCELLED.format(number=order.order_number), order=order)
+        cancelled = words(turn.language).CANCELLED.format(number=order.order_number)
+        return finished(cancelled, order=order)

@@ -10,6 +10,7 @@ from core.shared.yes_no import YES as WORD_YES
 from core.shared.yes_no import yes_or_no as words_yes_or_no
 
 from ..orders import Order
+from .replies import Words
 
 CHOOSE = "order.browse"
 CHECKOUT = "order.checkout"
@@ -39,6 +40,7 @@ class OrderTurn:
     state: dict[str, Any]
     reply_id: str
     sent_at: datetime
+    language: str = ""  # the customer's (en, es, id): the agent answers in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,16 @@ def options(*choices: tuple[str, str, str]) -> tuple[Option, ...]:
     )
 
 
-YES_NO = options(("yes", "Yes", ""), ("no", "No", ""))
+def yes_no(words: Words) -> tuple[Option, ...]:
+    return options(("yes", words.BUTTON_YES, ""), ("no", words.BUTTON_NO, ""))
+
+
+def next_steps(words: Words) -> tuple[Option, ...]:
+    return options(("checkout", words.BUTTON_CHECKOUT, ""), ("menu", words.BUTTON_MENU, ""))
+
+
+def menu_only(words: Words) -> tuple[Option, ...]:
+    return options(("menu", words.BUTTON_MENU, ""))
 
 
 def yes_or_no(turn: OrderTurn) -> str:

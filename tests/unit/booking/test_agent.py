@@ -22,14 +22,15 @@ NOW_LOCAL = NOW.replace(tzinfo=None)
 class Customer:
     """Sends turns to the agent and keeps its dialogue state, as the Router does."""
 
-    def __init__(self, agent: BookingAgent) -> None:
+    def __init__(self, agent: BookingAgent, language: str = "") -> None:
         self.agent = agent
+        self.language = language  # as the Router made it out
         self.state: dict = {}
 
     async def says(self, text: str, intent: str = "out_of_scope", reply_id: str = "", **entities):
         turn = BookingTurn(
             TENANT, OUTLET, PHONE, text, intent, entities, self.state,
-            customer_name="Ana", reply_id=reply_id, sent_at=NOW,
+            customer_name="Ana", reply_id=reply_id, sent_at=NOW, language=self.language,
         )  # fmt: skip
         reply = await self.agent.handle(turn)
         self.state = reply.state
@@ -249,3 +250,50 @@ async def test_a_word_that_is_no_answer_does_not_book(customer, uow):
 async def test_a_party_no_table_takes_hears_so_before_being_asked_the_day_and_time(customer):
     reply = await customer.says("mau booking buat 15 orang", "booking.new", party_size="15")
     assert "group of 15" in reply.text and "arranged by our team" in reply.text
+
+
+async def test_a_spanish_customer_is_answered_in_spanish_from_ask_to_booked(uow, clock, tables):
+    customer = Customer(BookingAgent(lambda: uow, FakeTimezones(), clock), "es")
+    asked = await customer.says("quiero reservar", "booking.new")
+    assert asked.text == "¡Encantados de reservarte! ¿Qué día, a qué hora y para cuántas personas?"
+    proposed = await customer.says(
+        "mañana a las 8 para 4", date="2025-03-14", time="20:00", party_size="4"
+    )
+    assert proposed.text == "Table 3 para 4, vie 14 mar a las 20:00. ¿Te lo confirmo a las 20:00?"
+    assert [o.title for o in proposed.options] == ["Sí", "No"]
+    booked = await customer.says("vale", "confirm.yes")
+    number = booked.booking.booking_number
+    assert booked.text == (
+        f"¡Reservado! Tu número de reserva es {number}: Table 3 para 4, vie 14 mar a las 20:00."
+        " ¡Hasta pronto!"
+    )
+    listed = await customer.says("mis reservas", "booking.status")
+    assert (
+        listed.text
+        == f"Tus próximas reservas:\n• {number}: Table 3, vie 14 mar a las 20:00, 4 personas (confirmada)"
+    )
+
+
+async def test_an_indonesian_customer_gets_times_and_days_as_written_there(uow, clock, tables):
+    customer = Customer(BookingAgent(lambda: uow, FakeTimezones(), clock), "id")
+    asked = await customer.says(
+        "mau booking besok buat 2", "booking.new", date="2025-03-14", party_size="2"
+    )
+    assert asked.text == "Baik, reservasi untuk 2 orang hari Jum 14 Mar. Mau jam berapa?"
+    proposed = await customer.says("jam 7 malam", time="19:30")
+    assert proposed.text.endswith("Konfirmasi pukul 19.30?")
+    stopped = await customer.says("gak jadi", "confirm.no")
+    assert stopped.text.startswith("Baik, semuanya saya biarkan") and stopped.done
+
+
+async def test_a_language_the_agent_does_not_speak_is_answered_in_english(uow, clock, tables):
+    customer = Customer(BookingAgent(lambda: uow, FakeTimezones(), clock), "fr")
+    asked = await customer.says("je voudrais réserver", "booking.new")
+    assert asked.text == "Happy to book for you! Which day, what time and for how many people?"
+
+
+def test_every_language_says_every_phrase():
+    from core.booking.phrases import CATALOGS
+
+    english = set(CATALOGS["en"])
+    assert all(set(catalog) == english for catalog in CATALOGS.values())

@@ -71,3 +71,10 @@ async def test_local_search_puts_spanish_and_indonesian_questions_into_english()
         await search.search(None, None, question, 5)
     assert "saturday" in inner.queries[0] and "sunday" in inner.queries[1]
     assert inner.queries[2] == "where are you"
+
+
+async def test_the_agents_are_told_the_language_the_customer_writes(say_in, parts):
+    parts["classifier"].on("quiero reservar una mesa para esta noche", Intent.BOOKING_NEW)
+    await say_in("quiero reservar una mesa para esta noche")
+    (turn,) = parts["agents"]["booking"].turns
+    assert turn.language == "es"

@@ -27,8 +27,9 @@ def agent(uow, payments, clock, menu):
 class Chat:
     """Plays the Router: carries the agent's state from one turn to the next."""
 
-    def __init__(self, agent: TransactionAgent) -> None:
+    def __init__(self, agent: TransactionAgent, language: str = "") -> None:
         self.agent = agent
+        self.language = language  # as the Router made it out
         self.state: dict = {}
 
     async def say(self, text: str, intent: str = "order.add", reply_id: str = "", **entities):
@@ -44,6 +45,7 @@ class Chat:
             self.state,
             reply_id,
             SENT,
+            language=self.language,
         )
         reply = await self.agent.handle(turn)
         self.state = reply.state
@@ -315,3 +317,52 @@ async def test_a_spanish_or_indonesian_no_keeps_the_cart(routed, text):
     await routed.says("today")
     kept = await routed.says(text)
     assert not kept.done and "kept" in kept.text and kept.state["cart"]
+
+
+async def test_a_spanish_customer_orders_in_spanish_from_cart_to_payment_link(agent, menu):
+    chat = Chat(agent, "es")
+    reply = await chat.say("quiero 2 pizza margherita y una diavola porfa")
+    assert reply.text.startswith("Añadido a tu pedido:\n2x Pizza Margherita — 24.00 EUR")
+    assert "1x Pizza Diavola — 14.00 EUR\nTotal: 38.00 EUR" in reply.text
+    assert reply.text.endswith("¿Algo más, o finalizamos el pedido?")
+    assert [o.title for o in reply.options] == ["Finalizar pedido", "Ver la carta"]
+    reply = await chat.say("finalizar", "order.checkout")
+    assert reply.text == "¿Lo recoges tú o te lo llevamos a domicilio?"
+    assert [o.title for o in reply.options] == ["Recoger", "A domicilio"]
+    reply = await chat.say("para llevar", "out_of_scope")
+    assert [o.title for o in reply.options] == ["Hoy", "Mañana"]
+    reply = await chat.say("mañana", "out_of_scope", reply_id="date:2025-03-02")
+    assert "Para recoger, el 2025-03-02.\n\n¿Lo confirmo?" in reply.text
+    assert [o.title for o in reply.options] == ["Sí", "No"]
+    reply = await chat.say("sí", "confirm.yes")
+    assert reply.text.startswith(f"Pedido #{reply.order.order_number} realizado. Total 38.00 EUR.")
+
+
+async def test_an_indonesian_customer_hears_what_is_missing_and_sold_out(agent, menu):
+    chat = Chat(agent, "id")
+    reply = await chat.say("mau 1 draught beer")
+    assert reply.text.startswith("Maaf, Draught beer sedang habis.")
+    reply = await chat.say("pesan 2 rendang", products="2x rendang")
+    assert reply.text == "Maaf, 'rendang' tidak ada di menu kami. Mau lihat menunya?"
+    assert [o.title for o in reply.options] == ["Lihat menu"]
+
+
+async def test_the_status_of_an_order_is_told_in_the_customers_language(agent, menu):
+    await Chat(agent, "en").say("2 pizza margherita")
+    placed = Chat(agent, "es")
+    await placed.say("2 pizza margherita")
+    await placed.say("finalizar", "order.checkout")
+    await placed.say("recoger", "out_of_scope", reply_id="pickup")
+    await placed.say("hoy", "out_of_scope", reply_id="date:2025-03-01")
+    order = (await placed.say("sí", "confirm.yes")).order
+    status = await Chat(agent, "es").say("¿cómo va mi pedido?", "order.status")
+    assert status.text.startswith(f"El pedido #{order.order_number} (2x Pizza Margherita;")
+    assert "está pendiente de pago (" in status.text
+
+
+def test_every_language_says_every_phrase():
+    from core.order.agent.replies import CATALOGS
+
+    english = set(CATALOGS["en"])
+    assert all(set(catalog) == english for catalog in CATALOGS.values())
+    assert {status.value for status in OrderStatus} <= english

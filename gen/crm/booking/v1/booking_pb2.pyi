@@ -473,7 +473,7 @@ class MarkNoShowResponse(_message.Message):
     def __init__(self, booking: _Optional[_Union[Booking, _Mapping]] = ...) -> None: ...
 
 class HandleBookingTurnRequest(_message.Message):
-    __slots__ = ("tenant_id", "outlet_id", "conversation_id", "customer_phone", "customer_name", "text", "intent", "entities", "dialogue_state", "interactive_reply_id", "message_time")
+    __slots__ = ("tenant_id", "outlet_id", "conversation_id", "customer_phone", "customer_name", "text", "intent", "entities", "dialogue_state", "interactive_reply_id", "message_time", "language")
     class EntitiesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -492,6 +492,7 @@ class HandleBookingTurnRequest(_message.Message):
     DIALOGUE_STATE_FIELD_NUMBER: _ClassVar[int]
     INTERACTIVE_REPLY_ID_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     outlet_id: str
     conversation_id: str
@@ -503,7 +504,8 @@ class HandleBookingTurnRequest(_message.Message):
     dialogue_state: _struct_pb2.Struct
     interactive_reply_id: str
     message_time: _timestamp_pb2.Timestamp
-    def __init__(self, tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., customer_phone: _Optional[str] = ..., customer_name: _Optional[str] = ..., text: _Optional[str] = ..., intent: _Optional[str] = ..., entities: _Optional[_Mapping[str, str]] = ..., dialogue_state: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., interactive_reply_id: _Optional[str] = ..., message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    language: str
+    def __init__(self, tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., customer_phone: _Optional[str] = ..., customer_name: _Optional[str] = ..., text: _Optional[str] = ..., intent: _Optional[str] = ..., entities: _Optional[_Mapping[str, str]] = ..., dialogue_state: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., interactive_reply_id: _Optional[str] = ..., message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., language: _Optional[str] = ...) -> None: ...
 
 class HandleBookingTurnResponse(_message.Message):
     __slots__ = ("reply_text", "options", "dialogue_state", "confirmation_pending", "done", "booking_id", "booking")
