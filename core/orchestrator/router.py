@@ -46,6 +46,8 @@ TOP_K = 5
 SHORT_ANSWER_WORDS = 3
 # An off-topic reading of a message this long is checked against the documents first.
 MIN_WORDS_TO_LOOK_UP = 3
+# Mid-task, a message shorter than this (an address, a dish) keeps the conversation's language.
+SWITCH_MID_TASK_WORDS = 5
 # Our own yes/no buttons answer for themselves, whatever the classifier thinks.
 BUTTON_INTENTS = {"yes": Intent.CONFIRM_YES, "no": Intent.CONFIRM_NO}
 
@@ -184,11 +186,14 @@ class Router:
 
     def _follow_language(self, exchange: Exchange) -> None:
         """A message clearly in a language the bot speaks switches its replies to it; "ok" or
-        "no" leaves them as they were."""
-        text = exchange.message.text
+        "no" leaves them as they were. Mid-task, a short answer keeps the language too: "Calle
+        de Alcalá 95" answers "what is the address?", it is not the customer turning Spanish."""
+        text, state = exchange.message.text, exchange.state
+        if state.language and state.active_agent and len(text.split()) < SWITCH_MID_TASK_WORDS:
+            return
         detected = self._languages.detect(text) if self._languages and text else None
         if detected:
-            exchange.state.language = detected
+            state.language = detected
 
     async def _classify(self, exchange: Exchange) -> Classification:
         message = exchange.message

@@ -48,7 +48,9 @@ _FILLER = frozenset(
     # Spanish: "quiero", "ponme", "para mí", "por favor"; Indonesian: "mau pesan", "tolong".
     "quiero quisiera queremos pon ponme ponnos dame danos pedir pido añade añadir agrega "
     "también tambien más mas para mí por favor porfa gracias hoy mañana "
-    "mau pesan minta beli tolong aku saya kami tambah juga lagi ya dong kak deh aja".split()
+    "mau pesan minta beli tolong aku saya kami tambah juga lagi ya dong kak deh aja "
+    # A greeting in front of the order: "buenas, quiero ...", "halo kak, mau ...".
+    "hi hello hey hola buenas buenos días dias tardes noches halo hai pagi siang sore malam".split()
 )
 _SEPARATORS = re.compile(
     r",|;|&|\+|[!?\n]|\.(?:\s|$)|\band\b|\bplus\b|\bwith\b|\by\b|\bdan\b|\bsama\b",

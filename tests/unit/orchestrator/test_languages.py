@@ -78,3 +78,18 @@ async def test_the_agents_are_told_the_language_the_customer_writes(say_in, part
     await say_in("quiero reservar una mesa para esta noche")
     (turn,) = parts["agents"]["booking"].turns
     assert turn.language == "es"
+
+
+async def test_a_short_answer_mid_task_keeps_the_language(say_in, parts):
+    """An English customer who gives a Spanish street is still answered in English; a whole
+    sentence in Spanish switches."""
+    classifier = parts["classifier"]
+    classifier.on("I'd like two pizzas delivered please", Intent.ORDER_ADD)
+    classifier.on("Calle de Alcalá 95", Intent.OUT_OF_SCOPE)
+    classifier.on("mejor lo recojo yo en el local, gracias", Intent.OUT_OF_SCOPE)
+    await say_in("I'd like two pizzas delivered please")
+    await say_in("Calle de Alcalá 95")
+    order_turns = parts["agents"]["order"].turns
+    assert [t.language for t in order_turns] == ["en", "en"]
+    await say_in("mejor lo recojo yo en el local, gracias")
+    assert order_turns[-1].language == "es"

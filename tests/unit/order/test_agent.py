@@ -366,3 +366,11 @@ def test_every_language_says_every_phrase():
     english = set(CATALOGS["en"])
     assert all(set(catalog) == english for catalog in CATALOGS.values())
     assert {status.value for status in OrderStatus} <= english
+
+
+@pytest.mark.parametrize(
+    "text", ["buenas, quiero 2 pizza margherita", "halo kak, mau pesan dua pizza margherita"]
+)
+async def test_a_greeting_and_a_spelled_count_in_front_of_the_order(agent, menu, text):
+    reply = await Chat(agent, "es").say(text)
+    assert reply.text.startswith("Añadido a tu pedido:\n2x Pizza Margherita — 24.00 EUR")
