@@ -18,7 +18,11 @@ def detector():
     ("text", "language"),
     [("¿A qué hora abren el sábado?", "es"), ("quiero una mesa para dos esta noche", "es"),
      ("ambil sendiri", "id"), ("mau pesan nasi goreng 2", "id"), ("makasih", "id"),
-     ("do u have vegan options?", "en"), ("thanks a lot", "en"), ("gracias", "es")],
+     ("do u have vegan options?", "en"), ("thanks a lot", "en"), ("gracias", "es"),
+     # Too short for lingua alone: told by a word only one language has.
+     ("eres un bot?", "es"), ("kamu robot ya?", "id"),
+     # English around Spanish dish names is English.
+     ("1 croquetas and 1 burrata pls", "en"), ("ok, quiero 2 pizzas and una coca", "es")],
 )  # fmt: skip
 def test_clear_messages_are_read_in_their_language(detector, text, language):
     assert detector.detect(text) == language
