@@ -26,7 +26,7 @@ _DELIVERY = re.compile(
 )
 _TOMORROW = re.compile(r"\b(tomorrow|tmrw|tmr|2moro|besok|bsk)\b|(?<!la )\bma[nñ]ana\b")
 _TODAY = re.compile(
-    r"\b(today|tonight|tonite|now|asap|hoy|ahora|ya mismo|esta noche|hari ini|sekarang"
+    r"\b(today|2day|tday|tonight|2nite|tonite|now|asap|hoy|ahora|ya mismo|esta noche|hari ini|sekarang"
     r"|nanti malam|malam ini)\b"
 )
 # A street or a house number: what an address has and a dish has not. Words a menu may use

@@ -290,8 +290,12 @@ async def test_delivery_in_spanish_and_indonesian(routed, text):
     assert reply.state["fulfillment"] == "delivery" and "address" in reply.text
 
 
-@pytest.mark.parametrize(("text", "day"), [("hari ini", "2025-03-01"), ("besok", "2025-03-02")])
-async def test_the_day_in_indonesian(routed, text, day):
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("hari ini", "2025-03-01"), ("besok", "2025-03-02"), ("2day", "2025-03-01"),
+     ("tmrw pls", "2025-03-02")],
+)  # fmt: skip
+async def test_the_day_in_indonesian_and_shorthand(routed, text, day):
     await routed.says("1 coffee")
     await routed.says("checkout")
     await routed.says("ambil sendiri")
