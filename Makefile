@@ -36,9 +36,10 @@ $(MODEL_DIR)/model.safetensors: | $(STAMP)
 $(MODEL_DIR)/static_vectors.npy: $(MODEL_DIR)/model.safetensors
 	$(PY) -m services.tools.distil_vectors $(MODEL_DIR)
 
-# Regenerate Python code, type stubs and the gateway's descriptor set from proto/.
+# Regenerate Python code, type stubs, the gateway's descriptor set and docs/openapi.json from proto/.
 proto: $(STAMP)
 	$(PY) -m services.tools.protogen gen
+	$(PY) -m services.tools.openapi write docs/openapi.json
 
 # Generated code is committed; regenerate only when it is missing.
 gen/crm: | $(STAMP)
