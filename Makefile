@@ -71,11 +71,14 @@ IMAGE ?= crm-mesh:dev
 image:
 	docker build --tag $(IMAGE) .
 
-# What kustomize reads from outside k8s/: the descriptor set, and each overlay's Envoy config
-# rendered with its namespace and gateway.env. Committed; run after changing either source.
+# What kustomize reads from outside k8s/: the descriptor set, the OpenAPI description (compact:
+# `kubectl apply` keeps a copy of each object in an annotation of at most 256 KiB), and each
+# overlay's Envoy config rendered with its namespace and gateway.env. Committed; run after
+# changing any source.
 K8S_OVERLAYS := dev prod
 k8s-config: $(STAMP) | gen/crm
 	cp $(DESCRIPTOR) k8s/base/gateway/crm_descriptor.pb
+	$(PY) -m services.tools.openapi compact k8s/base/gateway/openapi.json
 	for overlay in $(K8S_OVERLAYS); do \
 	  dir=k8s/overlays/$$overlay; \
 	  namespace=$$(sed -n 's/^namespace: *//p' $$dir/kustomization.yaml); \

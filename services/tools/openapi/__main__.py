@@ -2,6 +2,7 @@
 
 python -m services.tools.openapi write [PATH]   # default docs/openapi.json
 python -m services.tools.openapi check [PATH]   # fails when PATH differs from the protos
+python -m services.tools.openapi compact OUT    # docs/openapi.json without whitespace, into OUT
 """
 
 import json
@@ -19,6 +20,11 @@ def render() -> str:
     return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
 
 
+def compact(text: str) -> str:
+    """The description as the cluster's gateway serves it: small enough for a ConfigMap."""
+    return json.dumps(json.loads(text), separators=(",", ":")) + "\n"
+
+
 def main(argv: list[str]) -> int:
     mode = argv[0] if argv else "write"
     path = Path(argv[1]) if len(argv) > 1 else DEFAULT
@@ -29,6 +35,9 @@ def main(argv: list[str]) -> int:
         if not path.is_file() or path.read_text() != render():
             print(f"{path} is stale; run `make proto`", file=sys.stderr)
             return 1
+        return 0
+    if mode == "compact":
+        Path(argv[1]).write_text(compact(DEFAULT.read_text()))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
