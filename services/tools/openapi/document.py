@@ -7,7 +7,7 @@ from adapters.grpc.permissions import PUBLIC, roles_for
 
 from .contracts import Contracts, load
 from .operations import Operations, bindings, openapi_path
-from .schemas import Schemas
+from .schemas import WELL_KNOWN, Schemas
 
 Schema = dict[str, Any]
 VERSION = "1.0.0"
@@ -25,7 +25,7 @@ STATUS = {
             "description": "The gRPC status code, e.g. 3 INVALID_ARGUMENT, 5 NOT_FOUND.",
         },
         "message": {"type": "string", "description": "What went wrong, for a person to read."},
-        "details": {"type": "array", "items": {"$ref": "#/components/schemas/google.protobuf.Any"}},
+        "details": {"type": "array", "items": WELL_KNOWN["google.protobuf.Any"]},
     },
     "required": ["code"],
 }
@@ -101,7 +101,6 @@ def build(contracts: Contracts | None = None) -> Schema:
                 path[binding.verb] = operation
             if any(bindings(method)) and tag not in (t["name"] for t in tags):
                 tags.append({"name": tag, "description": contracts.comment(service_name)})
-    schemas.message_ref(contracts.pool.FindMessageTypeByName("google.protobuf.Any"), "response")
     components = {
         "schemas": dict(sorted(schemas.components.items())) | {"google.rpc.Status": STATUS},
         "responses": {"Error": ERROR},
