@@ -99,3 +99,14 @@ def test_errors_are_described_as_a_status(document):
     status = document["components"]["schemas"]["google.rpc.Status"]
     assert error["schema"]["$ref"].endswith("google.rpc.Status")
     assert set(status["properties"]) == {"code", "message", "details"}
+
+
+def test_a_create_links_to_what_can_be_done_with_what_it_made(document):
+    create = operation(document, "crm.booking.v1.BookingService/CreateBooking")
+    links = create["responses"]["200"]["links"]
+    assert links["ConfirmBooking"]["parameters"] == {
+        "tenant_id": "$request.path.tenant_id",
+        "booking_id": "$response.body#/booking/id",
+    }
+    assert {"GetBooking", "CancelBooking", "RescheduleBooking"} <= set(links)
+    assert "CreateBooking" not in links and "ListBookings" not in links

@@ -6,6 +6,7 @@ from typing import Any
 from adapters.grpc.permissions import PUBLIC, roles_for
 
 from .contracts import Contracts, load
+from .links import created_resource, links_from
 from .operations import Operations, bindings, openapi_path
 from .schemas import WELL_KNOWN, Schemas
 
@@ -65,6 +66,20 @@ def _description(contracts: Contracts, full_method: str) -> str:
     return f"{comment}\n\n{who}" if comment else who
 
 
+def add_links(contracts: Contracts, paths: dict[str, dict[str, Schema]]) -> None:
+    """Links on each create's answer to what can then be done with what it created."""
+    for path, operations in paths.items():
+        create = operations.get("post")
+        if create is None or path.endswith("}") or ":" in path.rsplit("/", 1)[-1]:
+            continue
+        service, method = create["x-grpc-method"].split("/")
+        resource = created_resource(
+            contracts.pool.FindServiceByName(service).methods_by_name[method]
+        )
+        if resource and (links := links_from(path, resource, paths)):
+            create["responses"]["200"]["links"] = links
+
+
 def build(contracts: Contracts | None = None) -> Schema:
     contracts = contracts or load()
     schemas = Schemas(contracts)
@@ -101,6 +116,7 @@ def build(contracts: Contracts | None = None) -> Schema:
                 path[binding.verb] = operation
             if any(bindings(method)) and tag not in (t["name"] for t in tags):
                 tags.append({"name": tag, "description": contracts.comment(service_name)})
+    add_links(contracts, paths)
     components = {
         "schemas": dict(sorted(schemas.components.items())) | {"google.rpc.Status": STATUS},
         "responses": {"Error": ERROR},
