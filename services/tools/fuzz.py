@@ -11,6 +11,7 @@ bench-results/fuzz.json; schemathesis' reports and the services' logs go to benc
 import argparse
 import asyncio
 import json
+import shutil
 import sys
 import uuid
 from collections import Counter
@@ -124,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-examples", type=int, default=100, help="per operation and phase")
     parser.add_argument("--max-time", type=int, default=900, help="seconds for the whole run")
     args = parser.parse_args(argv)
-    (REPORTS / "logs").mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(REPORTS, ignore_errors=True)  # the logs double as the mesh's data directory
+    (REPORTS / "logs").mkdir(parents=True)
     figures = asyncio.run(fuzz_mesh(args.max_examples, args.max_time))
     RESULTS.write_text(json.dumps(asdict(figures), indent=2) + "\n")
     print(json.dumps(asdict(figures), indent=2))
