@@ -3,11 +3,13 @@
 from collections import Counter
 from typing import Any
 
+from google.protobuf.descriptor import MethodDescriptor
+
 from adapters.grpc.permissions import PUBLIC, roles_for
 
 from .contracts import Contracts, load
 from .links import created_resource, links_from
-from .operations import Operations, bindings, openapi_path
+from .operations import Binding, Operations, bindings, openapi_path
 from .schemas import WELL_KNOWN, Schemas
 
 Schema = dict[str, Any]
@@ -80,6 +82,29 @@ def add_links(contracts: Contracts, paths: dict[str, dict[str, Schema]]) -> None
             create["responses"]["200"]["links"] = links
 
 
+def operation_of(
+    contracts: Contracts, operations: Operations, method: MethodDescriptor, binding: Binding
+) -> Schema:
+    """One binding of an RPC as an operation (its operationId is set by the caller)."""
+    full = f"{method.containing_service.full_name}/{method.name}"
+    operation: Schema = {
+        "tags": [method.containing_service.name],
+        "description": _description(contracts, full),
+        "x-grpc-method": full,
+    }
+    if parameters := operations.parameters(method, binding):
+        operation["parameters"] = parameters
+    if body := operations.request_body(method, binding):
+        operation["requestBody"] = body
+    operation["responses"] = {
+        "200": operations.response(method),
+        "default": {"$ref": "#/components/responses/Error"},
+    }
+    if roles_for("/" + full) == PUBLIC:
+        operation["security"] = []
+    return operation
+
+
 def build(contracts: Contracts | None = None) -> Schema:
     contracts = contracts or load()
     schemas = Schemas(contracts)
@@ -89,33 +114,17 @@ def build(contracts: Contracts | None = None) -> Schema:
     tags = []
     for service_name in contracts.services:
         service = contracts.pool.FindServiceByName(service_name)
-        tag = service.name
         for method in service.methods:
             full = f"{service_name}/{method.name}"
             for index, binding in enumerate(bindings(method)):
-                operation: Schema = {
-                    "operationId": operation_ids[full] + (f"_{index}" if index else ""),
-                    "tags": [tag],
-                    "description": _description(contracts, full),
-                    "x-grpc-method": full,
-                    "parameters": operations.parameters(method, binding),
-                }
-                if body := operations.request_body(method, binding):
-                    operation["requestBody"] = body
-                operation["responses"] = {
-                    "200": operations.response(method),
-                    "default": {"$ref": "#/components/responses/Error"},
-                }
-                if roles_for("/" + full) == PUBLIC:
-                    operation["security"] = []
-                if not operation["parameters"]:
-                    del operation["parameters"]
+                operation = {"operationId": operation_ids[full] + (f"_{index}" if index else "")}
+                operation |= operation_of(contracts, operations, method, binding)
                 path = paths.setdefault(openapi_path(binding), {})
                 if binding.verb in path:
                     raise ValueError(f"{full}: {binding.verb} {binding.template} is bound twice")
                 path[binding.verb] = operation
-            if any(bindings(method)) and tag not in (t["name"] for t in tags):
-                tags.append({"name": tag, "description": contracts.comment(service_name)})
+        if any(bindings(m) for m in service.methods):
+            tags.append({"name": service.name, "description": contracts.comment(service_name)})
     add_links(contracts, paths)
     components = {
         "schemas": dict(sorted(schemas.components.items())) | {"google.rpc.Status": STATUS},
