@@ -11,12 +11,11 @@ RUN apt-get update \
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
-# Dependencies first, as wheels from the pins in pyproject.toml: this layer outlives code changes.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > requirements.txt \
-    && pip wheel --wheel-dir /wheels --requirement requirements.txt \
-    && python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-index --find-links /wheels --requirement requirements.txt
+# Dependencies first, from the lock file, each download checked against its hash: this layer
+# outlives code changes. The project itself is installed later, without its dependencies.
+COPY requirements.lock ./
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --require-hashes --requirement requirements.lock
 
 # all-MiniLM-L6-v2 for the local embedder (knowledge, when OPENAI_API_KEY is unset), fetched and
 # checked by the same script and pin as `make models`.

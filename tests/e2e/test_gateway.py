@@ -388,6 +388,15 @@ async def test_identity_headers_a_client_sends_are_removed(anonymous):
     assert refused.status_code == 401
 
 
+async def test_the_openapi_description_is_served_without_sign_in(anonymous):
+    answer = await anonymous.get(gateway.OPENAPI_PATH)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == json.loads(gateway.OPENAPI_DOCUMENT.read_text())
+    # Only read: any other method finds no RPC there.
+    assert (await anonymous.post(gateway.OPENAPI_PATH, json={})).status_code == 404
+
+
 # -- WhatsApp webhook ----------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ is skipped; schema validation is `make k8s`'s (kubernetes-validate).
 """
 
 import ast
+import json
 import subprocess
 import sys
 from functools import cache
@@ -17,6 +18,7 @@ from services import gateway, mesh_certificates
 from services.catalog import DIALS, SERVICES
 from services.settings import PROBE_PORT_OFFSET, ROOT, Settings
 from services.tools import dev_secrets
+from services.tools.openapi.__main__ import compact
 
 OVERLAYS = ("dev", "prod")
 K8S = ROOT / "k8s"
@@ -296,6 +298,19 @@ def test_the_descriptor_set_copy_is_current():
     assert copy.read_bytes() == gateway.LOCAL_DESCRIPTOR.read_bytes(), "run make k8s-config"
 
 
+def test_the_served_openapi_copy_is_current():
+    copy = K8S / "base" / "gateway" / "openapi.json"
+    assert copy.read_text() == compact(gateway.OPENAPI_DOCUMENT.read_text()), "run make k8s-config"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_object_fits_kubectl_applys_annotation(overlay):
+    # Client-side apply keeps the object as JSON in an annotation of at most 256 KiB.
+    for doc in build(overlay):
+        size = len(json.dumps(doc, separators=(",", ":")))
+        assert size < 256 * 1024 - 8 * 1024, (doc["kind"], doc["metadata"]["name"], size)
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_each_overlays_envoy_config_is_current_and_valid(overlay):
     directory = K8S / "overlays" / overlay
@@ -333,11 +348,17 @@ def test_each_members_certificate_is_current_and_mounted_where_tls_dir_says(over
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_the_gateway_mounts_both_configs_and_keeps_admin_inside(overlay):
+def test_the_gateway_mounts_its_configs_and_keeps_admin_inside(overlay):
     pod = of_kind(overlay, "Deployment")["gateway"]["spec"]["template"]["spec"]
     maps = of_kind(overlay, "ConfigMap")
     mounted = {v["configMap"]["name"] for v in pod["volumes"] if "configMap" in v}
-    assert {name.rsplit("-", 1)[0] for name in mounted} == {"gateway-envoy", "gateway-descriptor"}
+    assert {name.rsplit("-", 1)[0] for name in mounted} == {
+        "gateway-envoy",
+        "gateway-descriptor",
+        "gateway-openapi",
+    }
+    mounts = {m["name"]: m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
+    assert mounts["openapi"] == str(Path(gateway.CLUSTER_OPENAPI).parent)
     assert mounted <= set(maps)
     (envoy_map,) = (maps[n] for n in mounted if n.startswith("gateway-envoy"))
     config = yaml.safe_load(envoy_map["data"]["envoy.yaml"])
