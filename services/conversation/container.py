@@ -44,12 +44,14 @@ class ConversationContainer(containers.DeclarativeContainer):
         history_resource, redis_url=config.redis_url, single_replica=config.single_replica
     )
     outbound = providers.Resource(peer_client, GrpcOutbound, config.messaging_address)
-    # Whose an outlet is, asked of the tenant service before a conversation opens on it.
+    # Whose an outlet is, asked of the tenant service before a conversation opens on it, and
+    # who may take a handoff.
     outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     servicer = providers.Singleton(
         ConversationServicer,
         unit_of_work=unit_of_work,
         history=history,
         outlets=outlets,
+        staff=outlets,
         outbound=outbound,
     )

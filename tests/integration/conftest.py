@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from adapters.postgres.database import session_factory
@@ -101,15 +103,26 @@ def conversation_uow(db):
 
 
 @pytest.fixture
-async def conversation_stub(grpc_channel_to, conversation_uow):
+def handoff_agent() -> uuid.UUID:
+    """The one active user the conversation_stub's tenant has, to take handoffs."""
+    return uuid.uuid4()
+
+
+@pytest.fixture
+async def conversation_stub(grpc_channel_to, conversation_uow, handoff_agent):
     """ConversationService over Postgres, with the in-process history cache."""
     from crm.conversation.v1 import conversation_pb2_grpc
 
     from adapters.grpc.conversation_servicer import ConversationServicer
     from adapters.local.memory_cache import InProcessHistoryCache
-    from tests.fakes import FakeOutlets
+    from tests.fakes import FakeOutlets, FakeStaff
 
-    servicer = ConversationServicer(conversation_uow, InProcessHistoryCache(), FakeOutlets())
+    servicer = ConversationServicer(
+        conversation_uow,
+        InProcessHistoryCache(),
+        FakeOutlets(),
+        staff=FakeStaff(active={handoff_agent}),
+    )
     channel = await grpc_channel_to(
         lambda server: conversation_pb2_grpc.add_ConversationServiceServicer_to_server(
             servicer, server
