@@ -6,8 +6,8 @@ from crm.tenant.v1 import tenant_pb2 as pb
 from crm.tenant.v1 import tenant_pb2_grpc
 
 from core.messaging.queue import OutletRef
-from core.shared.errors import FailedPrecondition
 from core.orchestrator.model import TenantProfile
+from core.shared.errors import FailedPrecondition
 
 from .convert import from_struct
 from .memo import Memo

@@ -8,7 +8,7 @@ from dependency_injector import containers, providers
 from adapters.grpc.messaging_notifier import GrpcMessagingNotifier
 from adapters.grpc.order_servicer import OrderServicer
 from adapters.local.payment_gateway import StandinPaymentGateway
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.postgres.locks import held_alone
 from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.conversation.model import utcnow
@@ -22,7 +22,11 @@ class OrderContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
-    sessions = providers.Singleton(session_factory, engine)
+    # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
+    platform_engine = providers.Resource(
+        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+    )
+    sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     unit_of_work = providers.Singleton(partial, SqlAlchemyOrderUnitOfWork, sessions)
     clock = providers.Object(utcnow)
 
