@@ -115,13 +115,18 @@ class Catalog:
             )
             for table, column, udt, length in required:
                 catalog.required.setdefault(table, []).append((column, udt, length))
+            # Each key's own column (a reference on (tenant_id, x) follows x; tenant_id is
+            # the row's tenant anyway).
             foreign_keys = await conn.execute(
                 text(
                     "SELECT c.conrelid::regclass::text, a.attname,"
-                    " c.confrelid::regclass::text, f.attname FROM pg_constraint c"
-                    " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
-                    " JOIN pg_attribute f ON f.attrelid = c.confrelid AND f.attnum = c.confkey[1]"
-                    " WHERE c.contype = 'f' AND cardinality(c.conkey) = 1"
+                    " c.confrelid::regclass::text, f.attname"
+                    " FROM pg_constraint c, unnest(c.conkey, c.confkey) AS k(col, ref)"
+                    " JOIN pg_attribute a ON a.attnum = k.col"
+                    " JOIN pg_attribute f ON f.attnum = k.ref"
+                    " WHERE c.contype = 'f' AND a.attrelid = c.conrelid"
+                    "   AND f.attrelid = c.confrelid"
+                    "   AND (cardinality(c.conkey) = 1 OR a.attname <> 'tenant_id')"
                 )
             )
             for table, column, parent, parent_column in foreign_keys:
