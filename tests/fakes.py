@@ -275,6 +275,17 @@ class FakeOutlets:
             raise NotFound("outlet", outlet_id)
 
 
+class FakeConversations:
+    """The conversation service on conversations: each is the caller's, but `foreign` ones."""
+
+    def __init__(self, *foreign: uuid.UUID) -> None:
+        self.foreign = set(foreign)
+
+    async def ensure_conversation(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        if conversation_id in self.foreign:
+            raise NotFound("conversation", conversation_id)
+
+
 class FakeStaff:
     """The tenant service on users: `active` and `inactive` ones are the tenant's; any other id
     is unknown to it (another tenant's users included)."""

@@ -17,6 +17,8 @@ def configure(container: OrderContainer, settings: Settings, database: dict[str,
         {
             **database,
             "messaging_address": settings.address_of("messaging"),
+            "tenant_address": settings.address_of("tenant"),
+            "conversation_address": settings.address_of("conversation"),
             "payment_base_url": settings.payment_base_url,
             "currency": settings.order_currency,
             "payment_timeout_minutes": settings.order_payment_timeout_minutes,

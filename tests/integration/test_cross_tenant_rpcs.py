@@ -312,6 +312,16 @@ CASES: tuple[Case, ...] = (
         fulfillment_type=order.FULFILLMENT_TYPE_PICKUP,
         items=[order.OrderItem(product_id=r.product, quantity=1)])),
         target=("orders.products", "id", "product")),
+    Case("order.CreateOrder", lambda t, r, me: order.CreateOrderRequest(order=order.Order(
+        tenant_id=t, outlet_id=r.outlet, customer_phone="+34600000000",
+        fulfillment_type=order.FULFILLMENT_TYPE_PICKUP,
+        items=[order.OrderItem(product_id=me.product, quantity=1)])),
+        target=("orders.orders", "outlet_id", "outlet"), label="B's outlet"),
+    Case("order.CreateOrder", lambda t, r, me: order.CreateOrderRequest(order=order.Order(
+        tenant_id=t, outlet_id=me.outlet, conversation_id=r.conversation,
+        customer_phone="+34600000000", fulfillment_type=order.FULFILLMENT_TYPE_PICKUP,
+        items=[order.OrderItem(product_id=me.product, quantity=1)])),
+        target=("orders.orders", "conversation_id", "conversation"), label="B's conversation"),
     Case("order.GetOrder", lambda t, r, me: order.GetOrderRequest(tenant_id=t, order_id=r.order)),
     Case("order.ListOrders", lambda t, r, me: order.ListOrdersRequest(tenant_id=t), OWN),
     Case("order.Checkout", lambda t, r, me: order.CheckoutRequest(tenant_id=t, order_id=r.order),
