@@ -134,7 +134,7 @@ async def conversation_stub(grpc_channel_to, conversation_uow, handoff_agent):
 
 @pytest.fixture(scope="module")
 async def cross_tenant_world(database_url, engine, tmp_path_factory):
-    """The whole mesh in this process over the test database as crm_service, and tenants A
+    """The whole mesh in this process over the test database as the services' own roles, and tenants A
     and B seeded alike through it; every table is emptied when the module is done."""
     from .cross_tenant_support import emptied, seeded_world
 

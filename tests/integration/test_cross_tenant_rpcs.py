@@ -1,7 +1,7 @@
 """Tenant A cannot reach tenant B's rows through any RPC of any service.
 
 The whole mesh runs in this process as production assembles it (access interceptor, containers,
-the crm_service role under row-level security). Two tenants are seeded alike; then, for every
+each service's own roles under row-level security). Two tenants are seeded alike; then, for every
 RPC of the descriptor set, A's staff (by token, as through the gateway) and A's peers (by scope
 metadata) try B's rows two ways:
 
