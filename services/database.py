@@ -48,13 +48,15 @@ async def service_urls(settings: Settings, service: str) -> ServiceUrls:
     configured = (settings.service_database_url, settings.platform_database_url)
     if all(configured):
         return ServiceUrls(*(plain(async_url(url)) for url in configured if url))
-    owner = async_url(await owner_url(settings))
-    roles = (service_role(service), platform_role(service))
-    return ServiceUrls(
-        *(
-            plain(async_url(url) if url else owner.set(username=role, password=None))
-            for url, role in zip(configured, roles, strict=True)
+    if any(configured):  # half a pair: the other role would be guessed from the owner's URL
+        raise ValueError(
+            "set SERVICE_DATABASE_URL and PLATFORM_DATABASE_URL together (the service's"
+            " crm-database-<service> Secret has both), or neither to derive them locally"
         )
+    owner = async_url(await owner_url(settings))
+    return ServiceUrls(
+        plain(owner.set(username=service_role(service), password=None)),
+        plain(owner.set(username=platform_role(service), password=None)),
     )
 
 

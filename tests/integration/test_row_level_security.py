@@ -439,3 +439,8 @@ async def test_each_service_connects_as_its_own_roles_and_migrates_as_the_owner(
         "postgresql+asyncpg://crm_booking:pw@db:5432/crm",
         "postgresql+asyncpg://crm_booking_platform:pw2@db:5432/crm",
     )
+    half = Settings(
+        _env_file=None, database_url=owner, service_database_url="postgresql://x@db/crm"
+    )
+    with pytest.raises(ValueError, match="PLATFORM_DATABASE_URL together"):
+        await database.service_urls(half, "booking")
