@@ -15,6 +15,7 @@ from google.api import annotations_pb2
 from adapters.grpc.permissions import ADMIN, AGENT, OPERATOR, OWNER, roles_for
 from adapters.local.token_issuer import LocalTokenIssuer
 from services.admin_token import OPERATOR_UID
+from services.billing.seed import DEMO_TIER
 from services.catalog import SERVICES
 from services.gateway import auth_directory
 from services.seed import DEMO_SLUG
@@ -149,6 +150,10 @@ async def test_an_order_on_another_tenants_outlet_is_404_and_not_stored(mesh, ga
     )
     assert created.status_code == 200, created.text
     rival = created.json()["tenant"]["id"]
+    subscribed = await gateway.post(
+        f"/v1/tenants/{rival}/subscriptions", json={"tier": DEMO_TIER}, headers=operator
+    )
+    assert subscribed.status_code == 200, subscribed.text  # the plan that allows an outlet
     outlet = await gateway.post(
         f"/v1/tenants/{rival}/outlets",
         json={"name": "Rival", "waba_phone_number_id": "990000000000001", "timezone": "UTC"},

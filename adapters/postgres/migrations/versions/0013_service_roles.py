@@ -22,9 +22,10 @@ its platform connections only for work in platform scope (core.shared.scope.acro
 so a statement smuggled into a tenant's request runs as crm_S, which may set the setting but
 gains nothing by it, and cannot SET ROLE to crm_S_platform (it is not a member).
 
-Roles belong to the server, not the database: created here when missing (LOGIN, no password:
-local trust authentication), left as they are when an operator made them first (with their
-passwords, from the cluster's Secrets). Two databases migrating at once may race to create
+Roles belong to the server, not the database: created here when missing (LOGIN without a
+password, so only trust authentication -- the embedded and local servers -- lets them in;
+under password authentication they cannot log in until given one), left as they are when an
+operator made them first (with their passwords, from the cluster's Secrets). Two databases migrating at once may race to create
 one: the loser finds it made. crm_service keeps its login for older databases on the same
 server but loses every privilege in this one.
 """
@@ -103,7 +104,7 @@ def _create_role(name: str, login: bool) -> None:
 
 
 def _grant_member(group: str, member: str) -> None:
-    """Membership that survives a concurrent grant of the same (a no-op, with a notice)."""
+    """Membership; granting one that exists (a database migrated before) is a notice."""
     op.execute(f"GRANT {group} TO {member}")
 
 
