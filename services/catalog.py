@@ -52,7 +52,7 @@ _DIALS = {
     "conversation": ("messaging",),
     "knowledge": ("billing",),
     "booking": (),
-    "order": ("messaging",),
+    "order": ("conversation", "messaging"),
     "billing": (),
     "analytics": (),
     "orchestrator": ("analytics", "billing", "booking", "conversation", "knowledge", "order"),

@@ -97,10 +97,12 @@ def wait(
     """Wait until the database is at this code's newest revision (or a later one)."""
     from adapters.postgres.revision import NOT_READY, wait_until_migrated
 
-    from .database import database_url
+    from .database import owner_url
 
     async def migrated() -> str:
-        return await wait_until_migrated(await database_url(settings), timeout)
+        # In a service's pod, as its own role (every service role may read the revision).
+        url = settings.service_database_url or await owner_url(settings)
+        return await wait_until_migrated(url, timeout)
 
     settings = _settings("migrate-wait")
     try:

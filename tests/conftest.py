@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ from adapters.postgres.embedded import start_embedded
 from adapters.postgres.migrate import upgrade
 from adapters.postgres.models import Base
 from adapters.postgres.urls import async_url
-from services.database import SERVICE_ROLE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,8 +65,16 @@ async def db(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
-async def service_engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
-    """The migrated database as the services reach it: crm_service, held to row-level security."""
-    engine = create_async_engine(database_url.set(username=SERVICE_ROLE, password=None))
+async def engine_as(database_url: URL) -> AsyncIterator[Callable[[str], AsyncEngine]]:
+    """The migrated database as a role reaches it (crm_<service> or crm_<service>_platform,
+    held to row-level security): engine_as("crm_order"). One engine per role, for the session."""
+    engines: dict[str, AsyncEngine] = {}
+
+    def engine(role: str) -> AsyncEngine:
+        if role not in engines:
+            engines[role] = create_async_engine(database_url.set(username=role, password=None))
+        return engines[role]
+
     yield engine
-    await engine.dispose()
+    for engine_of_role in engines.values():
+        await engine_of_role.dispose()

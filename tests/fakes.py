@@ -29,7 +29,7 @@ from core.knowledge.ports import (
 )
 from core.knowledge.vectors import SparseVector
 from core.order.ports import PaymentLink
-from core.shared.errors import NotFound
+from core.shared.errors import FailedPrecondition, NotFound
 from core.shared.paging import Page, PageQuery
 from core.tenant.model import Outlet, OutletStatus, Tenant, TenantStatus, User, UserRole
 
@@ -273,6 +273,33 @@ class FakeOutlets:
     async def ensure_outlet(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> None:
         if outlet_id in self.foreign:
             raise NotFound("outlet", outlet_id)
+
+
+class FakeConversations:
+    """The conversation service on conversations: each is the caller's, but `foreign` ones."""
+
+    def __init__(self, *foreign: uuid.UUID) -> None:
+        self.foreign = set(foreign)
+
+    async def ensure_conversation(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        if conversation_id in self.foreign:
+            raise NotFound("conversation", conversation_id)
+
+
+class FakeStaff:
+    """The tenant service on users: `active` and `inactive` ones are the tenant's; any other id
+    is unknown to it (another tenant's users included)."""
+
+    def __init__(
+        self, active: set[uuid.UUID] = frozenset(), inactive: set[uuid.UUID] = frozenset()
+    ):
+        self.active, self.inactive = set(active), set(inactive)
+
+    async def ensure_active_user(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        if user_id in self.inactive:
+            raise FailedPrecondition(f"user {user_id} is inactive: pick an active user")
+        if user_id not in self.active:
+            raise NotFound("user", user_id)
 
 
 # -- knowledge context --------------------------------------------------------------------

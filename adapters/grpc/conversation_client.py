@@ -139,3 +139,23 @@ class GrpcCustomerWindow:
 
     async def aclose(self) -> None:
         await self._channel.close()
+
+
+class GrpcConversations:
+    """Conversations over ConversationService: whose a conversation is, in the caller's tenant."""
+
+    def __init__(self, address: str) -> None:
+        self._channel = open_channel(address)
+        self._stub = conversation_pb2_grpc.ConversationServiceStub(self._channel)
+
+    async def ensure_conversation(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        """The conversation service answers NOT_FOUND (here NotFound) for another tenant's."""
+        await call(
+            self._stub.GetConversation,
+            pb.GetConversationRequest(
+                tenant_id=str(tenant_id), conversation_id=str(conversation_id)
+            ),
+        )
+
+    async def aclose(self) -> None:
+        await self._channel.close()

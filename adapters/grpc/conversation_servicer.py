@@ -1,5 +1,6 @@
 """crm.conversation.v1.ConversationService: proto -> command -> use case -> proto."""
 
+import uuid
 from collections.abc import Callable
 
 from crm.conversation.v1 import conversation_pb2 as pb
@@ -9,8 +10,8 @@ from core.conversation import commands as c
 from core.conversation import handlers
 from core.conversation.agents import Outbound, ReplyAsAgent, awaiting_agent, reply_as_agent
 from core.conversation.model import Conversation, ConversationStatus, utcnow
-from core.conversation.ports import Clock, ConversationUnitOfWork, HistoryCache
-from core.shared.errors import Unavailable
+from core.conversation.ports import Clock, ConversationUnitOfWork, HistoryCache, Staff
+from core.shared.errors import PermissionDenied, Unavailable
 from core.shared.ids import parse_id
 from core.shared.outlets import Outlets
 from core.shared.scope import current
@@ -30,6 +31,7 @@ from .convert import (
     tenant_and,
     to_datetime,
 )
+from .permissions import AGENT
 
 
 class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
@@ -38,6 +40,7 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
         unit_of_work: Callable[[], ConversationUnitOfWork],
         history: HistoryCache,
         outlets: Outlets,
+        staff: Staff,
         clock: Clock = utcnow,
         outbound: Outbound | None = None,
     ) -> None:
@@ -46,6 +49,7 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
         self._outlets = outlets
         self._now = clock
         self._outbound = outbound
+        self._staff = staff
 
     def _message(self, conversation: Conversation) -> pb.Conversation:
         return conversation_message(conversation, self._now())
@@ -141,8 +145,9 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
         command = c.AssignHandoff(
             *tenant_and(request, "conversation_id"),
             agent_id=parse_id(request.agent_user_id, "agent_user_id"),
+            only_to=_own_id_if_agent(),
         )
-        conversation = await handlers.assign_handoff(command, self._uow())
+        conversation = await handlers.assign_handoff(command, self._uow(), self._staff)
         return pb.AssignHandoffResponse(conversation=self._message(conversation))
 
     async def ReleaseHandoff(self, request, context):
@@ -180,3 +185,13 @@ class ConversationServicer(conversation_pb2_grpc.ConversationServiceServicer):
             conversations=[self._message(item) for item in page.items],
             page={"next_page_token": page.next_token},
         )
+
+
+def _own_id_if_agent() -> uuid.UUID | None:
+    """An agent's own user id (all they may assign), None for owners, admins and operators."""
+    caller = current()
+    if caller is None or caller.role != AGENT:
+        return None
+    if caller.user_id is None:
+        raise PermissionDenied("an agent's sign-in names no user; sign in again")
+    return caller.user_id

@@ -12,6 +12,7 @@ from core.order.agent.transaction import TransactionAgent
 from core.order.catalog import money
 from core.order.orders import Order, OrderStatus, PaymentStatus
 from core.order.ports import Clock, Notifier, OrderUnitOfWork, PaymentGateway
+from core.order.references import OrderReferences
 from core.shared.errors import InvalidInput
 
 from .catalog_servicer import CatalogRpcs
@@ -42,6 +43,7 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
         self,
         unit_of_work: Callable[[], OrderUnitOfWork],
         payments: PaymentGateway,
+        references: OrderReferences,
         notifier: Notifier | None,
         agent: TransactionAgent,
         clock: Clock,
@@ -49,6 +51,7 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
     ) -> None:
         self._uow = unit_of_work
         self._payments = payments
+        self._references = references
         self._notifier = notifier
         self._agent = agent
         self._now = clock
@@ -59,7 +62,9 @@ class OrderServicer(CatalogRpcs, order_pb2_grpc.OrderServiceServicer):
 
     async def CreateOrder(self, request, context):
         command = create_order_command(present(request, "order"))
-        order = await orders.create_order(command, self._uow(), self._now().date())
+        order = await orders.create_order(
+            command, self._uow(), self._references, self._now().date()
+        )
         return pb.CreateOrderResponse(order=self._order(order))
 
     async def GetOrder(self, request, context):

@@ -1,4 +1,4 @@
-"""The tenant service as other services see it: outlet resolution and tenant profiles."""
+"""The tenant service as other services see it: outlet resolution, tenant profiles, staff."""
 
 import uuid
 
@@ -7,6 +7,7 @@ from crm.tenant.v1 import tenant_pb2_grpc
 
 from core.messaging.queue import OutletRef
 from core.orchestrator.model import TenantProfile
+from core.shared.errors import FailedPrecondition
 
 from .convert import from_struct
 from .memo import Memo
@@ -17,7 +18,7 @@ CACHE_SECONDS = 30.0
 
 
 class GrpcTenantDirectory:
-    """OutletDirectory, Outlets and TenantProfiles over TenantService."""
+    """OutletDirectory, Outlets, TenantProfiles and Staff over TenantService."""
 
     def __init__(self, address: str, cache_seconds: float = CACHE_SECONDS) -> None:
         self._channel = open_channel(address)
@@ -55,6 +56,14 @@ class GrpcTenantDirectory:
 
     async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         return (await self._outlet(tenant_id, outlet_id)).timezone or "UTC"
+
+    async def ensure_active_user(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """Asked afresh each time (no memory): a deactivated user stops taking work at once."""
+        reply = await call(
+            self._stub.GetUser, pb.GetUserRequest(tenant_id=str(tenant_id), user_id=str(user_id))
+        )
+        if reply.user.status != pb.USER_STATUS_ACTIVE:
+            raise FailedPrecondition(f"user {user_id} is inactive: pick an active user")
 
     async def profile(self, tenant_id: uuid.UUID) -> TenantProfile:
         key = f"tenant:{tenant_id}"

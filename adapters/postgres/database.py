@@ -55,6 +55,32 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ScopedSession)
 
 
+# Platform work is a few statements at a time (claims, sweeps, look-ups): a small pool.
+PLATFORM_POOL_SIZE = 5
+
+# What units of work open sessions from: an async_sessionmaker, or ScopedSessions.
+Sessions = Callable[[], AsyncSession]
+
+
+class ScopedSessions:
+    """Sessions as the service's own role, or as its platform role for work in platform scope.
+
+    Only a platform role's transactions may see across tenants (the policies ignore
+    `app.platform` for anyone else), so a tenant's request never holds a connection that could.
+    Without a platform engine, platform work sees nothing: it fails closed.
+    """
+
+    def __init__(self, engine: AsyncEngine, platform: AsyncEngine | None = None) -> None:
+        self._tenant = session_factory(engine)
+        self._platform = session_factory(platform) if platform is not None else None
+
+    def __call__(self) -> AsyncSession:
+        current = scope.current()
+        if self._platform is not None and current is not None and current.across_tenants:
+            return self._platform()
+        return self._tenant()
+
+
 U = TypeVar("U")
 
 

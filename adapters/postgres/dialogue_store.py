@@ -5,15 +5,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.orchestrator.dialogue import STATE_TTL, DialogueState
 
+from .database import Sessions
 from .models.orchestrator import DialogueStateRow
 
 
 class PostgresDialogueStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
     async def load(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> DialogueState | None:

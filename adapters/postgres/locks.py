@@ -4,7 +4,9 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .database import Sessions
 
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 # Taken in the order given (ORDER BY n): a volatile select list is evaluated after the sort.
@@ -27,7 +29,7 @@ async def hold_each_until_commit(session: AsyncSession, keys: Iterable[str]) -> 
 
 
 @asynccontextmanager
-async def held_alone(sessions: async_sessionmaker[AsyncSession], key: str) -> AsyncIterator[bool]:
+async def held_alone(sessions: Sessions, key: str) -> AsyncIterator[bool]:
     """Whether the key was free, and if so it is ours until the block ends: one runner at a time
     across every replica. A transaction of its own holds it, so a process that dies (even by
     SIGKILL) lets go with its connection."""

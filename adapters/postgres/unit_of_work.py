@@ -3,15 +3,16 @@
 from typing import Self
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from .database import Sessions
 from .errors import translate
 
 
 class SqlAlchemyUnitOfWork:
     """Opens a session on enter, rolls back whatever was not committed on exit."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
         self.session: AsyncSession | None = None
 

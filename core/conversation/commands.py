@@ -88,3 +88,5 @@ class AssignHandoff:
     tenant_id: uuid.UUID
     conversation_id: uuid.UUID
     agent_id: uuid.UUID
+    # Set when the caller is an agent: their own user id, the only one they may assign.
+    only_to: uuid.UUID | None = None

@@ -4,7 +4,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.shared.errors import AlreadyExists, InvalidInput, NotFound, Unavailable
+from core.shared.errors import (
+    AlreadyExists,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+)
 from core.shared.outlets import Outlets
 from core.shared.paging import Page
 from core.shared.validation import optional_text, validated
@@ -18,7 +24,7 @@ from .model import (
     MessageType,
     customer_phone,
 )
-from .ports import Clock, ConversationUnitOfWork, HistoryCache, HistoryKey
+from .ports import Clock, ConversationUnitOfWork, HistoryCache, HistoryKey, Staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +144,16 @@ async def request_handoff(
     )
 
 
-async def assign_handoff(cmd: c.AssignHandoff, uow: ConversationUnitOfWork) -> Conversation:
+async def assign_handoff(
+    cmd: c.AssignHandoff, uow: ConversationUnitOfWork, staff: Staff
+) -> Conversation:
+    """Hand the conversation to one of the tenant's active users. An agent takes handoffs for
+    themselves; sharing work out among people is an owner's or admin's call."""
+    await staff.ensure_active_user(cmd.tenant_id, cmd.agent_id)
+    if cmd.only_to is not None and cmd.agent_id != cmd.only_to:
+        raise PermissionDenied(
+            "an agent may assign a handoff only to themselves; ask an owner or admin"
+        )
     return await _change(
         uow, cmd.tenant_id, cmd.conversation_id, lambda conv: conv.assigned(cmd.agent_id)
     )

@@ -14,6 +14,15 @@ from .model import Conversation, Message
 Clock = Callable[[], datetime]
 
 
+class Staff(Protocol):
+    """The tenant's people, as the tenant service knows them."""
+
+    async def ensure_active_user(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """Return when the user is an active user of the tenant; NotFound for an id of no
+        user of theirs (another tenant's included), FailedPrecondition for an inactive one."""
+        ...
+
+
 class ConversationRepository(Protocol):
     async def add_open(self, conversation: Conversation) -> Conversation | None:
         """Store a new open conversation; None when the tenant's (outlet, phone) already has one."""

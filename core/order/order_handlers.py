@@ -12,6 +12,7 @@ from .inventory import OutOfStock, release, reserve
 from .notices import PAYMENT_TIMEOUT, tell_customer
 from .orders import FULFILMENT_STEPS, FulfillmentType, Order, OrderItem, OrderStatus
 from .ports import Clock, Notifier, OrderUnitOfWork, PaymentGateway
+from .references import OrderReferences
 
 
 async def _order(uow: OrderUnitOfWork, tenant_id, order_id, lock: bool = False) -> Order:
@@ -69,11 +70,16 @@ def _fulfillable(day: date | None, today: date | None) -> None:
 
 
 async def create_order(
-    cmd: c.CreateOrder, uow: OrderUnitOfWork, today: date | None = None
+    cmd: c.CreateOrder,
+    uow: OrderUnitOfWork,
+    references: OrderReferences,
+    today: date | None = None,
 ) -> Order:
-    """A CREATED order with prices snapshotted; stock is checked now and reserved at checkout."""
+    """A CREATED order with prices snapshotted; stock is checked now and reserved at checkout.
+    Its outlet and conversation must be the tenant's (NotFound otherwise)."""
     cmd, quantities = _checked(cmd), _merged(cmd.items)
     _fulfillable(cmd.pickup_delivery_date, today)
+    await references.ensure(cmd.tenant_id, cmd.outlet_id, cmd.conversation_id)
     async with uow:
         items = [await _snapshot(uow, cmd.tenant_id, p, q) for p, q in quantities.items()]
         order = Order(

@@ -1,6 +1,8 @@
 """Use cases of the tenant context; each runs inside one unit of work."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -11,6 +13,7 @@ from core.shared.scope import current
 from core.shared.validation import validated
 
 from . import commands as c
+from .errors import SignInTaken
 from .model import (
     OUTLET_FIELDS,
     TENANT_FIELDS,
@@ -186,13 +189,26 @@ async def resolve_outlet(phone_number_id: str, uow: TenantUnitOfWork) -> tuple[O
 
 async def create_user(cmd: c.CreateUser, uow: TenantUnitOfWork) -> User:
     fields = validated(_fields(cmd, ("tenant_id",)), USER_FIELDS, mask_field="user")
-    async with uow:
-        await _active_tenant(uow, cmd.tenant_id)
-        if await uow.users.get_by_firebase_uid(fields["firebase_uid"]):
-            raise AlreadyExists("user", "firebase_uid", fields["firebase_uid"])
-        user = await uow.users.add(User(tenant_id=cmd.tenant_id, **fields))
-        await uow.commit()
+    with _one_user_per_sign_in():
+        async with uow:
+            await _active_tenant(uow, cmd.tenant_id)
+            # Sees this tenant's users only; another tenant's holder fails the unique key.
+            if await uow.users.get_by_firebase_uid(fields["firebase_uid"]):
+                raise SignInTaken()
+            user = await uow.users.add(User(tenant_id=cmd.tenant_id, **fields))
+            await uow.commit()
     return user
+
+
+@contextmanager
+def _one_user_per_sign_in() -> Iterator[None]:
+    """The database's refusal of a taken uid, answered as SignInTaken like our own check."""
+    try:
+        yield
+    except AlreadyExists as taken:
+        if taken.field == "firebase_uid":
+            raise SignInTaken() from None
+        raise
 
 
 async def get_user(tenant_id: uuid.UUID, user_id: uuid.UUID, uow: TenantUnitOfWork) -> User:
@@ -202,13 +218,14 @@ async def get_user(tenant_id: uuid.UUID, user_id: uuid.UUID, uow: TenantUnitOfWo
 
 async def update_user(cmd: c.UpdateUser, uow: TenantUnitOfWork) -> User:
     changes = validated(dict(cmd.changes), USER_FIELDS, mask_field="update_mask")
-    async with uow:
-        user = await _user(uow, cmd.tenant_id, cmd.user_id)
-        uid = changes.get("firebase_uid")
-        if uid and uid != user.firebase_uid and await uow.users.get_by_firebase_uid(uid):
-            raise AlreadyExists("user", "firebase_uid", uid)
-        user = await uow.users.update(replace(user, **changes))
-        await uow.commit()
+    with _one_user_per_sign_in():
+        async with uow:
+            user = await _user(uow, cmd.tenant_id, cmd.user_id)
+            uid = changes.get("firebase_uid")
+            if uid and uid != user.firebase_uid and await uow.users.get_by_firebase_uid(uid):
+                raise SignInTaken()
+            user = await uow.users.update(replace(user, **changes))
+            await uow.commit()
     return user
 
 

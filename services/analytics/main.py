@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from services.assembly import serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
@@ -15,6 +15,6 @@ from .container import AnalyticsContainer
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = AnalyticsContainer()
-    container.config.database_url.from_value(await database_url(settings))
+    container.config.from_dict(await database_config(settings, spec.name))
     async with serving(container, spec) as register:
         yield register

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from services.assembly import running_beside, serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
@@ -17,7 +17,7 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = BillingContainer()
     container.config.from_dict(
         # Prices are charged in the currency the shop sells in.
-        {"database_url": await database_url(settings), "currency": settings.order_currency}
+        {**(await database_config(settings, spec.name)), "currency": settings.order_currency}
     )
     async with serving(container, spec) as register:
         closer = await container.closer()

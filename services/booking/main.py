@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from services.assembly import serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
@@ -15,7 +15,7 @@ from .container import BookingContainer
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = BookingContainer()
-    container.config.database_url.from_value(await database_url(settings))
+    container.config.from_dict(await database_config(settings, spec.name))
     container.config.tenant_address.from_value(settings.address_of("tenant"))
     async with serving(container, spec) as register:
         yield register

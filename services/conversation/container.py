@@ -11,7 +11,7 @@ from adapters.grpc.messaging_client import GrpcOutbound
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.local.memory_cache import InProcessHistoryCache, NoHistoryCache
 from adapters.postgres.conversation_repository import SqlAlchemyConversationUnitOfWork
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.redis.history_cache import RedisHistoryCache
 from core.conversation.ports import HistoryCache
 from services.assembly import peer_client
@@ -36,7 +36,11 @@ class ConversationContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     engine = providers.Resource(engine_resource, url=config.database_url)
-    sessions = providers.Singleton(session_factory, engine)
+    # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
+    platform_engine = providers.Resource(
+        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+    )
+    sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     # A plain callable, so each RPC opens its own unit of work without going through the
     # container (whose providers turn async once the engine resource is async).
     unit_of_work = providers.Singleton(partial, SqlAlchemyConversationUnitOfWork, sessions)
@@ -44,12 +48,14 @@ class ConversationContainer(containers.DeclarativeContainer):
         history_resource, redis_url=config.redis_url, single_replica=config.single_replica
     )
     outbound = providers.Resource(peer_client, GrpcOutbound, config.messaging_address)
-    # Whose an outlet is, asked of the tenant service before a conversation opens on it.
+    # Whose an outlet is, asked of the tenant service before a conversation opens on it, and
+    # who may take a handoff.
     outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     servicer = providers.Singleton(
         ConversationServicer,
         unit_of_work=unit_of_work,
         history=history,
         outlets=outlets,
+        staff=outlets,
         outbound=outbound,
     )

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from services.assembly import serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
@@ -15,7 +15,7 @@ from .container import ConversationContainer
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = ConversationContainer()
-    container.config.database_url.from_value(await database_url(settings))
+    container.config.from_dict(await database_config(settings, spec.name))
     container.config.redis_url.from_value(settings.redis_url)
     container.config.single_replica.from_value(settings.single_replica("conversation"))
     container.config.messaging_address.from_value(settings.address_of("messaging"))

@@ -6,19 +6,19 @@ from contextlib import asynccontextmanager
 from adapters.local.minilm import DEFAULT_MODEL_DIR
 from services.assembly import serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
 from .container import KnowledgeContainer
 
 
-def configure(container: KnowledgeContainer, settings: Settings, url: str) -> None:
+def configure(container: KnowledgeContainer, settings: Settings, database: dict[str, str]) -> None:
     data = settings.data_dir
     model_dir = settings.embedding_model_dir or DEFAULT_MODEL_DIR
     container.config.from_dict(
         {
-            "database_url": url,
+            **database,
             "billing_address": settings.address_of("billing"),
             "tenant_address": settings.address_of("tenant"),
             "embedder": settings.embedder,
@@ -37,6 +37,6 @@ def configure(container: KnowledgeContainer, settings: Settings, url: str) -> No
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = KnowledgeContainer()
-    configure(container, settings, await database_url(settings))
+    configure(container, settings, await database_config(settings, spec.name))
     async with serving(container, spec) as register:
         yield register

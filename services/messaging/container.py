@@ -11,7 +11,7 @@ from adapters.grpc.messaging_servicer import MessagingServicer
 from adapters.grpc.orchestrator_client import GrpcReplyEngine
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.grpc.usage_reporter import GrpcUsageReporter
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
 from adapters.whatsapp.cloud_api import CloudApiSender
 from core.messaging.drain import Drainer
@@ -43,7 +43,11 @@ class MessagingContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
-    sessions = providers.Singleton(session_factory, engine)
+    # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
+    platform_engine = providers.Resource(
+        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+    )
+    sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     unit_of_work = providers.Singleton(partial, SqlAlchemyMessagingUnitOfWork, sessions)
     lease = providers.Callable(lambda seconds: timedelta(seconds=seconds), config.lease_seconds)
 

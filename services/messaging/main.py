@@ -6,17 +6,17 @@ from contextlib import asynccontextmanager
 
 from services.assembly import running_beside, serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
 from .container import MessagingContainer
 
 
-def configure(container: MessagingContainer, settings: Settings, url: str) -> None:
+def configure(container: MessagingContainer, settings: Settings, database: dict[str, str]) -> None:
     container.config.from_dict(
         {
-            "database_url": url,
+            **database,
             "tenant_address": settings.address_of("tenant"),
             "orchestrator_address": settings.address_of("orchestrator"),
             "conversation_address": settings.address_of("conversation"),
@@ -39,7 +39,7 @@ def configure(container: MessagingContainer, settings: Settings, url: str) -> No
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = MessagingContainer()
-    configure(container, settings, await database_url(settings))
+    configure(container, settings, await database_config(settings, spec.name))
     async with serving(container, spec) as register:
         workers = [await container.inbox(), await container.outbox(), await container.usage_relay()]
         async with running_beside(

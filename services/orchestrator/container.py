@@ -38,7 +38,9 @@ class OrchestratorContainer(containers.DeclarativeContainer):
     knowledge = providers.Resource(peer_client, GrpcKnowledgeSearch, config.knowledge_address)
     booking = providers.Resource(peer_client, booking_agent, config.booking_address)
     order = providers.Resource(peer_client, order_agent, config.order_address)
-    dialogue = providers.Resource(dialogue_store, config.redis_url, config.database_url)
+    dialogue = providers.Resource(
+        dialogue_store, config.redis_url, config.database_url, config.platform_database_url
+    )
     language = providers.Resource(language_models, settings)
     events = providers.Resource(analytics_emitter, config.analytics_address)
     vocabulary = providers.Resource(

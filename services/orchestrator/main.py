@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from services.assembly import serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
@@ -21,7 +21,7 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
                for peer in ("tenant", "conversation", "knowledge", "booking", "order", "analytics",
                             "billing")},
             "redis_url": settings.redis_url,
-            "database_url": await database_url(settings),
+            **(await database_config(settings, spec.name)),
         }
     )  # fmt: skip
     async with serving(container, spec) as register:

@@ -5,13 +5,15 @@ from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.postgres.dialogue_store import PostgresDialogueStore
 from adapters.redis.dialogue_store import RedisDialogueStore
 from core.orchestrator.dialogue import DialogueStore
 
 
-async def dialogue_store(redis_url: str | None, database_url: str) -> AsyncIterator[DialogueStore]:
+async def dialogue_store(
+    redis_url: str | None, database_url: str, platform_database_url: str
+) -> AsyncIterator[DialogueStore]:
     if redis_url:
         redis = Redis.from_url(redis_url)
         try:
@@ -21,5 +23,10 @@ async def dialogue_store(redis_url: str | None, database_url: str) -> AsyncItera
         return
     # The engine every service uses: its pool pings a connection before handing it out, so
     # one the server or a proxy closed while idle is replaced instead of failing a call.
-    async with asynccontextmanager(engine_resource)(database_url) as engine:
-        yield PostgresDialogueStore(session_factory(engine))
+    # As in every service, work across tenants runs as the platform role.
+    engines = asynccontextmanager(engine_resource)
+    async with (
+        engines(database_url) as engine,
+        engines(platform_database_url, PLATFORM_POOL_SIZE) as platform,
+    ):
+        yield PostgresDialogueStore(ScopedSessions(engine, platform))

@@ -5,18 +5,20 @@ from contextlib import asynccontextmanager
 
 from services.assembly import running_beside, serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
 from .container import OrderContainer
 
 
-def configure(container: OrderContainer, settings: Settings, url: str) -> None:
+def configure(container: OrderContainer, settings: Settings, database: dict[str, str]) -> None:
     container.config.from_dict(
         {
-            "database_url": url,
+            **database,
             "messaging_address": settings.address_of("messaging"),
+            "tenant_address": settings.address_of("tenant"),
+            "conversation_address": settings.address_of("conversation"),
             "payment_base_url": settings.payment_base_url,
             "currency": settings.order_currency,
             "payment_timeout_minutes": settings.order_payment_timeout_minutes,
@@ -28,7 +30,7 @@ def configure(container: OrderContainer, settings: Settings, url: str) -> None:
 @asynccontextmanager
 async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Register]:
     container = OrderContainer()
-    configure(container, settings, await database_url(settings))
+    configure(container, settings, await database_config(settings, spec.name))
     async with serving(container, spec) as register:
         sweeper = await container.sweeper()
         async with running_beside([sweeper.run], settings.shutdown_grace_seconds):

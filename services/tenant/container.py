@@ -6,7 +6,7 @@ from dependency_injector import containers, providers
 
 from adapters.grpc.billing_client import GrpcPlanLimits
 from adapters.grpc.tenant_servicer import TenantServicer
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
 from services.assembly import peer_client
 
@@ -15,7 +15,11 @@ class TenantContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     engine = providers.Resource(engine_resource, url=config.database_url)
-    sessions = providers.Singleton(session_factory, engine)
+    # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
+    platform_engine = providers.Resource(
+        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+    )
+    sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     # A plain callable, so each RPC opens its own unit of work without going through the
     # container (whose providers turn async once the engine resource is async).
     unit_of_work = providers.Singleton(partial, SqlAlchemyTenantUnitOfWork, sessions)

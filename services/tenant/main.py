@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from services.assembly import serving
 from services.catalog import ServiceSpec
-from services.database import database_url
+from services.database import database_config
 from services.runtime import Register
 from services.settings import Settings
 
@@ -17,7 +17,7 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = TenantContainer()
     container.config.from_dict(
         {
-            "database_url": await database_url(settings),
+            **(await database_config(settings, spec.name)),
             "billing_address": settings.address_of("billing"),
         }
     )

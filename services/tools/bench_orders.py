@@ -12,6 +12,7 @@ from core.order import catalog_handlers, order_handlers
 from core.order import commands as c
 from core.order.orders import FulfillmentType, Order
 from core.order.ports import PaymentLink
+from core.order.references import OrderReferences
 from core.shared.errors import FailedPrecondition
 
 STOCK = 50
@@ -24,10 +25,24 @@ class _InstantProvider:
         return PaymentLink(f"http://pay.invalid/{order.id}", f"bench-{order.id}")
 
 
+class _MadeUp:
+    """The bench's outlets and conversations are made up and run without their services:
+    every one is taken as the tenant's."""
+
+    async def ensure_outlet(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> None:
+        return None
+
+    async def ensure_conversation(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        return None
+
+
+MADE_UP = OrderReferences(_MadeUp(), _MadeUp())
+
+
 async def _orders(uow, tenant_id: uuid.UUID, product_id: uuid.UUID, tasks: int) -> list[Order]:
     item = (c.ItemRequest(product_id, 1),)
     command = c.CreateOrder(tenant_id, uuid.uuid4(), item, FulfillmentType.PICKUP)
-    return [await order_handlers.create_order(command, uow()) for _ in range(tasks)]
+    return [await order_handlers.create_order(command, uow(), MADE_UP) for _ in range(tasks)]
 
 
 async def _checkout(uow, order: Order) -> bool:

@@ -15,6 +15,7 @@ from google.api import annotations_pb2
 from adapters.grpc.permissions import ADMIN, AGENT, OPERATOR, OWNER, roles_for
 from adapters.local.token_issuer import LocalTokenIssuer
 from services.admin_token import OPERATOR_UID
+from services.billing.seed import DEMO_TIER
 from services.catalog import SERVICES
 from services.gateway import auth_directory
 from services.seed import DEMO_SLUG
@@ -140,6 +141,41 @@ async def test_another_tenants_resources_are_404(mesh, gateway):
     assert (
         await gateway.get(f"/v1/tenants/{other}", headers=mesh.bearer(OPERATOR))
     ).status_code == 200
+
+
+async def test_an_order_on_another_tenants_outlet_is_404_and_not_stored(mesh, gateway):
+    operator = mesh.bearer(OPERATOR)
+    created = await gateway.post(
+        "/v1/tenants", json={"name": "Rival Bistro", "slug": "rival"}, headers=operator
+    )
+    assert created.status_code == 200, created.text
+    rival = created.json()["tenant"]["id"]
+    subscribed = await gateway.post(
+        f"/v1/tenants/{rival}/subscriptions", json={"tier": DEMO_TIER}, headers=operator
+    )
+    assert subscribed.status_code == 200, subscribed.text  # the plan that allows an outlet
+    outlet = await gateway.post(
+        f"/v1/tenants/{rival}/outlets",
+        json={"name": "Rival", "waba_phone_number_id": "990000000000001", "timezone": "UTC"},
+        headers=operator,
+    )
+    assert outlet.status_code == 200, outlet.text
+    theirs = outlet.json()["outlet"]["id"]
+    tenant_id = await demo_tenant(mesh, gateway)
+    products = await gateway.get(f"/v1/tenants/{tenant_id}/products", headers=mesh.bearer(OWNER))
+    product = products.json()["products"][0]["id"]
+    order = {
+        "outlet_id": theirs,
+        "customer_phone": "+34600000000",
+        "fulfillment_type": "FULFILLMENT_TYPE_PICKUP",
+        "items": [{"product_id": product, "quantity": 1}],
+    }
+    placed = await gateway.post(
+        f"/v1/tenants/{tenant_id}/orders", json=order, headers=mesh.bearer(OWNER)
+    )
+    assert refused(placed, 404, NOT_FOUND) == f"outlet {theirs} not found"
+    listed = await gateway.get(f"/v1/tenants/{tenant_id}/orders", headers=mesh.bearer(OWNER))
+    assert theirs not in listed.text
 
 
 async def test_headers_a_client_forges_never_reach_a_service(mesh, gateway):

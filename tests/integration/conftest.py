@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from adapters.postgres.database import session_factory
@@ -101,15 +103,26 @@ def conversation_uow(db):
 
 
 @pytest.fixture
-async def conversation_stub(grpc_channel_to, conversation_uow):
+def handoff_agent() -> uuid.UUID:
+    """The one active user the conversation_stub's tenant has, to take handoffs."""
+    return uuid.uuid4()
+
+
+@pytest.fixture
+async def conversation_stub(grpc_channel_to, conversation_uow, handoff_agent):
     """ConversationService over Postgres, with the in-process history cache."""
     from crm.conversation.v1 import conversation_pb2_grpc
 
     from adapters.grpc.conversation_servicer import ConversationServicer
     from adapters.local.memory_cache import InProcessHistoryCache
-    from tests.fakes import FakeOutlets
+    from tests.fakes import FakeOutlets, FakeStaff
 
-    servicer = ConversationServicer(conversation_uow, InProcessHistoryCache(), FakeOutlets())
+    servicer = ConversationServicer(
+        conversation_uow,
+        InProcessHistoryCache(),
+        FakeOutlets(),
+        staff=FakeStaff(active={handoff_agent}),
+    )
     channel = await grpc_channel_to(
         lambda server: conversation_pb2_grpc.add_ConversationServiceServicer_to_server(
             servicer, server
@@ -121,7 +134,7 @@ async def conversation_stub(grpc_channel_to, conversation_uow):
 
 @pytest.fixture(scope="module")
 async def cross_tenant_world(database_url, engine, tmp_path_factory):
-    """The whole mesh in this process over the test database as crm_service, and tenants A
+    """The whole mesh in this process over the test database as the services' own roles, and tenants A
     and B seeded alike through it; every table is emptied when the module is done."""
     from .cross_tenant_support import emptied, seeded_world
 

@@ -1,5 +1,5 @@
 """What the cross-tenant tests share: the nine services served in this process as `crm serve all`
-assembles them (production containers, the access interceptor, the crm_service database role),
+assembles them (production containers, the access interceptor, each service's own database roles),
 callers acting for one tenant, two tenants seeded alike, and the owner's view of a row.
 
 Each tenant's rows are named by what a test does with them (`booking_cancel` is the booking the
@@ -85,7 +85,7 @@ class Mesh:
 @asynccontextmanager
 async def running_mesh(owner_url: URL, data_dir: Path) -> AsyncIterator[Mesh]:
     """Every service of the catalog served from this event loop on free ports, the WhatsApp
-    Cloud API and payment stand-ins beside them; services reach the database as crm_service."""
+    Cloud API and payment stand-ins beside them; each service reaches the database as its own roles."""
     ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
     async with AsyncExitStack() as stack:
         cloud_url, _ = await stack.enter_async_context(running_standin())

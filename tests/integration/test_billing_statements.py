@@ -14,7 +14,7 @@ from crm.billing.v1 import billing_pb2 as pb
 from sqlalchemy import text
 
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
-from adapters.postgres.database import session_factory
+from adapters.postgres.database import ScopedSessions, session_factory
 from core.billing import closing, commands, deposits, subscriptions, usage
 from core.billing.alerts import list_alerts
 from core.billing.model import AlertKind, Period, Tier, UsageEvent, UsageType
@@ -32,14 +32,15 @@ TEN = Tier("ten", 10, 1, 1, 10, Decimal("9.00"), Decimal("0.15"))
 
 
 @pytest.fixture
-async def uow(db, service_engine):
-    """Units of work as the billing service has them: crm_service, held to the policies."""
+async def uow(db, engine_as):
+    """Units of work as the billing service has them: crm_billing (crm_billing_platform for
+    work across tenants), held to the policies."""
     owner = session_factory(db)
     async with SqlAlchemyBillingUnitOfWork(owner) as unit:
         for tier in (*SEED_TIERS, TINY, TEN):
             await unit.tiers.put(tier)
         await unit.commit()
-    sessions = session_factory(service_engine)
+    sessions = ScopedSessions(engine_as("crm_billing"), engine_as("crm_billing_platform"))
     return lambda: SqlAlchemyBillingUnitOfWork(sessions)
 
 

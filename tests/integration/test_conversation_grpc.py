@@ -94,9 +94,9 @@ async def test_newest_messages_come_through_the_cache_and_stay_fresh(conversatio
     assert [m.content for m in oldest.messages] == ["one", "two", "three"]
 
 
-async def test_handoff_and_close(conversation_stub):
+async def test_handoff_and_close(conversation_stub, handoff_agent):
     conversation = await open_conversation(conversation_stub)
-    agent = str(uuid.uuid4())
+    agent = str(handoff_agent)
     asked = await conversation_stub.RequestHandoff(
         pb.RequestHandoffRequest(**target(conversation), reason="wants a person")
     )
@@ -228,12 +228,12 @@ async def test_unknown_and_other_tenants_conversations_are_not_found(conversatio
     await expect(CODE.NOT_FOUND, conversation_stub.AppendMessage(other_tenant))
 
 
-async def test_state_rules_are_failed_precondition(conversation_stub):
+async def test_state_rules_are_failed_precondition(conversation_stub, handoff_agent):
     conversation = await open_conversation(conversation_stub)
     await expect(
         CODE.FAILED_PRECONDITION,
         conversation_stub.AssignHandoff(
-            pb.AssignHandoffRequest(**target(conversation), agent_user_id=str(uuid.uuid4()))
+            pb.AssignHandoffRequest(**target(conversation), agent_user_id=str(handoff_agent))
         ),
         "no active handoff",
     )

@@ -13,7 +13,7 @@ from core.conversation import handlers
 from core.conversation.model import ConversationStatus, MessageType, SenderType
 from core.shared.errors import NotFound
 from core.shared.paging import PageQuery
-from tests.fakes import FakeClock, FakeHistoryCache
+from tests.fakes import FakeClock, FakeHistoryCache, FakeStaff
 
 TENANT = uuid.uuid4()
 OUTLET = uuid.uuid4()
@@ -49,7 +49,7 @@ async def test_conversation_round_trips_every_column(conversation_uow):
     )
     agent = uuid.uuid4()
     assigned = await handlers.assign_handoff(
-        c.AssignHandoff(TENANT, opened.id, agent), conversation_uow()
+        c.AssignHandoff(TENANT, opened.id, agent), conversation_uow(), FakeStaff(active={agent})
     )
     loaded = await handlers.get_conversation(TENANT, opened.id, conversation_uow())
     assert created and loaded == assigned

@@ -1,7 +1,7 @@
 """What tenant A's dashboards and knowledge search show when tenant B has data of the same kind
 (in the same outlets, the same days, the same documents' words): A's own, exactly.
 
-Served by the whole mesh in this process, as production assembles it, over the crm_service role.
+Served by the whole mesh in this process, as production assembles it, over the services' own roles.
 """
 
 import uuid

@@ -1,7 +1,7 @@
 """Tenant A cannot reach tenant B's rows through any RPC of any service.
 
 The whole mesh runs in this process as production assembles it (access interceptor, containers,
-the crm_service role under row-level security). Two tenants are seeded alike; then, for every
+each service's own roles under row-level security). Two tenants are seeded alike; then, for every
 RPC of the descriptor set, A's staff (by token, as through the gateway) and A's peers (by scope
 metadata) try B's rows two ways:
 
@@ -312,6 +312,16 @@ CASES: tuple[Case, ...] = (
         fulfillment_type=order.FULFILLMENT_TYPE_PICKUP,
         items=[order.OrderItem(product_id=r.product, quantity=1)])),
         target=("orders.products", "id", "product")),
+    Case("order.CreateOrder", lambda t, r, me: order.CreateOrderRequest(order=order.Order(
+        tenant_id=t, outlet_id=r.outlet, customer_phone="+34600000000",
+        fulfillment_type=order.FULFILLMENT_TYPE_PICKUP,
+        items=[order.OrderItem(product_id=me.product, quantity=1)])),
+        target=("orders.orders", "outlet_id", "outlet"), label="B's outlet"),
+    Case("order.CreateOrder", lambda t, r, me: order.CreateOrderRequest(order=order.Order(
+        tenant_id=t, outlet_id=me.outlet, conversation_id=r.conversation,
+        customer_phone="+34600000000", fulfillment_type=order.FULFILLMENT_TYPE_PICKUP,
+        items=[order.OrderItem(product_id=me.product, quantity=1)])),
+        target=("orders.orders", "conversation_id", "conversation"), label="B's conversation"),
     Case("order.GetOrder", lambda t, r, me: order.GetOrderRequest(tenant_id=t, order_id=r.order)),
     Case("order.ListOrders", lambda t, r, me: order.ListOrdersRequest(tenant_id=t), OWN),
     Case("order.Checkout", lambda t, r, me: order.CheckoutRequest(tenant_id=t, order_id=r.order),

@@ -13,11 +13,12 @@ from adapters.postgres.revision import (
     head_revision,
     wait_until_migrated,
 )
-from services.database import SERVICE_ROLE
+from services.database import platform_role, service_role
 
 
-async def test_a_migrated_database_is_ready_for_the_services_role(database_url):
-    as_service = database_url.set(username=SERVICE_ROLE, password=None)
+@pytest.mark.parametrize("role", [service_role("booking"), platform_role("messaging")])
+async def test_a_migrated_database_is_ready_for_each_services_roles(database_url, role):
+    as_service = database_url.set(username=role, password=None)
 
     assert await current_revision(as_service) == head_revision()
     assert await wait_until_migrated(as_service, patience=5) == head_revision()

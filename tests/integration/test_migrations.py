@@ -395,16 +395,20 @@ async def test_second_active_subscription_rejected(db: AsyncEngine) -> None:
     await _exec(db, insert, t=uuid.uuid4(), status="active")
 
 
-async def test_duplicate_whatsapp_message_id_rejected(db: AsyncEngine) -> None:
-    tenant_id, outlet_id = uuid.uuid4(), uuid.uuid4()
+async def _conversation(db: AsyncEngine, tenant_id: uuid.UUID) -> uuid.UUID:
     async with db.begin() as conn:
-        conversation_id = await conn.scalar(
+        return await conn.scalar(
             text(
                 "INSERT INTO conversation.conversations (tenant_id, outlet_id, customer_phone)"
                 " VALUES (:t, :o, '+6281234567890') RETURNING id"
             ),
-            {"t": tenant_id, "o": outlet_id},
+            {"t": tenant_id, "o": uuid.uuid4()},
         )
+
+
+async def test_duplicate_whatsapp_message_id_rejected(db: AsyncEngine) -> None:
+    tenant_id, other = uuid.uuid4(), uuid.uuid4()
+    conversation_id = await _conversation(db, tenant_id)
     insert = (
         "INSERT INTO conversation.messages (tenant_id, conversation_id, sender_type, content,"
         " whatsapp_message_id, metadata)"
@@ -420,7 +424,7 @@ async def test_duplicate_whatsapp_message_id_rejected(db: AsyncEngine) -> None:
         wamid="wamid.ABC",
     )
     # Per tenant: another tenant's message with that id is no duplicate.
-    await _exec(db, insert, t=uuid.uuid4(), c=conversation_id, wamid="wamid.ABC")
+    await _exec(db, insert, t=other, c=await _conversation(db, other), wamid="wamid.ABC")
     # Bot replies not yet sent have no WhatsApp id: any number of NULLs.
     await _exec(db, insert, t=tenant_id, c=conversation_id, wamid=None)
     await _exec(db, insert, t=tenant_id, c=conversation_id, wamid=None)

@@ -26,7 +26,8 @@ async def test_a_connection_closed_by_the_server_is_replaced(empty_database_url)
             await conn.run_sync(DialogueStateRow.__table__.create)
         tenant, conversation = uuid.uuid4(), uuid.uuid4()
         store_of = asynccontextmanager(dialogue_store)
-        async with store_of(None, plain(empty_database_url)) as store:
+        url = plain(empty_database_url)  # the owner, for both of the service's connections
+        async with store_of(None, url, url) as store:
             await store.save(tenant, conversation, DialogueState("booking"))
             async with admin.connect() as conn:  # the store's pooled connection, among others
                 assert await conn.scalar(CLOSE_OTHERS) >= 1

@@ -15,7 +15,8 @@ from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.conversation.model import utcnow
 from core.order.agent.shop import Shop
 from core.order.agent.transaction import TransactionAgent
-from tests.fakes import FakeNotifier, FakePaymentGateway
+from core.order.references import OrderReferences
+from tests.fakes import FakeConversations, FakeNotifier, FakeOutlets, FakePaymentGateway
 
 from .grpc_support import expect
 
@@ -37,8 +38,9 @@ async def stub(grpc_channel_to, db, notifier):
         return SqlAlchemyOrderUnitOfWork(sessions)
 
     payments = FakePaymentGateway()
-    agent = TransactionAgent(Shop(uow, payments, utcnow, "EUR"), 15)
-    servicer = OrderServicer(uow, payments, notifier, agent, utcnow, "EUR")
+    references = OrderReferences(FakeOutlets(), FakeConversations())
+    agent = TransactionAgent(Shop(uow, payments, references, utcnow, "EUR"), 15)
+    servicer = OrderServicer(uow, payments, references, notifier, agent, utcnow, "EUR")
     channel = await grpc_channel_to(
         lambda server: order_pb2_grpc.add_OrderServiceServicer_to_server(servicer, server),
         ["crm.order.v1.OrderService"],

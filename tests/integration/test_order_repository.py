@@ -13,11 +13,12 @@ from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.order import catalog_handlers, inventory, order_handlers
 from core.order import commands as c
 from core.order.orders import FulfillmentType, OrderStatus
+from core.order.references import OrderReferences
 from core.order.stock import AdjustmentType
 from core.order.sweeper import PaymentSweeper
 from core.shared.errors import AlreadyExists, FailedPrecondition, NotFound
 from core.shared.paging import PageQuery
-from tests.fakes import FakePaymentGateway
+from tests.fakes import FakeConversations, FakeOutlets, FakePaymentGateway
 
 TENANT, OTHER, OUTLET = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
@@ -41,7 +42,9 @@ async def order_of(uow, item, quantity=1):
         FulfillmentType.PICKUP,
         customer_phone="+34600111222",
     )
-    return await order_handlers.create_order(command, uow())
+    return await order_handlers.create_order(
+        command, uow(), OrderReferences(FakeOutlets(), FakeConversations())
+    )
 
 
 async def checkout(uow, order):

@@ -17,9 +17,10 @@ from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.conversation.model import utcnow
 from core.order.agent.shop import Shop
 from core.order.agent.transaction import TransactionAgent
+from core.order.references import OrderReferences
 from services.runtime import build_server
 from services.tools.mesh import free_ports
-from tests.fakes import FakeNotifier
+from tests.fakes import FakeConversations, FakeNotifier, FakeOutlets
 
 TENANT, OUTLET = str(uuid.uuid4()), str(uuid.uuid4())
 
@@ -36,8 +37,9 @@ async def paying(db):
             return SqlAlchemyOrderUnitOfWork(sessions)
 
         payments, notifier = StandinPaymentGateway(base_url), FakeNotifier()
-        agent = TransactionAgent(Shop(uow, payments, utcnow, "EUR"), 15)
-        servicer = OrderServicer(uow, payments, notifier, agent, utcnow, "EUR")
+        references = OrderReferences(FakeOutlets(), FakeConversations())
+        agent = TransactionAgent(Shop(uow, payments, references, utcnow, "EUR"), 15)
+        servicer = OrderServicer(uow, payments, references, notifier, agent, utcnow, "EUR")
         server, _ = build_server(
             lambda s: order_pb2_grpc.add_OrderServiceServicer_to_server(servicer, s),
             ["crm.order.v1.OrderService"],

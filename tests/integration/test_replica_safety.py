@@ -27,10 +27,11 @@ from core.messaging.queue import OutletRef
 from core.order import catalog_handlers, order_handlers
 from core.order import commands as oc
 from core.order.orders import FulfillmentType, OrderStatus
+from core.order.references import OrderReferences
 from core.order.sweeper import PaymentSweeper
 from core.shared.paging import PageQuery
 from services.conversation.container import history_resource
-from tests.fakes import FakePaymentGateway
+from tests.fakes import FakeConversations, FakeOutlets, FakePaymentGateway
 
 LEASE = timedelta(seconds=30)
 OUTLET = OutletRef(uuid.uuid4(), uuid.uuid4())
@@ -168,6 +169,7 @@ async def overdue_orders(db, sessions, count: int) -> tuple[uuid.UUID, list[uuid
                 customer_phone="+34600111222",
             ),
             uow(),
+            OrderReferences(FakeOutlets(), FakeConversations()),
         )  # fmt: skip
         ref = oc.OrderRef(tenant, order.id)
         await order_handlers.checkout(ref, uow(), FakePaymentGateway(), "EUR")

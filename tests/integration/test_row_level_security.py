@@ -1,5 +1,6 @@
 """Tenant isolation held by PostgreSQL itself: row-level security on every tenant-owned table,
-the services' role crm_service, and the scope every transaction sets from core.shared.scope.
+each service's roles (crm_<service>, crm_<service>_platform), and the scope every transaction
+sets from core.shared.scope.
 
 Tables are read from the migrated database, not listed here, so a table added later is checked
 without touching this file; its rows are generated from its NOT NULL columns and foreign keys.
@@ -7,7 +8,7 @@ without touching this file; its rows are generated from its NOT NULL columns and
 
 import asyncio
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from graphlib import TopologicalSorter
@@ -19,12 +20,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from adapters.postgres.database import SET_SCOPE, session_factory
+from adapters.postgres.database import SET_SCOPE, ScopedSessions, Sessions, session_factory
 from adapters.postgres.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.postgres.urls import plain
 from core.shared import scope
 from services import database
 from services.settings import Settings
+
+from .roles_support import SERVICE_OF_SCHEMA
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
 TIER = "rls-tier"
@@ -44,6 +47,13 @@ VALUES: dict[str, dict[str, Any]] = {
     "tenant.users": {"role": "owner"},
 }
 RLS_REFUSED = "row-level security"
+EngineAs = Callable[[str], AsyncEngine]
+
+
+def owner_of(table: str, platform: bool = False) -> str:
+    """The role of the service whose schema holds `table`."""
+    service = SERVICE_OF_SCHEMA[table.split(".")[0]]
+    return database.platform_role(service) if platform else database.service_role(service)
 
 
 def _generic(table: str, column: str, udt: str, max_length: int | None) -> Any:
@@ -105,13 +115,18 @@ class Catalog:
             )
             for table, column, udt, length in required:
                 catalog.required.setdefault(table, []).append((column, udt, length))
+            # Each key's own column (a reference on (tenant_id, x) follows x; tenant_id is
+            # the row's tenant anyway).
             foreign_keys = await conn.execute(
                 text(
                     "SELECT c.conrelid::regclass::text, a.attname,"
-                    " c.confrelid::regclass::text, f.attname FROM pg_constraint c"
-                    " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
-                    " JOIN pg_attribute f ON f.attrelid = c.confrelid AND f.attnum = c.confkey[1]"
-                    " WHERE c.contype = 'f' AND cardinality(c.conkey) = 1"
+                    " c.confrelid::regclass::text, f.attname"
+                    " FROM pg_constraint c, unnest(c.conkey, c.confkey) AS k(col, ref)"
+                    " JOIN pg_attribute a ON a.attnum = k.col"
+                    " JOIN pg_attribute f ON f.attnum = k.ref"
+                    " WHERE c.contype = 'f' AND a.attrelid = c.conrelid"
+                    "   AND f.attrelid = c.confrelid"
+                    "   AND (cardinality(c.conkey) = 1 OR a.attname <> 'tenant_id')"
                 )
             )
             for table, column, parent, parent_column in foreign_keys:
@@ -181,15 +196,16 @@ async def _refused(conn: AsyncConnection, statement: str, **params: Any) -> None
 
 
 async def _fill(
-    service_engine: AsyncEngine, catalog: Catalog, tenants: Iterable[uuid.UUID]
+    engine_as: EngineAs, catalog: Catalog, tenants: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, dict[str, Any]]]:
-    """One row per tenant-owned table for each tenant, each written in its tenant's scope."""
+    """One row per tenant-owned table for each tenant, each written in its tenant's scope by
+    the role of the table's service."""
     rows: dict[uuid.UUID, dict[str, dict[str, Any]]] = {}
-    async with service_engine.begin() as conn:
-        for tenant in tenants:
-            await _in_scope(conn, tenant)
-            mine = rows[tenant] = {}
-            for table in catalog.in_insert_order():
+    for tenant in tenants:
+        mine = rows[tenant] = {}
+        for table in catalog.in_insert_order():
+            async with engine_as(owner_of(table)).begin() as conn:
+                await _in_scope(conn, tenant)
                 mine[table] = await _insert(conn, table, catalog.row(table, tenant, mine))
     return rows
 
@@ -231,40 +247,39 @@ async def test_every_tenant_owned_table_has_its_policy_forced(engine: AsyncEngin
         assert found[table] == [True, True, expected, expected], table
 
 
-async def test_crm_service_is_held_to_the_policies_and_owns_nothing(engine: AsyncEngine) -> None:
+async def test_service_roles_are_held_to_the_policies_and_own_nothing(engine: AsyncEngine) -> None:
+    roles = [
+        role(service)
+        for service in SERVICE_OF_SCHEMA.values()
+        for role in (database.service_role, database.platform_role)
+    ]
     async with engine.connect() as conn:
-        role = (
-            await conn.execute(
-                text(
-                    "SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolcanlogin"
-                    " FROM pg_roles WHERE rolname = :role"
-                ),
-                {"role": database.SERVICE_ROLE},
-            )
-        ).one()
-        owned = await conn.scalar(
+        found = await conn.execute(
             text(
-                "SELECT (SELECT count(*) FROM pg_class WHERE relowner = r.oid)"
+                "SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreatedb, r.rolcreaterole,"
+                " r.rolcanlogin, (SELECT count(*) FROM pg_class WHERE relowner = r.oid)"
                 " + (SELECT count(*) FROM pg_namespace WHERE nspowner = r.oid)"
                 " + (SELECT count(*) FROM pg_proc WHERE proowner = r.oid)"
-                " FROM pg_roles r WHERE r.rolname = :role"
+                " FROM pg_roles r WHERE r.rolname = ANY(:roles)"
             ),
-            {"role": database.SERVICE_ROLE},
+            {"roles": roles},
         )
-    assert tuple(role) == (False, False, False, False, True)
-    assert owned == 0
+        attributes = {name: tuple(rest) for name, *rest in found}
+    assert sorted(attributes) == sorted(roles)
+    for role, held in attributes.items():
+        assert held == (False, False, False, False, True, 0), role
 
 
 async def test_each_tenant_sees_and_changes_only_its_own_rows(
-    db: AsyncEngine, service_engine: AsyncEngine, tier: str
+    db: AsyncEngine, engine_as: EngineAs, tier: str
 ) -> None:
     catalog = await Catalog.read(db)
     a, b = uuid.uuid4(), uuid.uuid4()
-    rows = await _fill(service_engine, catalog, (a, b))
+    rows = await _fill(engine_as, catalog, (a, b))
 
-    async with service_engine.begin() as conn:
-        await _in_scope(conn, a)
-        for table, column in catalog.tenant_column.items():
+    for table, column in catalog.tenant_column.items():
+        async with engine_as(owner_of(table)).begin() as conn:
+            await _in_scope(conn, a)
             assert await _tenants_seen(conn, table, column) == {a}, table
             keep = f"UPDATE {table} SET {column} = {column} WHERE {column} = :b"
             assert (await conn.execute(text(keep), {"b": b})).rowcount == 0, table
@@ -275,24 +290,29 @@ async def test_each_tenant_sees_and_changes_only_its_own_rows(
             await _refused(conn, statement, **params)
             await _refused(conn, f"UPDATE {table} SET {column} = :b WHERE {column} = :a", a=a, b=b)
 
-    async with service_engine.begin() as conn:
-        await _in_scope(conn)
-        for table, column in catalog.tenant_column.items():
+    for table, column in catalog.tenant_column.items():
+        async with engine_as(owner_of(table)).begin() as conn:
+            await _in_scope(conn)
             assert await _tenants_seen(conn, table, column) == set(), table
-        await _in_scope(conn, platform=True)
-        for table, column in catalog.tenant_column.items():
+            # The everyday role may set app.platform; the policies ignore it for this role.
+            await _in_scope(conn, platform=True)
+            assert await _tenants_seen(conn, table, column) == set(), table
+        async with engine_as(owner_of(table, platform=True)).begin() as conn:
+            await _in_scope(conn, platform=True)
             assert await _tenants_seen(conn, table, column) == {a, b}, table
+            await _in_scope(conn, a)  # the platform role too is held to a tenant's scope
+            assert await _tenants_seen(conn, table, column) == {a}, table
 
 
 async def test_rows_without_a_tenant_are_seen_only_across_tenants(
-    db: AsyncEngine, service_engine: AsyncEngine, tier: str
+    db: AsyncEngine, engine_as: EngineAs, tier: str
 ) -> None:
     catalog = await Catalog.read(db)
     assert "messaging.inbox_items" in catalog.nullable
     a = uuid.uuid4()
-    rows = await _fill(service_engine, catalog, (a,))
+    rows = await _fill(engine_as, catalog, (a,))
     for table in sorted(catalog.nullable):
-        async with service_engine.begin() as conn:
+        async with engine_as(owner_of(table, platform=True)).begin() as conn:
             await _in_scope(conn, platform=True)
             await _insert(conn, table, catalog.row(table, None, rows[a]))
             assert await _tenants_seen(conn, table, "tenant_id") == {a, None}, table
@@ -300,6 +320,9 @@ async def test_rows_without_a_tenant_are_seen_only_across_tenants(
             assert await _tenants_seen(conn, table, "tenant_id") == {a}, table
             await _refused(conn, f"UPDATE {table} SET tenant_id = NULL WHERE tenant_id = :a", a=a)
             await _in_scope(conn)
+            assert await _tenants_seen(conn, table, "tenant_id") == set(), table
+        async with engine_as(owner_of(table)).begin() as conn:
+            await _in_scope(conn, platform=True)
             assert await _tenants_seen(conn, table, "tenant_id") == set(), table
 
 
@@ -317,57 +340,67 @@ async def _products(db: AsyncEngine, *tenants: uuid.UUID) -> None:
             )
 
 
-async def _seen(service_engine: AsyncEngine) -> set[uuid.UUID]:
-    async with SqlAlchemyUnitOfWork(session_factory(service_engine)) as uow:
+def _order_sessions(engine_as: EngineAs) -> ScopedSessions:
+    """Sessions as the order service opens them."""
+    return ScopedSessions(engine_as("crm_order"), engine_as("crm_order_platform"))
+
+
+async def _seen(sessions: Sessions) -> set[uuid.UUID]:
+    async with SqlAlchemyUnitOfWork(sessions) as uow:
         assert uow.session is not None
         return set(await uow.session.scalars(UNFILTERED))
 
 
 async def test_a_unit_of_work_sees_only_its_scope_even_without_a_tenant_filter(
-    db: AsyncEngine, service_engine: AsyncEngine
+    db: AsyncEngine, engine_as: EngineAs
 ) -> None:
     a, b = uuid.uuid4(), uuid.uuid4()
     await _products(db, a, b)
+    sessions = _order_sessions(engine_as)
     with scope.acting_for(a):
-        assert await _seen(service_engine) == {a}
+        assert await _seen(sessions) == {a}
     with scope.acting_for(b):
-        assert await _seen(service_engine) == {b}
+        assert await _seen(sessions) == {b}
     with scope.across_tenants("test"):
-        assert await _seen(service_engine) == {a, b}
+        assert await _seen(sessions) == {a, b}
+        # Without its platform role a service's work across tenants sees nothing.
+        assert await _seen(ScopedSessions(engine_as("crm_order"))) == set()
     # Outside any scope (and after the others: pooled connections keep nothing) nothing shows.
-    assert await _seen(service_engine) == set()
+    assert await _seen(sessions) == set()
 
 
 async def test_concurrent_units_of_work_keep_their_own_scopes(
-    db: AsyncEngine, service_engine: AsyncEngine
+    db: AsyncEngine, engine_as: EngineAs
 ) -> None:
     tenants = [uuid.uuid4() for _ in range(4)]
     await _products(db, *tenants)
+    sessions = _order_sessions(engine_as)
 
     async def seen_by(tenant: uuid.UUID) -> set[uuid.UUID]:
         with scope.acting_for(tenant):
-            return await _seen(service_engine)
+            return await _seen(sessions)
 
     assert await asyncio.gather(*map(seen_by, tenants)) == [{t} for t in tenants]
 
 
-async def test_the_scope_costs_one_statement_per_transaction(service_engine: AsyncEngine) -> None:
+async def test_the_scope_costs_one_statement_per_transaction(engine_as: EngineAs) -> None:
     statements: list[str] = []
+    order_engine = engine_as("crm_order")
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
         statements.append(statement)
 
-    event.listen(service_engine.sync_engine, "before_cursor_execute", record)
+    event.listen(order_engine.sync_engine, "before_cursor_execute", record)
     try:
         with scope.acting_for(uuid.uuid4()):
-            async with SqlAlchemyUnitOfWork(session_factory(service_engine)) as uow:
+            async with SqlAlchemyUnitOfWork(session_factory(order_engine)) as uow:
                 assert uow.session is not None
                 for _ in range(3):
                     await uow.session.execute(UNFILTERED)
                 await uow.commit()
                 await uow.session.execute(UNFILTERED)  # a second transaction
     finally:
-        event.remove(service_engine.sync_engine, "before_cursor_execute", record)
+        event.remove(order_engine.sync_engine, "before_cursor_execute", record)
     assert [s.startswith("SELECT set_config") for s in statements] == [
         True, False, False, False, True, False,
     ]  # fmt: skip
@@ -376,23 +409,38 @@ async def test_the_scope_costs_one_statement_per_transaction(service_engine: Asy
 # --- which role connects --------------------------------------------------------------------
 
 
-async def test_services_connect_as_crm_service_and_migrate_as_the_owner(
+async def test_each_service_connects_as_its_own_roles_and_migrates_as_the_owner(
     database_url: URL,
 ) -> None:
     owner = plain(database_url)
-    settings = Settings(_env_file=None, database_url=owner, service_database_url=None)
-    service = make_url(await database.database_url(settings))
-    assert service.username == database.SERVICE_ROLE
-    assert not service.password  # none locally; production sets SERVICE_DATABASE_URL
-    engine = create_async_engine(service)
-    try:
-        async with engine.connect() as conn:
-            assert await conn.scalar(text("SELECT current_user")) == database.SERVICE_ROLE
-    finally:
-        await engine.dispose()
+    settings = Settings(
+        _env_file=None, database_url=owner, service_database_url=None, platform_database_url=None
+    )
+    urls = await database.service_urls(settings, "booking")
+    for url, role in ((urls.tenant, "crm_booking"), (urls.platform, "crm_booking_platform")):
+        parsed = make_url(url)
+        assert parsed.username == role
+        assert not parsed.password  # none locally; the cluster sets both URLs from a Secret
+        engine = create_async_engine(parsed)
+        try:
+            async with engine.connect() as conn:
+                assert await conn.scalar(text("SELECT current_user")) == role
+        finally:
+            await engine.dispose()
     assert await database.prepare(settings) == owner
 
     configured = Settings(
-        _env_file=None, database_url=owner, service_database_url="postgresql://svc:pw@db:5432/crm"
+        _env_file=None,
+        database_url=None,
+        service_database_url="postgresql://crm_booking:pw@db:5432/crm",
+        platform_database_url="postgresql://crm_booking_platform:pw2@db:5432/crm",
     )
-    assert await database.database_url(configured) == "postgresql+asyncpg://svc:pw@db:5432/crm"
+    assert await database.service_urls(configured, "booking") == database.ServiceUrls(
+        "postgresql+asyncpg://crm_booking:pw@db:5432/crm",
+        "postgresql+asyncpg://crm_booking_platform:pw2@db:5432/crm",
+    )
+    half = Settings(
+        _env_file=None, database_url=owner, service_database_url="postgresql://x@db/crm"
+    )
+    with pytest.raises(ValueError, match="PLATFORM_DATABASE_URL together"):
+        await database.service_urls(half, "booking")

@@ -27,6 +27,7 @@ OUTSIDE = "0.0.0.0/0"
 SECRET_SETTINGS = {
     "DATABASE_URL",
     "SERVICE_DATABASE_URL",
+    "PLATFORM_DATABASE_URL",
     "REDIS_URL",
     "WHATSAPP_APP_SECRET",
     "WHATSAPP_VERIFY_TOKEN",
@@ -182,6 +183,46 @@ def test_each_service_probes_its_own_grpc_health_and_waits_for_migrations(overla
         (init,) = pod["initContainers"]
         assert init["args"][:2] == ["db", "wait"]
         assert init["image"] == container["image"]
+
+
+def _secret_env(container: dict) -> dict[str, tuple[str, str]]:
+    """Each env var a container takes from a Secret: name -> (Secret, key)."""
+    return {
+        variable["name"]: (ref["name"], ref["key"])
+        for variable in container.get("env", [])
+        if (ref := variable.get("valueFrom", {}).get("secretKeyRef"))
+    }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_reaches_the_database_as_its_own_roles_only(overlay):
+    deployments = of_kind(overlay, "Deployment")
+    secret_names = set(of_kind(overlay, "Secret"))
+    for name in SERVICES:
+        pod = deployments[name]["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        (init,) = pod["initContainers"]
+        own = f"crm-database-{name}"
+        for holder, keys in (
+            (container, {"SERVICE_DATABASE_URL", "PLATFORM_DATABASE_URL"}),
+            (init, {"SERVICE_DATABASE_URL"}),  # `crm db wait` reads the revision as crm_<name>
+        ):
+            database = {
+                variable: ref
+                for variable, ref in _secret_env(holder).items()
+                if variable.endswith("DATABASE_URL")
+            }
+            assert set(database) == keys, (name, holder["name"])  # never the owner's
+            for variable, (secret, key) in database.items():
+                assert secret.startswith(own) and key == variable, (name, variable, secret)
+                if overlay == "dev":  # generated: a name with kustomize's hash suffix
+                    assert secret in secret_names and secret != own, (name, secret)
+    (migrate,) = (
+        c
+        for n, d in of_kind(overlay, "Job").items()
+        for c in d["spec"]["template"]["spec"]["containers"]
+    )
+    assert {v for v in _secret_env(migrate) if v.endswith("DATABASE_URL")} == {"DATABASE_URL"}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -392,6 +433,7 @@ def test_dev_secrets_are_random_private_and_kept_once_made(tmp_path):
         "database.env",
         "redis.env",
         "whatsapp.env",
+        *(f"database-{service}.env" for service in SERVICES),
     }
     assert all(p.stat().st_mode & 0o077 == 0 for p in written)
     first = {p.name: p.read_text() for p in written}
@@ -399,6 +441,11 @@ def test_dev_secrets_are_random_private_and_kept_once_made(tmp_path):
     assert {p.name: p.read_text() for p in written} == first
     password = dict(line.split("=", 1) for line in first["postgres.env"].split())
     assert password["POSTGRES_PASSWORD"] in first["database.env"]
+    for service in SERVICES:  # each role's password is the dev PostgreSQL's for that role
+        urls = first[f"database-{service}.env"]
+        for role in (f"crm_{service}", f"crm_{service}_platform"):
+            assert f"{role}:{password[dev_secrets.password_variable(role)]}@" in urls
+    assert len(set(password.values())) == len(password)
     assert "local-app-secret" not in first["whatsapp.env"]
     other = tmp_path / "other"
     dev_secrets.ensure(other)

@@ -5,7 +5,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import CheckConstraint, DateTime, MetaData, Numeric, func, text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKeyConstraint,
+    MetaData,
+    Numeric,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -44,3 +53,21 @@ def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> Che
     """CHECK that a status-like column holds one of its documented values."""
     allowed = ", ".join(f"'{v}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name or f"{column}_allowed")
+
+
+def tenant_key(table: str) -> UniqueConstraint:
+    """(tenant_id, id) unique: what same_tenant references point at."""
+    return UniqueConstraint("tenant_id", "id", name=f"uq_{table}_tenant_id_id")
+
+
+def same_tenant(table: str, column: str, parent: str, ondelete: str) -> ForeignKeyConstraint:
+    """A reference the database keeps inside one tenant: (tenant_id, column) must name a row of
+    `parent` ("schema.table") with the same tenant_id, so a row cannot point at another
+    tenant's. SET NULL clears `column` alone (PostgreSQL 15+), never the tenant."""
+    on_delete = f"SET NULL ({column})" if ondelete == "SET NULL" else ondelete
+    return ForeignKeyConstraint(
+        ["tenant_id", column],
+        [f"{parent}.tenant_id", f"{parent}.id"],
+        name=f"fk_{table}_{column}_{parent.split('.')[1]}",
+        ondelete=on_delete,
+    )

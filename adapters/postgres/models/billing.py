@@ -21,7 +21,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, Money, TenantId, UpdatedAt, UuidPk, one_of
+from .base import (
+    Base,
+    CreatedAt,
+    Money,
+    TenantId,
+    UpdatedAt,
+    UuidPk,
+    one_of,
+    same_tenant,
+    tenant_key,
+)
 
 SCHEMA = "billing"
 
@@ -109,6 +119,7 @@ class UsageRecordRow(Base):
 
     __tablename__ = "usage_records"
     __table_args__ = (
+        tenant_key("usage_records"),
         one_of("usage_type", USAGE_TYPES),
         CheckConstraint("count >= 0", name="count_non_negative"),
         CheckConstraint("period_end >= period_start", name="period_end_after_start"),
@@ -133,6 +144,7 @@ class UsageEventRow(Base):
 
     __tablename__ = "usage_events"
     __table_args__ = (
+        same_tenant("usage_events", "usage_record_id", f"{SCHEMA}.usage_records", "SET NULL"),
         one_of("usage_type", USAGE_TYPES),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         # Per tenant: one tenant's keys never refuse or reveal another's.
@@ -148,7 +160,6 @@ class UsageEventRow(Base):
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     usage_record_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True),
-        ForeignKey(f"{SCHEMA}.usage_records.id", ondelete="SET NULL"),
         index=True,
     )
     usage_type: Mapped[str] = mapped_column(String(20))
@@ -167,6 +178,7 @@ class DepositRow(Base):
 
     __tablename__ = "deposits"
     __table_args__ = (
+        tenant_key("deposits"),
         one_of("status", DEPOSIT_STATUSES),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("balance >= 0", name="balance_non_negative"),
@@ -194,6 +206,7 @@ class DepositLedgerRow(Base):
 
     __tablename__ = "deposit_ledger"
     __table_args__ = (
+        same_tenant("deposit_ledger", "deposit_id", f"{SCHEMA}.deposits", "SET NULL"),
         one_of("kind", LEDGER_KINDS),
         CheckConstraint("amount <> 0", name="amount_non_zero"),
         UniqueConstraint(
@@ -204,9 +217,7 @@ class DepositLedgerRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    deposit_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.deposits.id", ondelete="SET NULL"), index=True
-    )
+    deposit_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     amount: Mapped[Money]
     # First day of the billing period the movement belongs to (statements sum by it).
@@ -222,6 +233,7 @@ class StatementRow(Base):
 
     __tablename__ = "statements"
     __table_args__ = (
+        tenant_key("statements"),
         UniqueConstraint("tenant_id", "period_start", name="uq_statements_tenant_period"),
         CheckConstraint("period_end >= period_start", name="period_end_after_start"),
         {"schema": SCHEMA},
@@ -247,6 +259,7 @@ class StatementLineRow(Base):
 
     __tablename__ = "statement_lines"
     __table_args__ = (
+        same_tenant("statement_lines", "statement_id", f"{SCHEMA}.statements", "CASCADE"),
         UniqueConstraint("statement_id", "position", name="uq_statement_lines_statement_position"),
         CheckConstraint("quantity >= 0", name="quantity_non_negative"),
         {"schema": SCHEMA},
@@ -254,9 +267,7 @@ class StatementLineRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    statement_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.statements.id", ondelete="CASCADE")
-    )
+    statement_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     position: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text)
     quantity: Mapped[int] = mapped_column(BigInteger)

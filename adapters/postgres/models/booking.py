@@ -8,7 +8,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     SmallInteger,
@@ -21,7 +20,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, Money, TenantId, UpdatedAt, UuidPk, one_of
+from .base import (
+    Base,
+    CreatedAt,
+    Money,
+    TenantId,
+    UpdatedAt,
+    UuidPk,
+    one_of,
+    same_tenant,
+    tenant_key,
+)
 
 SCHEMA = "booking"
 
@@ -39,6 +48,7 @@ _ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE_BOOKING
 class ResourceRow(Base):
     __tablename__ = "resources"
     __table_args__ = (
+        tenant_key("resources"),
         one_of("type", RESOURCE_TYPES),
         one_of("status", RESOURCE_STATUSES),
         CheckConstraint("capacity > 0", name="capacity_positive"),
@@ -63,6 +73,7 @@ class ResourceRow(Base):
 class BookingRow(Base):
     __tablename__ = "bookings"
     __table_args__ = (
+        same_tenant("bookings", "resource_id", f"{SCHEMA}.resources", "RESTRICT"),
         one_of("status", BOOKING_STATUSES),
         CheckConstraint("end_time > start_time", name="end_after_start"),
         CheckConstraint("party_size > 0", name="party_size_positive"),
@@ -87,9 +98,7 @@ class BookingRow(Base):
     tenant_id: Mapped[TenantId]
     # tenant.outlets.id (another service).
     outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    resource_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.resources.id", ondelete="RESTRICT")
-    )
+    resource_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     # conversation.conversations.id (another service).
     conversation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     customer_phone: Mapped[str] = mapped_column(String(32))

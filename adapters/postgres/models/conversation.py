@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, TenantId, UpdatedAt, UuidPk, one_of
+from .base import Base, CreatedAt, TenantId, UpdatedAt, UuidPk, one_of, same_tenant, tenant_key
 
 SCHEMA = "conversation"
 
@@ -42,6 +41,7 @@ MESSAGE_TYPES: tuple[str, ...] = (
 class ConversationRow(Base):
     __tablename__ = "conversations"
     __table_args__ = (
+        tenant_key("conversations"),
         one_of("status", CONVERSATION_STATUSES),
         # At most one open conversation per (tenant, outlet, customer phone): find-or-create
         # target. The tenant is in it so another tenant's conversations never collide.
@@ -83,6 +83,7 @@ class ConversationRow(Base):
 class MessageRow(Base):
     __tablename__ = "messages"
     __table_args__ = (
+        same_tenant("messages", "conversation_id", f"{SCHEMA}.conversations", "CASCADE"),
         one_of("sender_type", SENDER_TYPES),
         one_of("message_type", MESSAGE_TYPES),
         # Idempotent append: a WhatsApp message is stored once per tenant; bot/system messages
@@ -100,9 +101,7 @@ class MessageRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    conversation_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     sender_type: Mapped[str] = mapped_column(String(20))
     sender_id: Mapped[str | None] = mapped_column(String(128))
     message_type: Mapped[str] = mapped_column(String(20), server_default=MESSAGE_TYPES[0])

@@ -7,7 +7,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, TenantId, UpdatedAt, UuidPk, one_of
+from .base import Base, CreatedAt, TenantId, UpdatedAt, UuidPk, one_of, same_tenant, tenant_key
 
 SCHEMA = "knowledge"
 
@@ -29,6 +28,7 @@ DOCUMENT_FILE_TYPES: tuple[str, ...] = ("txt", "md", "html", "pdf", "docx")
 class KnowledgeBaseRow(Base):
     __tablename__ = "knowledge_bases"
     __table_args__ = (
+        tenant_key("knowledge_bases"),
         one_of("status", KNOWLEDGE_BASE_STATUSES),
         {"schema": SCHEMA},
     )
@@ -47,6 +47,7 @@ class KnowledgeBaseRow(Base):
 class DocumentRow(Base):
     __tablename__ = "documents"
     __table_args__ = (
+        same_tenant("documents", "knowledge_base_id", f"{SCHEMA}.knowledge_bases", "CASCADE"),
         one_of("processing_status", PROCESSING_STATUSES),
         CheckConstraint("file_size_bytes >= 0", name="file_size_bytes_non_negative"),
         CheckConstraint("chunk_count >= 0", name="chunk_count_non_negative"),
@@ -60,7 +61,6 @@ class DocumentRow(Base):
     id: Mapped[UuidPk]
     knowledge_base_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True),
-        ForeignKey(f"{SCHEMA}.knowledge_bases.id", ondelete="CASCADE"),
         index=True,
     )
     tenant_id: Mapped[TenantId]

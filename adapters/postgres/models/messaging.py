@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Identity,
     Index,
     Integer,
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.messaging.model import DeliveryStatus, InboundType
 from core.messaging.usage import USAGE_TYPES
 
-from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of
+from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of, same_tenant, tenant_key
 
 SCHEMA = "messaging"
 
@@ -39,6 +38,9 @@ class InboxItemRow(Base):
 
     __tablename__ = "inbox_items"
     __table_args__ = (
+        same_tenant(
+            "inbox_items", "reply_outbound_message_id", f"{SCHEMA}.outbox_messages", "SET NULL"
+        ),
         one_of("status", INBOX_STATUSES),
         one_of("message_type", INBOUND_MESSAGE_TYPES),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
@@ -82,9 +84,7 @@ class InboxItemRow(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reply_outbound_message_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.outbox_messages.id", ondelete="SET NULL")
-    )
+    reply_outbound_message_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -94,6 +94,7 @@ class OutboxMessageRow(Base):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
+        tenant_key("outbox_messages"),
         one_of("status", OUTBOX_STATUSES),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         # Delivery-status webhooks find the message by its WhatsApp id.

@@ -7,7 +7,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -17,7 +16,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, Money, TenantId, UpdatedAt, UuidPk, one_of
+from .base import (
+    Base,
+    CreatedAt,
+    Money,
+    TenantId,
+    UpdatedAt,
+    UuidPk,
+    one_of,
+    same_tenant,
+    tenant_key,
+)
 
 SCHEMA = "orders"
 
@@ -47,6 +56,7 @@ FULFILLMENT_TYPES: tuple[str, ...] = ("pickup", "delivery")
 class CategoryRow(Base):
     __tablename__ = "categories"
     __table_args__ = (
+        tenant_key("categories"),
         UniqueConstraint("tenant_id", "name", name="uq_categories_tenant_id_name"),
         {"schema": SCHEMA},
     )
@@ -63,6 +73,8 @@ class CategoryRow(Base):
 class ProductRow(Base):
     __tablename__ = "products"
     __table_args__ = (
+        tenant_key("products"),
+        same_tenant("products", "category_id", f"{SCHEMA}.categories", "SET NULL"),
         one_of("status", PRODUCT_STATUSES),
         CheckConstraint("stock_quantity >= 0", name="stock_quantity_non_negative"),
         CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_non_negative"),
@@ -74,9 +86,7 @@ class ProductRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    category_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.categories.id", ondelete="SET NULL"), index=True
-    )
+    category_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, server_default="")
     price: Mapped[Money]
@@ -94,6 +104,7 @@ class ProductRow(Base):
 class OrderRow(Base):
     __tablename__ = "orders"
     __table_args__ = (
+        tenant_key("orders"),
         one_of("status", ORDER_STATUSES),
         one_of("payment_status", PAYMENT_STATUSES),
         one_of("fulfillment_type", FULFILLMENT_TYPES),
@@ -130,6 +141,8 @@ class OrderRow(Base):
 class OrderItemRow(Base):
     __tablename__ = "order_items"
     __table_args__ = (
+        same_tenant("order_items", "order_id", f"{SCHEMA}.orders", "CASCADE"),
+        same_tenant("order_items", "product_id", f"{SCHEMA}.products", "RESTRICT"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("product_price >= 0", name="product_price_non_negative"),
         CheckConstraint("subtotal >= 0", name="subtotal_non_negative"),
@@ -138,13 +151,9 @@ class OrderItemRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    order_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.orders.id", ondelete="CASCADE"), index=True
-    )
+    order_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     # Ordered products are deactivated, not deleted; name and price are copied at order time.
-    product_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.products.id", ondelete="RESTRICT"), index=True
-    )
+    product_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     product_name: Mapped[str] = mapped_column(String(200))
     product_price: Mapped[Money]
     quantity: Mapped[int] = mapped_column(Integer)
@@ -156,6 +165,8 @@ class OrderItemRow(Base):
 class StockAdjustmentRow(Base):
     __tablename__ = "stock_adjustments"
     __table_args__ = (
+        same_tenant("stock_adjustments", "product_id", f"{SCHEMA}.products", "CASCADE"),
+        same_tenant("stock_adjustments", "order_id", f"{SCHEMA}.orders", "SET NULL"),
         one_of("adjustment_type", ADJUSTMENT_TYPES),
         CheckConstraint("new_quantity >= 0", name="new_quantity_non_negative"),
         Index("ix_stock_adjustments_product_id_created_at", "product_id", "created_at"),
@@ -164,15 +175,11 @@ class StockAdjustmentRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    product_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.products.id", ondelete="CASCADE")
-    )
+    product_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     adjustment_type: Mapped[str] = mapped_column(String(20))
     quantity_change: Mapped[int] = mapped_column(Integer)
     new_quantity: Mapped[int] = mapped_column(Integer)
-    order_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey(f"{SCHEMA}.orders.id", ondelete="SET NULL"), index=True
-    )
+    order_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     # tenant.users.id (another service); NULL when the system adjusted (sale, reservation).
     adjusted_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     reason: Mapped[str] = mapped_column(Text, server_default="")

@@ -12,6 +12,7 @@ from .. import commands as c
 from ..catalog import Category, Product, ProductStatus
 from ..orders import FulfillmentType, Order
 from ..ports import Clock, OrderUnitOfWork, PaymentGateway
+from ..references import OrderReferences
 from .cart import Cart
 from .turn import OrderTurn
 
@@ -23,11 +24,13 @@ class Shop:
         self,
         unit_of_work: Callable[[], OrderUnitOfWork],
         payments: PaymentGateway,
+        references: OrderReferences,
         clock: Clock,
         currency: str,
     ) -> None:
         self._uow = unit_of_work
         self._payments = payments
+        self._references = references
         self._now = clock
         self.currency = currency
 
@@ -56,7 +59,7 @@ class Shop:
             customer_name=turn.customer_name,
             delivery_address=address,
         )
-        order = await order_handlers.create_order(command, self._uow())
+        order = await order_handlers.create_order(command, self._uow(), self._references)
         ref = c.OrderRef(turn.tenant_id, order.id, reason="stock ran out at checkout")
         try:
             return await order_handlers.checkout(ref, self._uow(), self._payments, self.currency)

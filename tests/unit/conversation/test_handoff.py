@@ -6,11 +6,15 @@ import pytest
 from core.conversation import commands as c
 from core.conversation import handlers
 from core.conversation.model import SenderType
-from core.shared.errors import FailedPrecondition, NotFound
+from core.shared.errors import FailedPrecondition, NotFound, PermissionDenied
+from tests.fakes import FakeStaff
 
 from .conftest import TENANT
 
 AGENT = uuid.uuid4()
+COLLEAGUE = uuid.uuid4()
+FORMER = uuid.uuid4()
+STAFF = FakeStaff(active={AGENT, COLLEAGUE}, inactive={FORMER})
 
 
 async def test_request_assign_release(uow, clock, conversation):
@@ -20,7 +24,9 @@ async def test_request_assign_release(uow, clock, conversation):
     assert asked.handoff_requested and asked.handoff_reason == "wants a person"
     assert asked.handoff_at == clock.now and asked.handoff_agent_id is None
 
-    taken = await handlers.assign_handoff(c.AssignHandoff(TENANT, conversation.id, AGENT), uow)
+    taken = await handlers.assign_handoff(
+        c.AssignHandoff(TENANT, conversation.id, AGENT), uow, STAFF
+    )
     assert taken.handoff_agent_id == AGENT and taken.handoff_requested
 
     released = await handlers.release_handoff(TENANT, conversation.id, uow)
@@ -34,7 +40,7 @@ async def test_request_assign_release(uow, clock, conversation):
 
 async def test_asking_again_keeps_the_start_and_the_agent(uow, clock, conversation):
     first = await handlers.request_handoff(c.RequestHandoff(TENANT, conversation.id), uow, clock)
-    await handlers.assign_handoff(c.AssignHandoff(TENANT, conversation.id, AGENT), uow)
+    await handlers.assign_handoff(c.AssignHandoff(TENANT, conversation.id, AGENT), uow, STAFF)
     clock.advance(timedelta(minutes=5))
     again = await handlers.request_handoff(
         c.RequestHandoff(TENANT, conversation.id, "still waiting"), uow, clock
@@ -45,7 +51,7 @@ async def test_asking_again_keeps_the_start_and_the_agent(uow, clock, conversati
 
 async def test_assigning_without_a_handoff_is_refused(uow, conversation):
     with pytest.raises(FailedPrecondition, match="no active handoff"):
-        await handlers.assign_handoff(c.AssignHandoff(TENANT, conversation.id, AGENT), uow)
+        await handlers.assign_handoff(c.AssignHandoff(TENANT, conversation.id, AGENT), uow, STAFF)
 
 
 async def test_messages_still_land_during_a_handoff(uow, clock, conversation, append):
@@ -70,3 +76,35 @@ async def test_handoff_is_scoped_by_tenant(uow, clock, conversation):
         await handlers.request_handoff(c.RequestHandoff(uuid.uuid4(), conversation.id), uow, clock)
     with pytest.raises(NotFound):
         await handlers.release_handoff(uuid.uuid4(), conversation.id, uow)
+
+
+async def test_an_owner_or_admin_assigns_any_active_user_of_the_tenant(uow, clock, conversation):
+    await handlers.request_handoff(c.RequestHandoff(TENANT, conversation.id), uow, clock)
+    taken = await handlers.assign_handoff(
+        c.AssignHandoff(TENANT, conversation.id, COLLEAGUE), uow, STAFF
+    )
+    assert taken.handoff_agent_id == COLLEAGUE
+
+
+async def test_a_user_the_tenant_does_not_have_is_not_found(uow, clock, conversation):
+    await handlers.request_handoff(c.RequestHandoff(TENANT, conversation.id), uow, clock)
+    stranger = uuid.uuid4()  # another tenant's user, as the tenant service answers for it
+    with pytest.raises(NotFound, match=str(stranger)):
+        await handlers.assign_handoff(
+            c.AssignHandoff(TENANT, conversation.id, stranger), uow, STAFF
+        )
+    with pytest.raises(FailedPrecondition, match="inactive"):
+        await handlers.assign_handoff(c.AssignHandoff(TENANT, conversation.id, FORMER), uow, STAFF)
+    assert (await handlers.get_conversation(TENANT, conversation.id, uow)).handoff_agent_id is None
+
+
+async def test_an_agent_assigns_only_themselves(uow, clock, conversation):
+    await handlers.request_handoff(c.RequestHandoff(TENANT, conversation.id), uow, clock)
+    with pytest.raises(PermissionDenied, match="only to themselves"):
+        await handlers.assign_handoff(
+            c.AssignHandoff(TENANT, conversation.id, COLLEAGUE, only_to=AGENT), uow, STAFF
+        )
+    taken = await handlers.assign_handoff(
+        c.AssignHandoff(TENANT, conversation.id, AGENT, only_to=AGENT), uow, STAFF
+    )
+    assert taken.handoff_agent_id == AGENT

@@ -6,10 +6,22 @@ import pytest
 
 from core.order import catalog_handlers
 from core.order import commands as c
-from tests.fakes import FakeClock, FakeNotifier, FakeOrderUnitOfWork, FakePaymentGateway
+from core.order.references import OrderReferences
+from tests.fakes import (
+    FakeClock,
+    FakeConversations,
+    FakeNotifier,
+    FakeOrderUnitOfWork,
+    FakeOutlets,
+    FakePaymentGateway,
+)
 
 TENANT = uuid.UUID("00000000-0000-4000-8000-000000000001")
 OUTLET = uuid.UUID("00000000-0000-4000-8000-0000000000a1")
+# Another tenant's outlet and conversation, as their owners answer for them: not found.
+THEIR_OUTLET = uuid.UUID("00000000-0000-4000-8000-0000000000b1")
+THEIR_CONVERSATION = uuid.UUID("00000000-0000-4000-8000-0000000000c1")
+REFERENCES = OrderReferences(FakeOutlets(THEIR_OUTLET), FakeConversations(THEIR_CONVERSATION))
 PHONE = "+34600111222"
 
 

@@ -14,14 +14,16 @@ from core.order.agent.transaction import TransactionAgent
 from core.order.agent.turn import OrderTurn
 from core.order.orders import OrderStatus
 
-from .conftest import OUTLET, PHONE, TENANT
+from .conftest import OUTLET, PHONE, REFERENCES, TENANT
 
 SENT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def agent(uow, payments, clock, menu):
-    return TransactionAgent(Shop(lambda: uow, payments, clock, "EUR"), payment_minutes=15)
+    return TransactionAgent(
+        Shop(lambda: uow, payments, REFERENCES, clock, "EUR"), payment_minutes=15
+    )
 
 
 class Chat:

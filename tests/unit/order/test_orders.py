@@ -11,9 +11,9 @@ from core.order import inventory, order_handlers
 from core.order.orders import FulfillmentType, OrderStatus, PaymentStatus
 from core.order.stock import AdjustmentType
 from core.order.sweeper import PaymentSweeper
-from core.shared.errors import FailedPrecondition, InvalidInput
+from core.shared.errors import FailedPrecondition, InvalidInput, NotFound
 
-from .conftest import OUTLET, PHONE, TENANT
+from .conftest import OUTLET, PHONE, REFERENCES, TENANT, THEIR_CONVERSATION, THEIR_OUTLET
 
 
 async def new_order(uow, product, quantity=1):
@@ -24,7 +24,7 @@ async def new_order(uow, product, quantity=1):
         fulfillment_type=FulfillmentType.PICKUP,
         customer_phone=PHONE,
     )
-    return await order_handlers.create_order(command, uow)
+    return await order_handlers.create_order(command, uow, REFERENCES)
 
 
 async def checked_out(uow, payments, product, quantity=1):
@@ -60,7 +60,7 @@ async def test_bad_orders_name_the_field(uow, menu, changes, field):
         **changes,
     }
     with pytest.raises(InvalidInput) as refused:
-        await order_handlers.create_order(c.CreateOrder(TENANT, OUTLET, **fields), uow)
+        await order_handlers.create_order(c.CreateOrder(TENANT, OUTLET, **fields), uow, REFERENCES)
     assert refused.value.field == field
 
 
@@ -186,3 +186,26 @@ async def test_a_payment_that_succeeded_must_state_its_amount(uow, payments, not
     order = await checked_out(uow, payments, menu["Coffee"])
     with pytest.raises(InvalidInput, match="amount: is required"):
         await order_handlers.record_payment(c.RecordPayment(TENANT, order.id), uow, notifier, clock)
+
+
+@pytest.mark.parametrize(
+    ("where", "named"),
+    [
+        ({"outlet_id": THEIR_OUTLET}, f"outlet {THEIR_OUTLET} not found"),
+        ({"conversation_id": THEIR_CONVERSATION}, f"conversation {THEIR_CONVERSATION} not found"),
+    ],
+)
+async def test_an_order_on_another_tenants_outlet_or_conversation_is_not_found(
+    uow, menu, where, named
+):
+    command = c.CreateOrder(
+        TENANT,
+        where.get("outlet_id", OUTLET),
+        (c.ItemRequest(menu["Coffee"].id, 1),),
+        fulfillment_type=FulfillmentType.PICKUP,
+        customer_phone=PHONE,
+        conversation_id=where.get("conversation_id"),
+    )
+    with pytest.raises(NotFound, match=named):
+        await order_handlers.create_order(command, uow, REFERENCES)
+    assert uow.orders.rows == {}
