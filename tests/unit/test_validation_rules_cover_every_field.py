@@ -11,7 +11,16 @@ from services.catalog import SERVICES
 _FREE_JSON = "google.protobuf.Struct"
 
 # Fields without a rule of their own, each with the reason it needs none.
-REASONS: dict[str, str] = {}
+_PER_EVENT = (
+    "checked per event by ingestion (core.analytics.ingestion.validate): one bad event of a "
+    "batch is rejected by its index, where a contract rule would refuse the whole batch"
+)
+REASONS = {
+    "crm.analytics.v1.Event.event_id": _PER_EVENT,
+    "crm.analytics.v1.Event.event_type": _PER_EVENT,
+    "crm.analytics.v1.Event.occurred_at": _PER_EVENT,
+    "crm.analytics.v1.Event.value": _PER_EVENT,
+}
 
 
 def _output_only(field: FieldDescriptor) -> bool:
