@@ -54,9 +54,7 @@ def _nested_one(field: FieldDescriptor) -> bool:
 def request_types() -> list[Descriptor]:
     """The input message of every method of every service that is one of ours."""
     inputs = (
-        method.input_type
-        for spec in SERVICES.values()
-        for method in spec.descriptor().methods
+        method.input_type for spec in SERVICES.values() for method in spec.descriptor().methods
     )
     return [message for message in inputs if message.full_name.startswith("crm.")]
 
