@@ -28,6 +28,7 @@ from core.knowledge.ports import (
     UnreadableDocument,
 )
 from core.knowledge.vectors import SparseVector
+from core.order.catalog import MAX_STOCK
 from core.order.ports import PaymentLink
 from core.shared.errors import FailedPrecondition, NotFound
 from core.shared.paging import Page, PageQuery
@@ -682,7 +683,7 @@ class FakeProductRepository(_FakeTable):
 
     async def change_stock(self, tenant_id, product_id, change):
         product = self._find(tenant_id=tenant_id, id=product_id)
-        if product is None or product.stock_quantity + change < 0:
+        if product is None or not 0 <= product.stock_quantity + change <= MAX_STOCK:
             return None
         return self._update(replace(product, stock_quantity=product.stock_quantity + change))
 

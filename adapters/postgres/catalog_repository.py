@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
 
-from core.order.catalog import Category, Product, ProductStatus
+from core.order.catalog import MAX_STOCK, Category, Product, ProductStatus
 from core.order.commands import ListProducts, ListStockAdjustments
 from core.order.stock import AdjustmentType, StockAdjustment
 from core.shared.errors import InvalidInput
@@ -167,7 +167,7 @@ class SqlAlchemyProductRepository(Table[Product]):
             .where(
                 ProductRow.tenant_id == tenant_id,
                 ProductRow.id == product_id,
-                ProductRow.stock_quantity + change >= 0,
+                (ProductRow.stock_quantity + change).between(0, MAX_STOCK),
             )
             .values(stock_quantity=ProductRow.stock_quantity + change)
             .returning(ProductRow)

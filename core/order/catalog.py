@@ -11,6 +11,8 @@ from core.shared.errors import InvalidInput
 from core.shared.validation import optional_text, required_text
 
 MAX_PRICE = Decimal("9999999999.99")  # NUMERIC(12, 2)
+# The most a product may hold: restocks add up, and the int4 column ends at 2147483647.
+MAX_STOCK = 1_000_000_000
 
 
 class ProductStatus(StrEnum):

@@ -3,12 +3,12 @@
 import uuid
 from dataclasses import dataclass
 
-from core.shared.errors import FailedPrecondition, NotFound
+from core.shared.errors import FailedPrecondition, InvalidInput, NotFound
 from core.shared.paging import Page
 from core.shared.validation import optional_text
 
 from . import commands as c
-from .catalog import Product
+from .catalog import MAX_STOCK, Product
 from .orders import Order
 from .ports import OrderUnitOfWork
 from .stock import AdjustmentType, StockAdjustment, checked_change
@@ -44,6 +44,8 @@ async def apply(uow: OrderUnitOfWork, change: Change) -> tuple[StockAdjustment, 
         current = await uow.products.get(change.tenant_id, change.product_id)
         if current is None:
             raise NotFound("product", change.product_id)
+        if current.stock_quantity + change.quantity > MAX_STOCK:
+            raise InvalidInput("quantity_change", f"would take the stock past {MAX_STOCK}")
         raise OutOfStock(current, -change.quantity)
     settled = product.with_stock_status()
     if settled != product:

@@ -42,8 +42,9 @@ class ProductRepository(Protocol):
     async def change_stock(
         self, tenant_id: uuid.UUID, product_id: uuid.UUID, change: int
     ) -> Product | None:
-        """Add `change` to the stock in one atomic step; None when it would go below zero
-        (or the product is not the tenant's). Concurrent changes of one product serialise."""
+        """Add `change` to the stock in one atomic step; None when it would go below zero or
+        past MAX_STOCK (or the product is not the tenant's). Concurrent changes of one product
+        serialise."""
         ...
 
 

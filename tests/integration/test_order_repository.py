@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -12,11 +13,12 @@ from adapters.postgres.database import session_factory
 from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.order import catalog_handlers, inventory, order_handlers
 from core.order import commands as c
+from core.order.catalog import MAX_STOCK
 from core.order.orders import FulfillmentType, OrderStatus
 from core.order.references import OrderReferences
 from core.order.stock import AdjustmentType
 from core.order.sweeper import PaymentSweeper
-from core.shared.errors import AlreadyExists, FailedPrecondition, NotFound
+from core.shared.errors import AlreadyExists, FailedPrecondition, InvalidInput, NotFound
 from core.shared.paging import PageQuery
 from tests.fakes import FakeConversations, FakeOutlets, FakePaymentGateway
 
@@ -149,3 +151,12 @@ async def test_sweeper_releases_the_stock_of_an_expired_order(uow, db):
     assert cancelled.status is OrderStatus.CANCELLED and "in time" in cancelled.cancel_reason
     assert (await catalog_handlers.get_product(TENANT, item.id, uow())).stock_quantity == 2
     assert await sweeper.sweep() == 0
+
+
+async def test_restocks_stop_at_the_ceiling_instead_of_overflowing_the_column(uow):
+    item = await product(uow, stock=MAX_STOCK - 10)
+    restock = c.AdjustStock(TENANT, item.id, AdjustmentType.RESTOCK, 11)
+    with pytest.raises(InvalidInput, match="quantity_change: would take the stock past"):
+        await inventory.adjust_stock(restock, uow())
+    _, full = await inventory.adjust_stock(replace(restock, quantity_change=10), uow())
+    assert full.stock_quantity == MAX_STOCK

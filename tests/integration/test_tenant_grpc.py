@@ -52,7 +52,7 @@ async def test_bad_and_missing_uuids_are_invalid_arguments(tenant_stub):
         CODE.INVALID_ARGUMENT,
         tenant_stub.GetTenant(pb.GetTenantRequest(tenant_id="nope")),
         "tenant_id",
-        "not a valid UUID",
+        "must be a valid UUID",
     )
     await expect(
         CODE.INVALID_ARGUMENT,

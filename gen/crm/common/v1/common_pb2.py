@@ -22,19 +22,28 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63rm/common/v1/common.proto\x12\rcrm.common.v1\")\n\x05Money\x12\x0e\n\x06\x61mount\x18\x01 \x01(\t\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"4\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\'\n\x0cPageResponse\x12\x17\n\x0fnext_page_token\x18\x01 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63rm/common/v1/common.proto\x12\rcrm.common.v1\x1a\x1b\x62uf/validate/validate.proto\"l\n\x05Money\x12\x38\n\x06\x61mount\x18\x01 \x01(\tB(\xbaH%r 2\x1e^-?[0-9]{1,10}(\\.[0-9]{1,2})?$\xd8\x01\x01\x12)\n\x08\x63urrency\x18\x02 \x01(\tB\x17\xbaH\x14r\x0f\x32\n^[A-Z]{3}$\x98\x01\x03\xd8\x01\x01\"J\n\x0bPageRequest\x12\x1d\n\tpage_size\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xf4\x03(\x00\x12\x1c\n\npage_token\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\"\'\n\x0cPageResponse\x12\x17\n\x0fnext_page_token\x18\x01 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.common.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MONEY']._serialized_start=45
-  _globals['_MONEY']._serialized_end=86
-  _globals['_PAGEREQUEST']._serialized_start=88
-  _globals['_PAGEREQUEST']._serialized_end=140
-  _globals['_PAGERESPONSE']._serialized_start=142
-  _globals['_PAGERESPONSE']._serialized_end=181
+  _globals['_MONEY'].fields_by_name['amount']._loaded_options = None
+  _globals['_MONEY'].fields_by_name['amount']._serialized_options = b'\272H%r 2\036^-?[0-9]{1,10}(\\.[0-9]{1,2})?$\330\001\001'
+  _globals['_MONEY'].fields_by_name['currency']._loaded_options = None
+  _globals['_MONEY'].fields_by_name['currency']._serialized_options = b'\272H\024r\0172\n^[A-Z]{3}$\230\001\003\330\001\001'
+  _globals['_PAGEREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_PAGEREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\007\032\005\030\364\003(\000'
+  _globals['_PAGEREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_PAGEREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_MONEY']._serialized_start=74
+  _globals['_MONEY']._serialized_end=182
+  _globals['_PAGEREQUEST']._serialized_start=184
+  _globals['_PAGEREQUEST']._serialized_end=258
+  _globals['_PAGERESPONSE']._serialized_start=260
+  _globals['_PAGERESPONSE']._serialized_end=299
 # @@protoc_insertion_point(module_scope)

@@ -22,13 +22,14 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&crm/orchestrator/v1/orchestrator.proto\x12\x13\x63rm.orchestrator.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"=\n\x0bReplyOption\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\x92\x01\n\x05Reply\x12\x0c\n\x04text\x18\x01 \x01(\t\x12.\n\x05style\x18\x02 \x01(\x0e\x32\x1f.crm.orchestrator.v1.ReplyStyle\x12\x31\n\x07options\x18\x03 \x03(\x0b\x32 .crm.orchestrator.v1.ReplyOption\x12\x18\n\x10list_button_text\x18\x04 \x01(\t\"\x88\x03\n\rDialogueState\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x14\n\x0c\x61\x63tive_agent\x18\x03 \x01(\t\x12\x30\n\x0blast_intent\x18\x04 \x01(\x0e\x32\x1b.crm.orchestrator.v1.Intent\x12,\n\x0b\x61gent_state\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x1c\n\x14\x63onfirmation_pending\x18\x06 \x01(\x08\x12\x12\n\nturn_count\x18\x07 \x01(\x05\x12\x35\n\x0b\x65xpire_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"\xda\x02\n\x14HandleMessageRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\toutlet_id\x18\x02 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x03 \x01(\t\x12\x16\n\x0e\x63ustomer_phone\x18\x04 \x01(\t\x12\x15\n\rcustomer_name\x18\x05 \x01(\t\x12\x0c\n\x04text\x18\x06 \x01(\t\x12=\n\x0cmessage_type\x18\x07 \x01(\x0e\x32\'.crm.orchestrator.v1.InboundMessageType\x12\x1b\n\x13whatsapp_message_id\x18\x08 \x01(\t\x12\x1c\n\x14interactive_reply_id\x18\t \x01(\t\x12\x30\n\x0cmessage_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x63ontext_message_id\x18\x0b \x01(\t\"\x91\x02\n\x15HandleMessageResponse\x12)\n\x05reply\x18\x01 \x01(\x0b\x32\x1a.crm.orchestrator.v1.Reply\x12+\n\x06intent\x18\x02 \x01(\x0e\x32\x1b.crm.orchestrator.v1.Intent\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12\x12\n\nhandled_by\x18\x04 \x01(\t\x12\x16\n\x0ehandoff_active\x18\x05 \x01(\x08\x12\x17\n\x0f\x63onversation_id\x18\x06 \x01(\t\x12\x11\n\tduplicate\x18\x07 \x01(\x08\x12\x1a\n\x12inbound_message_id\x18\x08 \x01(\t\x12\x18\n\x10reply_message_id\x18\t \x01(\t\"E\n\x17GetDialogueStateRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\"V\n\x18GetDialogueStateResponse\x12:\n\x0e\x64ialogue_state\x18\x01 \x01(\x0b\x32\".crm.orchestrator.v1.DialogueState\"G\n\x19ResetDialogueStateRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\"\x1c\n\x1aResetDialogueStateResponse*\x97\x01\n\x06Intent\x12\x16\n\x12INTENT_UNSPECIFIED\x10\x00\x12\x12\n\x0eINTENT_BOOKING\x10\x01\x12\x10\n\x0cINTENT_ORDER\x10\x02\x12\x12\n\x0eINTENT_SUPPORT\x10\x03\x12\x12\n\x0eINTENT_HANDOFF\x10\x04\x12\x13\n\x0fINTENT_GREETING\x10\x05\x12\x12\n\x0eINTENT_UNKNOWN\x10\x06*\xba\x04\n\x12InboundMessageType\x12$\n INBOUND_MESSAGE_TYPE_UNSPECIFIED\x10\x00\x12\x1d\n\x19INBOUND_MESSAGE_TYPE_TEXT\x10\x01\x12%\n!INBOUND_MESSAGE_TYPE_BUTTON_REPLY\x10\x02\x12#\n\x1fINBOUND_MESSAGE_TYPE_LIST_REPLY\x10\x03\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_IMAGE\x10\x04\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_AUDIO\x10\x05\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_VIDEO\x10\x06\x12!\n\x1dINBOUND_MESSAGE_TYPE_DOCUMENT\x10\x07\x12!\n\x1dINBOUND_MESSAGE_TYPE_LOCATION\x10\x08\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_OTHER\x10\t\x12\x1f\n\x1bINBOUND_MESSAGE_TYPE_BUTTON\x10\n\x12 \n\x1cINBOUND_MESSAGE_TYPE_STICKER\x10\x0b\x12!\n\x1dINBOUND_MESSAGE_TYPE_CONTACTS\x10\x0c\x12!\n\x1dINBOUND_MESSAGE_TYPE_REACTION\x10\r\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_ORDER\x10\x0e\x12$\n INBOUND_MESSAGE_TYPE_UNSUPPORTED\x10\x0f*n\n\nReplyStyle\x12\x1b\n\x17REPLY_STYLE_UNSPECIFIED\x10\x00\x12\x14\n\x10REPLY_STYLE_TEXT\x10\x01\x12\x17\n\x13REPLY_STYLE_BUTTONS\x10\x02\x12\x14\n\x10REPLY_STYLE_LIST\x10\x03\x32\x8e\x04\n\x13OrchestratorService\x12\x66\n\rHandleMessage\x12).crm.orchestrator.v1.HandleMessageRequest\x1a*.crm.orchestrator.v1.HandleMessageResponse\x12\xbe\x01\n\x10GetDialogueState\x12,.crm.orchestrator.v1.GetDialogueStateRequest\x1a-.crm.orchestrator.v1.GetDialogueStateResponse\"M\x82\xd3\xe4\x93\x02G\x12\x45/v1/tenants/{tenant_id}/conversations/{conversation_id}/dialogueState\x12\xcd\x01\n\x12ResetDialogueState\x12..crm.orchestrator.v1.ResetDialogueStateRequest\x1a/.crm.orchestrator.v1.ResetDialogueStateResponse\"V\x82\xd3\xe4\x93\x02P\"K/v1/tenants/{tenant_id}/conversations/{conversation_id}/dialogueState:reset:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&crm/orchestrator/v1/orchestrator.proto\x12\x13\x63rm.orchestrator.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"=\n\x0bReplyOption\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\x92\x01\n\x05Reply\x12\x0c\n\x04text\x18\x01 \x01(\t\x12.\n\x05style\x18\x02 \x01(\x0e\x32\x1f.crm.orchestrator.v1.ReplyStyle\x12\x31\n\x07options\x18\x03 \x03(\x0b\x32 .crm.orchestrator.v1.ReplyOption\x12\x18\n\x10list_button_text\x18\x04 \x01(\t\"\x88\x03\n\rDialogueState\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x14\n\x0c\x61\x63tive_agent\x18\x03 \x01(\t\x12\x30\n\x0blast_intent\x18\x04 \x01(\x0e\x32\x1b.crm.orchestrator.v1.Intent\x12,\n\x0b\x61gent_state\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x1c\n\x14\x63onfirmation_pending\x18\x06 \x01(\x08\x12\x12\n\nturn_count\x18\x07 \x01(\x05\x12\x35\n\x0b\x65xpire_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"\xf7\x03\n\x14HandleMessageRequest\x12\x1e\n\ttenant_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12\x1e\n\toutlet_id\x18\x02 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12$\n\x0f\x63onversation_id\x18\x03 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12\x37\n\x0e\x63ustomer_phone\x18\x04 \x01(\tB\x1f\xbaH\x1cr\x17\x32\x15^\\+?[1-9][0-9]{6,14}$\xd8\x01\x01\x12\x1f\n\rcustomer_name\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x17\n\x04text\x18\x06 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04\x12G\n\x0cmessage_type\x18\x07 \x01(\x0e\x32\'.crm.orchestrator.v1.InboundMessageTypeB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12%\n\x13whatsapp_message_id\x18\x08 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12&\n\x14interactive_reply_id\x18\t \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12H\n\x0cmessage_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x16\xbaH\x13\xb2\x01\x10\x1a\x06\x08\x80\xae\x99\xa4\x0f\x32\x06\x08\x80\x87\xb5\xc3\x03\x12$\n\x12\x63ontext_message_id\x18\x0b \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\"\x91\x02\n\x15HandleMessageResponse\x12)\n\x05reply\x18\x01 \x01(\x0b\x32\x1a.crm.orchestrator.v1.Reply\x12+\n\x06intent\x18\x02 \x01(\x0e\x32\x1b.crm.orchestrator.v1.Intent\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12\x12\n\nhandled_by\x18\x04 \x01(\t\x12\x16\n\x0ehandoff_active\x18\x05 \x01(\x08\x12\x17\n\x0f\x63onversation_id\x18\x06 \x01(\t\x12\x11\n\tduplicate\x18\x07 \x01(\x08\x12\x1a\n\x12inbound_message_id\x18\x08 \x01(\t\x12\x18\n\x10reply_message_id\x18\t \x01(\t\"_\n\x17GetDialogueStateRequest\x12\x1e\n\ttenant_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12$\n\x0f\x63onversation_id\x18\x02 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\"V\n\x18GetDialogueStateResponse\x12:\n\x0e\x64ialogue_state\x18\x01 \x01(\x0b\x32\".crm.orchestrator.v1.DialogueState\"a\n\x19ResetDialogueStateRequest\x12\x1e\n\ttenant_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12$\n\x0f\x63onversation_id\x18\x02 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\"\x1c\n\x1aResetDialogueStateResponse*\x97\x01\n\x06Intent\x12\x16\n\x12INTENT_UNSPECIFIED\x10\x00\x12\x12\n\x0eINTENT_BOOKING\x10\x01\x12\x10\n\x0cINTENT_ORDER\x10\x02\x12\x12\n\x0eINTENT_SUPPORT\x10\x03\x12\x12\n\x0eINTENT_HANDOFF\x10\x04\x12\x13\n\x0fINTENT_GREETING\x10\x05\x12\x12\n\x0eINTENT_UNKNOWN\x10\x06*\xba\x04\n\x12InboundMessageType\x12$\n INBOUND_MESSAGE_TYPE_UNSPECIFIED\x10\x00\x12\x1d\n\x19INBOUND_MESSAGE_TYPE_TEXT\x10\x01\x12%\n!INBOUND_MESSAGE_TYPE_BUTTON_REPLY\x10\x02\x12#\n\x1fINBOUND_MESSAGE_TYPE_LIST_REPLY\x10\x03\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_IMAGE\x10\x04\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_AUDIO\x10\x05\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_VIDEO\x10\x06\x12!\n\x1dINBOUND_MESSAGE_TYPE_DOCUMENT\x10\x07\x12!\n\x1dINBOUND_MESSAGE_TYPE_LOCATION\x10\x08\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_OTHER\x10\t\x12\x1f\n\x1bINBOUND_MESSAGE_TYPE_BUTTON\x10\n\x12 \n\x1cINBOUND_MESSAGE_TYPE_STICKER\x10\x0b\x12!\n\x1dINBOUND_MESSAGE_TYPE_CONTACTS\x10\x0c\x12!\n\x1dINBOUND_MESSAGE_TYPE_REACTION\x10\r\x12\x1e\n\x1aINBOUND_MESSAGE_TYPE_ORDER\x10\x0e\x12$\n INBOUND_MESSAGE_TYPE_UNSUPPORTED\x10\x0f*n\n\nReplyStyle\x12\x1b\n\x17REPLY_STYLE_UNSPECIFIED\x10\x00\x12\x14\n\x10REPLY_STYLE_TEXT\x10\x01\x12\x17\n\x13REPLY_STYLE_BUTTONS\x10\x02\x12\x14\n\x10REPLY_STYLE_LIST\x10\x03\x32\x8e\x04\n\x13OrchestratorService\x12\x66\n\rHandleMessage\x12).crm.orchestrator.v1.HandleMessageRequest\x1a*.crm.orchestrator.v1.HandleMessageResponse\x12\xbe\x01\n\x10GetDialogueState\x12,.crm.orchestrator.v1.GetDialogueStateRequest\x1a-.crm.orchestrator.v1.GetDialogueStateResponse\"M\x82\xd3\xe4\x93\x02G\x12\x45/v1/tenants/{tenant_id}/conversations/{conversation_id}/dialogueState\x12\xcd\x01\n\x12ResetDialogueState\x12..crm.orchestrator.v1.ResetDialogueStateRequest\x1a/.crm.orchestrator.v1.ResetDialogueStateResponse\"V\x82\xd3\xe4\x93\x02P\"K/v1/tenants/{tenant_id}/conversations/{conversation_id}/dialogueState:reset:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,34 +42,64 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DIALOGUESTATE'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
   _globals['_DIALOGUESTATE'].fields_by_name['update_time']._loaded_options = None
   _globals['_DIALOGUESTATE'].fields_by_name['update_time']._serialized_options = b'\342A\001\003'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['tenant_id']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['tenant_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['outlet_id']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['outlet_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['conversation_id']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['conversation_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['customer_phone']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['customer_phone']._serialized_options = b'\272H\034r\0272\025^\\+?[1-9][0-9]{6,14}$\330\001\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['customer_name']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['customer_name']._serialized_options = b'\272H\005r\003\030\310\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['text']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['text']._serialized_options = b'\272H\006r\004\030\200\200\004'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['message_type']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['message_type']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['whatsapp_message_id']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['whatsapp_message_id']._serialized_options = b'\272H\005r\003\030\200\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['interactive_reply_id']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['interactive_reply_id']._serialized_options = b'\272H\005r\003\030\310\001'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['message_time']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['message_time']._serialized_options = b'\272H\023\262\001\020\032\006\010\200\256\231\244\0172\006\010\200\207\265\303\003'
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['context_message_id']._loaded_options = None
+  _globals['_HANDLEMESSAGEREQUEST'].fields_by_name['context_message_id']._serialized_options = b'\272H\005r\003\030\200\001'
+  _globals['_GETDIALOGUESTATEREQUEST'].fields_by_name['tenant_id']._loaded_options = None
+  _globals['_GETDIALOGUESTATEREQUEST'].fields_by_name['tenant_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_GETDIALOGUESTATEREQUEST'].fields_by_name['conversation_id']._loaded_options = None
+  _globals['_GETDIALOGUESTATEREQUEST'].fields_by_name['conversation_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_RESETDIALOGUESTATEREQUEST'].fields_by_name['tenant_id']._loaded_options = None
+  _globals['_RESETDIALOGUESTATEREQUEST'].fields_by_name['tenant_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
+  _globals['_RESETDIALOGUESTATEREQUEST'].fields_by_name['conversation_id']._loaded_options = None
+  _globals['_RESETDIALOGUESTATEREQUEST'].fields_by_name['conversation_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['GetDialogueState']._loaded_options = None
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['GetDialogueState']._serialized_options = b'\202\323\344\223\002G\022E/v1/tenants/{tenant_id}/conversations/{conversation_id}/dialogueState'
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['ResetDialogueState']._loaded_options = None
   _globals['_ORCHESTRATORSERVICE'].methods_by_name['ResetDialogueState']._serialized_options = b'\202\323\344\223\002P\"K/v1/tenants/{tenant_id}/conversations/{conversation_id}/dialogueState:reset:\001*'
-  _globals['_INTENT']._serialized_start=1684
-  _globals['_INTENT']._serialized_end=1835
-  _globals['_INBOUNDMESSAGETYPE']._serialized_start=1838
-  _globals['_INBOUNDMESSAGETYPE']._serialized_end=2408
-  _globals['_REPLYSTYLE']._serialized_start=2410
-  _globals['_REPLYSTYLE']._serialized_end=2520
-  _globals['_REPLYOPTION']._serialized_start=189
-  _globals['_REPLYOPTION']._serialized_end=250
-  _globals['_REPLY']._serialized_start=253
-  _globals['_REPLY']._serialized_end=399
-  _globals['_DIALOGUESTATE']._serialized_start=402
-  _globals['_DIALOGUESTATE']._serialized_end=794
-  _globals['_HANDLEMESSAGEREQUEST']._serialized_start=797
-  _globals['_HANDLEMESSAGEREQUEST']._serialized_end=1143
-  _globals['_HANDLEMESSAGERESPONSE']._serialized_start=1146
-  _globals['_HANDLEMESSAGERESPONSE']._serialized_end=1419
-  _globals['_GETDIALOGUESTATEREQUEST']._serialized_start=1421
-  _globals['_GETDIALOGUESTATEREQUEST']._serialized_end=1490
-  _globals['_GETDIALOGUESTATERESPONSE']._serialized_start=1492
-  _globals['_GETDIALOGUESTATERESPONSE']._serialized_end=1578
-  _globals['_RESETDIALOGUESTATEREQUEST']._serialized_start=1580
-  _globals['_RESETDIALOGUESTATEREQUEST']._serialized_end=1651
-  _globals['_RESETDIALOGUESTATERESPONSE']._serialized_start=1653
-  _globals['_RESETDIALOGUESTATERESPONSE']._serialized_end=1681
-  _globals['_ORCHESTRATORSERVICE']._serialized_start=2523
-  _globals['_ORCHESTRATORSERVICE']._serialized_end=3049
+  _globals['_INTENT']._serialized_start=1922
+  _globals['_INTENT']._serialized_end=2073
+  _globals['_INBOUNDMESSAGETYPE']._serialized_start=2076
+  _globals['_INBOUNDMESSAGETYPE']._serialized_end=2646
+  _globals['_REPLYSTYLE']._serialized_start=2648
+  _globals['_REPLYSTYLE']._serialized_end=2758
+  _globals['_REPLYOPTION']._serialized_start=218
+  _globals['_REPLYOPTION']._serialized_end=279
+  _globals['_REPLY']._serialized_start=282
+  _globals['_REPLY']._serialized_end=428
+  _globals['_DIALOGUESTATE']._serialized_start=431
+  _globals['_DIALOGUESTATE']._serialized_end=823
+  _globals['_HANDLEMESSAGEREQUEST']._serialized_start=826
+  _globals['_HANDLEMESSAGEREQUEST']._serialized_end=1329
+  _globals['_HANDLEMESSAGERESPONSE']._serialized_start=1332
+  _globals['_HANDLEMESSAGERESPONSE']._serialized_end=1605
+  _globals['_GETDIALOGUESTATEREQUEST']._serialized_start=1607
+  _globals['_GETDIALOGUESTATEREQUEST']._serialized_end=1702
+  _globals['_GETDIALOGUESTATERESPONSE']._serialized_start=1704
+  _globals['_GETDIALOGUESTATERESPONSE']._serialized_end=1790
+  _globals['_RESETDIALOGUESTATEREQUEST']._serialized_start=1792
+  _globals['_RESETDIALOGUESTATEREQUEST']._serialized_end=1889
+  _globals['_RESETDIALOGUESTATERESPONSE']._serialized_start=1891
+  _globals['_RESETDIALOGUESTATERESPONSE']._serialized_end=1919
+  _globals['_ORCHESTRATORSERVICE']._serialized_start=2761
+  _globals['_ORCHESTRATORSERVICE']._serialized_end=3287
 # @@protoc_insertion_point(module_scope)
