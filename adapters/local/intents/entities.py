@@ -3,7 +3,7 @@
 Keys (all strings, present only when found):
   date "YYYY-MM-DD" and time "HH:MM" (see when.py for what is understood);
   party_size "4": "for 4", "table for two", "4 people", "we are 6", "2 adults and 2 kids",
-    "para 4", "somos cinco", "buat 5 orang", "5 org", "kami ber-4";
+    "para 4", "somos cinco", "buat 5 orang", "5 org", "kami ber-4", "berdua";
   product: the canonical vocabulary name first mentioned, quantity: its count ("1" for "a");
   products: every product in text order as "2x Pizza Margherita|1x Coke" (count defaults to 1);
   resource: the vocabulary resource mentioned ("Terrace");
@@ -54,6 +54,8 @@ _PARTY = [
         r"(?!\s*(?:[:.]\d|[ap]\.?m\b|o'?clock|h\b|-?\s*ish))"
     ),
     re.compile(r"\bber-?(\d{1,2})\b"),  # "kami ber-5": five of us
+    # "berdua", "bertiga": the two, the three of us.
+    re.compile(r"\bber(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\b"),
     # "for 4" but not "for 7pm" nor "for 2 pizzas": only people, a date, a time or nothing may follow
     re.compile(
         rf"\b(?:for|para|untuk|buat)\s+{_N}\b(?!\s*(?:[:.]\d|[ap]\.?m\b|o'?clock|h\b|-?\s*ish))"

@@ -94,6 +94,8 @@ def test_about_a_number_of_people_then_a_time():
         ("meja untuk dua orang", "2"),
         ("untuk 4 malam ini", "4"),
         ("kami ber-5 besok", "5"),
+        ("berdua", "2"),
+        ("kami bertiga besok jam 7", "3"),
         ("table for 4 tmrw", "4"),
         ("book for 4 around 8", "4"),
     ],
