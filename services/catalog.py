@@ -88,7 +88,8 @@ def assembly_of(name: str) -> Assembly:
 async def serve_services(names: list[str], settings: Settings) -> None:
     """Assemble the named services and serve them from this process until SIGTERM."""
     # One process serving several services (`serve all`) is each of them to its peers.
-    use_credentials(credentials_of(settings, *names))
+    credentials = credentials_of(settings, *names)
+    use_credentials(credentials)
     async with AsyncExitStack() as stack:
         users = GrpcUserDirectory(settings.address_of("tenant"))
         stack.push_async_callback(users.aclose)
@@ -102,6 +103,4 @@ async def serve_services(names: list[str], settings: Settings) -> None:
             )
             units.append(Unit(name, address, probes, register, [spec.grpc_service]))
         access = AccessInterceptor(users, PeerPolicy.of(DIALS))
-        await serve(
-            units, settings.shutdown_grace_seconds, access, credentials_of(settings, *names)
-        )
+        await serve(units, settings.shutdown_grace_seconds, access, credentials)

@@ -111,8 +111,7 @@ async def serve(
         await probes.start()
         await set_serving(health_servicer, unit.service_names, True)
         log.info("serving %s", unit.name, extra={"address": unit.address})
-        running.append((unit, server, health_servicer))
-        running.append((unit, probes, health_servicer))
+        running.append((unit, health_servicer, (server, probes)))
 
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -121,7 +120,8 @@ async def serve(
     await stopping.wait()
 
     log.info("draining", extra={"grace_seconds": grace_seconds})
-    for unit, _, health_servicer in running:
+    for unit, health_servicer, _ in running:
         await set_serving(health_servicer, unit.service_names, False)
-    await asyncio.gather(*(server.stop(grace_seconds) for _, server, _ in running))
+    servers = [server for _, _, pair in running for server in pair]
+    await asyncio.gather(*(server.stop(grace_seconds) for server in servers))
     log.info("stopped")

@@ -1,8 +1,9 @@
 """Who may call what, enforced for every RPC in one place and driven by the permission table.
 
 For each call: find the caller (a gateway-verified token, else a peer's scope metadata), each
-honoured only from the mesh members that may send it, check their role against the table, check that every tenant the request names is theirs, and run the
-handler inside that scope so the database and further peer calls see it.
+honoured only from the mesh members that may send it; check their role against the table,
+check that every tenant the request names is theirs, and run the handler inside that scope so
+the database and further peer calls see it.
 """
 
 import logging
