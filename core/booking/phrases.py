@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
+from core.shared.wording import ENGLISH, phrase
+
 if TYPE_CHECKING:
     from .availability import Slot
     from .model import Booking
@@ -163,7 +165,6 @@ CATALOGS: dict[str, dict[str, str]] = {
         "status.no_show": "tidak datang",
     },
 }
-ENGLISH = "en"
 
 
 class Phrases:
@@ -173,8 +174,7 @@ class Phrases:
         self.language = language if language in CATALOGS else ENGLISH
 
     def say(self, key: str, **values: object) -> str:
-        phrase = CATALOGS[self.language].get(key) or CATALOGS[ENGLISH][key]
-        return phrase.format(**values)
+        return phrase(CATALOGS, self.language, key).format(**values)
 
     def clock(self, minutes: int) -> str:
         """As people there write a time: "7 PM", "7:30 PM" in English; "19:30" in Spanish,

@@ -3,10 +3,11 @@ speak for themselves). English is the reference; a phrase missing from a catalog
 English rather than not at all."""
 
 from core.messaging.model import ReplyOption
+from core.shared.wording import ENGLISH, phrase
 
 from .model import TenantProfile
 
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = ENGLISH
 
 TEXT_ONLY = (
     "Thanks! I can only read text messages for now. Could you write what you need in a message?"
@@ -90,8 +91,7 @@ CATALOGS: dict[str, dict[str, str]] = {
 
 def say(key: str, language: str = DEFAULT_LANGUAGE, **fields: str) -> str:
     """The phrase `key` in `language` (English when that catalog lacks it), fields filled in."""
-    catalog = CATALOGS.get(language, CATALOGS[DEFAULT_LANGUAGE])
-    return catalog.get(key, CATALOGS[DEFAULT_LANGUAGE][key]).format(**fields)
+    return phrase(CATALOGS, language, key).format(**fields)
 
 
 def yes_no(language: str = DEFAULT_LANGUAGE) -> tuple[ReplyOption, ReplyOption]:

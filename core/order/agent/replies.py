@@ -4,9 +4,10 @@ catalog lacks, is said in English."""
 
 from functools import cache
 
+from core.shared.wording import ENGLISH, phrase
+
 from ..orders import Order
 
-ENGLISH = "en"
 CATALOGS: dict[str, dict[str, str]] = {
     "en": {
         "MENU": "Here is our menu. Which category would you like to see?",
@@ -186,12 +187,11 @@ class Words:
     """The agent's phrases in one language, as attributes: `words.MENU`."""
 
     def __init__(self, language: str) -> None:
-        self.language = language if language in CATALOGS else ENGLISH
-        self._phrases = {**CATALOGS[ENGLISH], **CATALOGS[self.language]}
+        self.language = language
 
     def __getattr__(self, key: str) -> str:
         try:
-            return self.__dict__["_phrases"][key]
+            return phrase(CATALOGS, self.__dict__["language"], key)
         except KeyError:
             raise AttributeError(key) from None
 
@@ -207,7 +207,7 @@ class Words:
 
     def status_text(self, order: Order) -> str:
         """Where the order is: "being prepared in the kitchen"."""
-        return self._phrases[order.status.value].format(link=order.payment_link)
+        return phrase(CATALOGS, self.language, order.status.value).format(link=order.payment_link)
 
 
 @cache
