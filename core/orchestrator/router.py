@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from core.messaging.model import ACTIONABLE, InboundType
-from core.shared.errors import DomainError
+from core.shared.errors import DomainError, Unavailable
 
 from . import replies
 from .agents import Agent, AgentReply, AgentTurn
@@ -100,21 +100,39 @@ class Router:
         self._languages = languages
 
     async def handle(self, message: CustomerMessage) -> Outcome:
-        """Both sides of the exchange are saved; a failing peer yields the tenant's error message."""
+        """Both sides of the exchange are saved; a failing peer yields the tenant's error message.
+
+        Until the customer's message is kept, a peer that cannot be reached raises Unavailable:
+        the caller keeps the message and delivers it again, rather than have it answered and
+        never recorded.
+        """
         try:
             profile = await self._tenants.profile(message.tenant_id)
+            conversation = await self._conversations.open(message)
+            duplicate = await self._conversations.record_customer(conversation, message)
+        except Unavailable:
+            raise
         except DomainError as failure:
-            log.warning("tenant profile unavailable: %s", failure)
+            log.warning("customer message not kept, answering with the error message: %s", failure)
             return Outcome(BotReply(FALLBACK_ERROR), handled_by="fallback")
         try:
-            return await self._handle(message, profile)
+            return await self._handle(message, profile, conversation, duplicate)
         except DomainError as failure:
             log.warning("routing failed, answering with the error message: %s", failure)
-            return Outcome(BotReply(profile.error_message or FALLBACK_ERROR), handled_by="fallback")
+            return Outcome(
+                BotReply(profile.error_message or FALLBACK_ERROR),
+                handled_by="fallback",
+                conversation_id=conversation.id,
+                duplicate=duplicate,
+            )
 
-    async def _handle(self, message: CustomerMessage, profile: TenantProfile) -> Outcome:
-        conversation = await self._conversations.open(message)
-        duplicate = await self._conversations.record_customer(conversation, message)
+    async def _handle(
+        self,
+        message: CustomerMessage,
+        profile: TenantProfile,
+        conversation: ConversationRef,
+        duplicate: bool,
+    ) -> Outcome:
         state = await self._dialogue.load(message.tenant_id, conversation.id) or DialogueState()
         given = state.answered.get(message.whatsapp_message_id)
         if given is not None:  # delivered again: routing twice would advance the dialogue twice

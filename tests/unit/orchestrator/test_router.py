@@ -2,10 +2,13 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from core.messaging.model import InboundType
 from core.orchestrator import replies
 from core.orchestrator.model import CustomerMessage
 from core.orchestrator.nlu import GroundedAnswer, Intent, Passage
+from core.shared.errors import Unavailable
 
 from .conftest import OUTLET, TENANT
 
@@ -113,11 +116,19 @@ async def test_media_gets_a_polite_text_only_reply_and_reactions_none(say, parts
     assert (await say("👍", kind=InboundType.REACTION)).reply is None
 
 
-async def test_a_down_peer_yields_the_tenants_error_message(say, parts):
-    parts["conversations"].down = True
-    assert (await say("hola")).reply.text == "Oops, try later."
-    parts["tenants"].down = True
-    assert "something went wrong" in (await say("hola")).reply.text
+@pytest.mark.parametrize("peer", ["tenants", "conversations"])
+async def test_a_message_that_cannot_be_kept_is_refused_for_redelivery_not_answered(
+    say, parts, peer
+):
+    """Answering it would mark it handled though the conversation never holds it."""
+    parts["classifier"].on("hola", Intent.GREETING)
+    parts[peer].down = True
+    with pytest.raises(Unavailable):
+        await say("hola")
+    assert parts["conversations"].log == []
+    parts[peer].down = False
+    assert (await say("hola")).reply.text == "¡Hola! Welcome to Casa Pepe."
+    assert [t.sender for t in parts["conversations"].log] == ["customer", "bot"]
 
 
 async def test_intent_and_latency_are_emitted(say, parts):
