@@ -43,26 +43,52 @@ class ServiceSpec:
 
 SERVICES = {name: ServiceSpec(name) for name in DEFAULT_PORTS}
 
-# Who dials whom: each member of the mesh and the services it calls. Scope metadata is honoured
-# only along these lines, and the cluster's NetworkPolicies open only these connections (both
-# checked against the code by tests). Every service also dials tenant, itself included, to learn
-# who a signed-in user is (the access interceptor's user directory).
-_DIALS = {
-    "tenant": ("billing",),
-    "conversation": ("messaging",),
-    "knowledge": ("billing",),
-    "booking": (),
-    "order": ("conversation", "messaging"),
-    "billing": (),
-    "analytics": (),
-    "orchestrator": ("analytics", "billing", "booking", "conversation", "knowledge", "order"),
-    "messaging": ("billing", "conversation", "orchestrator"),
+# Who calls what: each member of the mesh, the services it dials, and the RPCs it makes there.
+# Scope metadata is honoured only for these calls, so a member taken over reaches no more than
+# its own work (knowledge parses untrusted PDFs: it may check a quota, not list every tenant);
+# the cluster's NetworkPolicies open only these connections (both checked against the code by
+# tests). Every member also reads the tenant directory, itself included: the access
+# interceptor's user look-up, and outlets, numbers and profiles.
+DIRECTORY = ("LookupUser", "GetTenant", "GetUser", "ResolveOutlet", "GetOutlet")
+_CALLS: dict[str, dict[str, tuple[str, ...]]] = {
+    "tenant": {"billing": ("CheckQuota",)},
+    "conversation": {"messaging": ("SendMessage",)},
+    "knowledge": {"billing": ("CheckQuota",)},
+    "booking": {},
+    "order": {"conversation": ("GetConversation",), "messaging": ("SendMessage",)},
+    "billing": {},
+    "analytics": {},
+    "orchestrator": {
+        "analytics": ("IngestEvents",),
+        "billing": ("CheckQuota",),
+        "booking": ("HandleBookingTurn", "ListResources"),
+        "conversation": (
+            "CreateOrGetConversation",
+            "AppendMessage",
+            "ListMessages",
+            "RequestHandoff",
+        ),
+        "knowledge": ("Search",),
+        "order": ("HandleOrderTurn", "ListProducts"),
+    },
+    "messaging": {
+        "billing": ("RecordUsageBatch",),
+        "conversation": ("GetConversation",),
+        "orchestrator": ("HandleMessage",),
+    },
+    "payments": {"order": ("RecordPayment",)},  # the payment provider's bridge
+    "seed": {  # `make run` uploading the demo business's documents
+        "knowledge": ("ListKnowledgeBases", "CreateKnowledgeBase", "UploadDocument"),
+    },
 }
-DIALS: dict[str, frozenset[str]] = {
-    **{member: frozenset({*peers, "tenant"}) for member, peers in _DIALS.items()},
-    "payments": frozenset({"order"}),  # the payment provider's bridge: it reports payments
-    "seed": frozenset({"knowledge"}),  # `make run` uploading the demo business's documents
+CALLS: dict[str, dict[str, frozenset[str]]] = {
+    member: {
+        **{service: frozenset(rpcs) for service, rpcs in calls.items()},
+        "tenant": frozenset({*calls.get("tenant", ()), *DIRECTORY}),
+    }
+    for member, calls in _CALLS.items()
 }
+DIALS: dict[str, frozenset[str]] = {member: frozenset(calls) for member, calls in CALLS.items()}
 
 Assembly = Callable[[ServiceSpec, Settings], AbstractAsyncContextManager[Register]]
 
@@ -102,5 +128,5 @@ async def serve_services(names: list[str], settings: Settings) -> None:
                 f"{settings.bind_host}:{p}" for p in (port, port + PROBE_PORT_OFFSET)
             )
             units.append(Unit(name, address, probes, register, [spec.grpc_service]))
-        access = AccessInterceptor(users, PeerPolicy.of(DIALS))
+        access = AccessInterceptor(users, PeerPolicy.of(CALLS))
         await serve(units, settings.shutdown_grace_seconds, access, credentials)

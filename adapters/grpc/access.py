@@ -95,7 +95,7 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         peers: frozenset[str],
     ) -> Scope:
         """The scope the handler runs in; Refused when the caller may not make this call."""
-        caller = await self._caller(metadata, peers, _service_of(method))
+        caller = await self._caller(metadata, peers, method)
         if roles is None or caller.role not in roles:
             raise Refused(
                 grpc.StatusCode.PERMISSION_DENIED, f"role {caller.role} may not call {method}"
@@ -103,7 +103,7 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         return _narrowed(caller, addressed_tenants(request, str(caller.tenant_id or "")))
 
     async def _caller(
-        self, metadata: Mapping[str, str], peers: frozenset[str], service: str
+        self, metadata: Mapping[str, str], peers: frozenset[str], method: str
     ) -> Scope:
         payload = metadata.get(PAYLOAD_HEADER)
         try:
@@ -122,10 +122,10 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
                 grpc.StatusCode.UNAUTHENTICATED,
                 "sign in: send a Firebase ID token as `Authorization: Bearer <token>`",
             )
-        if not self._peers.sends_scope(peers, service):
+        service, rpc = _service_and_rpc(method)
+        if not self._peers.sends_scope(peers, service, rpc):
             raise Refused(
-                grpc.StatusCode.PERMISSION_DENIED,
-                f"{_named(peers)} does not call the {service} service",
+                grpc.StatusCode.PERMISSION_DENIED, f"{_named(peers)} does not make {method}"
             )
         return peer
 
@@ -160,9 +160,10 @@ def _narrowed(caller: Scope, named: set[str]) -> Scope:
     return caller
 
 
-def _service_of(method: str) -> str:
-    """`tenant` for /crm.tenant.v1.TenantService/GetTenant."""
-    return method.lstrip("/").split(".")[1]
+def _service_and_rpc(method: str) -> tuple[str, str]:
+    """(`tenant`, `GetTenant`) for /crm.tenant.v1.TenantService/GetTenant."""
+    qualified, _, rpc = method.lstrip("/").partition("/")
+    return qualified.split(".")[1], rpc
 
 
 def _named(peers: frozenset[str]) -> str:

@@ -3,7 +3,7 @@
 Every member of the mesh (each service, the gateway, the payment bridge, the seeding tool)
 holds a certificate from the mesh's CA that names it `spiffe://crm/<name>`. Mutual TLS proves
 the name; the access interceptor decides what that name may say: only the gateway may forward
-a verified user token, and only the services that call a service may send it scope metadata.
+a verified user token, and only the members that make an RPC may send it scope metadata.
 """
 
 from collections.abc import Iterable, Mapping
@@ -54,21 +54,21 @@ class MeshCredentials:
 
 @dataclass(frozen=True)
 class PeerPolicy:
-    """Which members may speak for whom: the gateway for signed-in users, and for each service
-    the members that call it (the same table the cluster's NetworkPolicies are checked
-    against) for the scope they act in."""
+    """Which members may speak for whom: the gateway for signed-in users, and for each RPC of a
+    service the members that make it (services.catalog.CALLS) for the scope they act in."""
 
-    callers: Mapping[str, frozenset[str]]
+    callers: Mapping[tuple[str, str], frozenset[str]]  # (service, rpc) -> members
     checked: bool = True
 
     @classmethod
-    def of(cls, dials: Mapping[str, Iterable[str]]) -> "PeerPolicy":
-        """The policy from who dials whom: member -> the services it calls."""
-        callers: dict[str, set[str]] = {}
-        for member, services in dials.items():
-            for service in services:
-                callers.setdefault(service, set()).add(member)
-        return cls({service: frozenset(members) for service, members in callers.items()})
+    def of(cls, calls: Mapping[str, Mapping[str, Iterable[str]]]) -> "PeerPolicy":
+        """The policy from who calls what: member -> service -> the RPCs it makes there."""
+        callers: dict[tuple[str, str], set[str]] = {}
+        for member, services in calls.items():
+            for service, rpcs in services.items():
+                for rpc in rpcs:
+                    callers.setdefault((service, rpc), set()).add(member)
+        return cls({key: frozenset(members) for key, members in callers.items()})
 
     @classmethod
     def unchecked(cls) -> "PeerPolicy":
@@ -78,5 +78,5 @@ class PeerPolicy:
     def forwards_users(self, peers: frozenset[str]) -> bool:
         return not self.checked or GATEWAY in peers
 
-    def sends_scope(self, peers: frozenset[str], service: str) -> bool:
-        return not self.checked or bool(peers & self.callers.get(service, frozenset()))
+    def sends_scope(self, peers: frozenset[str], service: str, rpc: str) -> bool:
+        return not self.checked or bool(peers & self.callers.get((service, rpc), frozenset()))

@@ -16,7 +16,7 @@ from services.settings import Settings
 
 DOCUMENTS = Path(__file__).with_name("documents")
 KNOWLEDGE_BASE = "Demo Bistro guide"
-# The mesh member that may upload for the platform (services.catalog.DIALS).
+# The mesh member that may upload for the platform (services.catalog.CALLS).
 SEED_MEMBER = "seed"
 
 

@@ -20,7 +20,7 @@ from adapters.local.token_issuer import LocalTokenIssuer
 from adapters.postgres.database import session_factory
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
 from services import gateway
-from services.catalog import DIALS, SERVICES
+from services.catalog import CALLS, SERVICES
 from services.runtime import build_server, set_serving
 from services.settings import Settings
 from services.tools.mesh import free_ports
@@ -66,7 +66,7 @@ async def tenant_port(db, mesh_ca):
     server, health = build_server(
         lambda s: tenant_pb2_grpc.add_TenantServiceServicer_to_server(servicer, s),
         [TENANT],
-        AccessInterceptor(NoUsers(), PeerPolicy.of(DIALS)),  # operators: a claim, no lookup
+        AccessInterceptor(NoUsers(), PeerPolicy.of(CALLS)),  # operators: a claim, no lookup
     )
     port = server.add_secure_port("127.0.0.1:0", mesh_ca.credentials("tenant").for_server())
     await server.start()

@@ -3,6 +3,7 @@
 import asyncio
 import signal
 import sys
+import uuid
 
 import grpc
 import httpx
@@ -75,10 +76,21 @@ async def test_mesh_serves_all_nine_with_demo_data_and_stops_cleanly(mesh):
 
     as_orchestrator = credentials_of(settings, "orchestrator")
     async with open_channel(settings.address_of("billing"), as_orchestrator) as channel:
-        # Served for real now: answers (with whatever tiers the seed has put in).
-        await billing_pb2_grpc.BillingServiceStub(channel).ListTiers(
-            billing_pb2.ListTiersRequest(), metadata=outgoing(Scope(None, "e2e", "operator"))
+        billing = billing_pb2_grpc.BillingServiceStub(channel)
+        in_tenant = outgoing(Scope(uuid.UUID(resolved.tenant.id), "e2e"))
+        quota = await billing.CheckQuota(
+            billing_pb2.CheckQuotaRequest(
+                tenant_id=resolved.tenant.id, usage_type=billing_pb2.USAGE_TYPE_MESSAGES_IN
+            ),
+            metadata=in_tenant,
         )
+        assert quota.allowed
+        # The orchestrator checks quotas; the platform's price list is not its business.
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await billing.ListTiers(
+                billing_pb2.ListTiersRequest(), metadata=outgoing(Scope(None, "e2e", "operator"))
+            )
+        assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
     # The README's way in: a token from `crm admin token`, then curl (here httpx).
     tenant_id = resolved.tenant.id

@@ -1,5 +1,5 @@
 """Service identity: each service serves only members of the mesh, honours a user's token only
-from the gateway, and scope metadata only from the members that call it (services.catalog.DIALS).
+from the gateway, and scope metadata only for the RPCs each member makes (services.catalog.CALLS).
 
 Every service is served as `serve` serves it (mutual TLS, the access interceptor with the real
 table), behind its generated base servicer: a call that gets past access and validation answers
@@ -21,7 +21,7 @@ from adapters.grpc.scope_metadata import outgoing
 from adapters.grpc.service_identity import GATEWAY, PeerPolicy
 from adapters.local.mesh_ca import LocalMeshCA
 from core.shared.scope import Scope
-from services.catalog import DIALS, SERVICES
+from services.catalog import CALLS, DIALS, SERVICES
 from services.runtime import build_probe_server, build_server, set_serving
 
 MEMBERS = sorted({*DIALS, GATEWAY})
@@ -56,7 +56,7 @@ async def served(request, ca):
     service = request.param
     spec = SERVICES[service]
     servicer = getattr(spec.grpc_module(), f"{spec.pascal}ServiceServicer")()
-    access = AccessInterceptor(NoUsers(), PeerPolicy.of(DIALS))
+    access = AccessInterceptor(NoUsers(), PeerPolicy.of(CALLS))
     server, health = build_server(lambda s: spec.adder()(servicer, s), [spec.grpc_service], access)
     port = server.add_secure_port("127.0.0.1:0", ca.credentials(service).for_server())
     probes = build_probe_server(health, [spec.grpc_service])
@@ -69,10 +69,28 @@ async def served(request, ca):
     await probes.stop(None)
 
 
+def as_permitted(service: str, rpc: str) -> tuple:
+    """Scope metadata in a role the RPC's table admits (a peer acts for a user at times)."""
+    roles = roles_for(called(service, rpc)[0]) or ()
+    return outgoing(Scope(None, "peer", SERVICE if SERVICE in roles else min(roles)))
+
+
+def called(service: str, rpc: str) -> tuple[str, type]:
+    """The path and request type of one RPC of the service."""
+    spec = SERVICES[service]
+    module = importlib.import_module(f"crm.{service}.v1.{service}_pb2")
+    method = spec.descriptor().methods_by_name[rpc]
+    return f"/{spec.grpc_service}/{rpc}", getattr(module, method.input_type.name)
+
+
 async def code_of(
-    channel: grpc.aio.Channel, service: str, metadata=(), role: str = SERVICE
+    channel: grpc.aio.Channel,
+    service: str,
+    metadata=(),
+    role: str = SERVICE,
+    rpc: str | None = None,
 ) -> grpc.StatusCode:
-    found = method_for(service, role)
+    found = called(service, rpc) if rpc else method_for(service, role)
     assert found, f"no method of {service} for {role}"
     path, request_type = found
     call = channel.unary_unary(
@@ -104,16 +122,41 @@ async def test_without_a_certificate_of_the_mesh_nothing_is_served(served, tmp_p
         assert await code_of(channel, service, scope) == REFUSED_AT_THE_DOOR
 
 
-async def test_scope_is_honoured_only_from_the_members_that_call_the_service(served, ca):
+async def test_scope_is_honoured_only_for_the_rpcs_each_member_makes(served, ca):
     service, address, _ = served
-    scope = outgoing(Scope(None, "peer"))
+    every = {m.name for m in SERVICES[service].descriptor().methods}
     for member in MEMBERS:
+        made = CALLS.get(member, {}).get(service, frozenset())
         async with as_member(ca, address, member) as channel:
-            code = await code_of(channel, service, scope)
-        if service in DIALS.get(member, ()):
-            assert code == CODE.UNIMPLEMENTED, (member, service)  # served: past access
-        else:
-            assert code == CODE.PERMISSION_DENIED, (member, service)
+            for rpc in sorted(made):  # served: past access, into the bare servicer
+                code = await code_of(channel, service, as_permitted(service, rpc), rpc=rpc)
+                assert code == CODE.UNIMPLEMENTED, (member, service, rpc)
+            for rpc in sorted(every - made)[:3]:
+                code = await code_of(channel, service, as_permitted(service, rpc), rpc=rpc)
+                assert code == CODE.PERMISSION_DENIED, (member, service, rpc)
+
+
+async def test_a_member_taken_over_cannot_list_every_tenant(ca):
+    """Knowledge parses untrusted PDFs; it reads the tenant directory, never the platform's list."""
+    spec = SERVICES["tenant"]
+    servicer = getattr(spec.grpc_module(), f"{spec.pascal}ServiceServicer")()
+    access = AccessInterceptor(NoUsers(), PeerPolicy.of(CALLS))
+    server, _ = build_server(lambda s: spec.adder()(servicer, s), [spec.grpc_service], access)
+    port = server.add_secure_port("127.0.0.1:0", ca.credentials("tenant").for_server())
+    await server.start()
+    try:
+        platform = outgoing(Scope(None, "knowledge", "operator"))
+        async with as_member(ca, f"127.0.0.1:{port}", "knowledge") as channel:
+            path, request_type = called("tenant", "ListTenants")
+            listing = channel.unary_unary(path, request_type.SerializeToString, bytes)
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await listing(request_type(), metadata=platform, timeout=5)
+        assert refused.value.code() == CODE.PERMISSION_DENIED
+        assert "knowledge does not make /crm.tenant.v1.TenantService/ListTenants" in (
+            refused.value.details()
+        )
+    finally:
+        await server.stop(None)
 
 
 async def test_a_users_token_is_honoured_only_from_the_gateway(served, ca):
@@ -130,9 +173,11 @@ async def test_a_users_token_is_honoured_only_from_the_gateway(served, ca):
 async def test_a_process_serving_several_services_is_each_of_them(served, ca):
     service, address, _ = served
     callers = {m for m, dialled in DIALS.items() if service in dialled}
-    outsider = min(set(DIALS) - callers)
-    async with as_member(ca, address, outsider, min(callers)) as channel:
-        assert await code_of(channel, service, outgoing(Scope(None, "all"))) == CODE.UNIMPLEMENTED
+    outsider, caller = min(set(MEMBERS) - callers), min(callers)
+    rpc = min(CALLS[caller][service])
+    async with as_member(ca, address, outsider, caller) as channel:
+        code = await code_of(channel, service, as_permitted(service, rpc), rpc=rpc)
+        assert code == CODE.UNIMPLEMENTED
 
 
 async def test_health_and_reflection_answer_anyone_on_the_probe_port(served):
