@@ -44,6 +44,7 @@ def product_message(product: Product, currency: str) -> pb.Product:
         status=enum_to_proto(product.status, pb.ProductStatus),
         low_stock=product.low_stock,
         image_url=product.image_url,
+        aliases=product.aliases,
         create_time=timestamp(product.created_at),
         update_time=timestamp(product.updated_at),
     )
@@ -86,6 +87,7 @@ def create_product_command(product: pb.Product) -> c.CreateProduct:
         sku=product.sku,
         status=enum_to_domain(product, "status", ProductStatus),
         image_url=product.image_url,
+        aliases=tuple(product.aliases),
     )
 
 
@@ -104,4 +106,5 @@ PRODUCT_READERS: dict[str, Any] = {
     "sku": lambda m: m.sku,
     "status": lambda m: enum_to_domain(m, "status", ProductStatus),
     "image_url": lambda m: m.image_url,
+    "aliases": lambda m: tuple(m.aliases),
 }

@@ -45,7 +45,7 @@ class GrpcVocabulary:
         except DomainError as failure:
             log.info("no product names for %s: %s", tenant_id, failure)
             return NO_VOCABULARY.products
-        return tuple(p.name for p in reply.products)
+        return tuple(name for p in reply.products for name in (p.name, *p.aliases))
 
     async def _resources(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> tuple[str, ...]:
         request = booking_pb2.ListResourcesRequest(

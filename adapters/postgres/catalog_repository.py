@@ -49,6 +49,7 @@ def _product(row: ProductRow) -> Product:
         sku=row.sku or "",
         status=ProductStatus(row.status),
         image_url=row.image_url,
+        aliases=tuple(row.aliases or ()),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -57,7 +58,12 @@ def _product(row: ProductRow) -> Product:
 def _product_values(product: Product) -> dict[str, Any]:
     # NULL, not "": the per-tenant unique SKU constraint lets any number of NULLs through.
     values = writable(product)
-    return {**values, "sku": product.sku or None, "category": product.category or None}
+    return {
+        **values,
+        "sku": product.sku or None,
+        "category": product.category or None,
+        "aliases": list(product.aliases),
+    }
 
 
 def _adjustment(row: StockAdjustmentRow) -> StockAdjustment:

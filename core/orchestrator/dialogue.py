@@ -27,6 +27,7 @@ class DialogueState:
     answered: dict[str, Any] = field(default_factory=dict)  # wamid -> answer, oldest first
     language: str = ""  # the customer's language, once a message made it clear
     concern: str = ""  # the customer's last dietary-safety message, read with the next one
+    asked: str = ""  # the question the documents answered last turn, for "and on saturday?"
 
     def switch_to(self, agent: str) -> None:
         """A new task: the previous agent's half-collected slots are dropped."""
@@ -52,6 +53,7 @@ class DialogueState:
             "answered": self.answered,
             "language": self.language,
             "concern": self.concern,
+            "asked": self.asked,
         }
 
     @classmethod

@@ -38,6 +38,9 @@ class Intent(StrEnum):
 SAFETY = "safety"
 # The entity set when the customer asks what they are talking to ("are you a robot?").
 ABOUT = "about"
+# Entity: the thanks or goodbye said beside a yes or no ("vale gracias", "ok thanks bye"),
+# which is what the message means when no question awaits the yes.
+CLOSING = "closing"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from core.shared.errors import DomainError, Unavailable
 from . import replies
 from .agents import Agent, AgentReply, AgentTurn
 from .dialogue import HANDOFF_OFFER, DialogueState, DialogueStore
+from .follow_up import follows_up
 from .model import (
     FALLBACK_ERROR,
     BotReply,
@@ -21,6 +22,7 @@ from .model import (
 )
 from .nlu import (
     ABOUT,
+    CLOSING,
     NO_VOCABULARY,
     SAFETY,
     AnswerWriter,
@@ -253,6 +255,10 @@ class Router:
             return await self._confirmation(exchange, intent)
         if intent is Intent.HANDOFF:
             return await self._handoff(exchange, "customer asked for a person")
+        asked, state.asked = state.asked, ""
+        if asked and follows_up(exchange.message.text):
+            question = f"{asked} {exchange.message.text}"
+            return await self._support(exchange, question=question, asked=asked)
         if self._answers_active_agent(exchange):
             return await self._delegate(exchange, state.active_agent)  # "today", "at 8 then"
         if intent.domain in self._agents:
@@ -294,6 +300,8 @@ class Router:
             return BotReply(replies.say("handoff_declined", exchange.language))
         if pending in self._agents:
             return await self._delegate(exchange, pending)
+        if said := exchange.classification.entities.get(CLOSING):  # "vale gracias": thanks
+            return self._small_talk(exchange, Intent(said))
         return BotReply(replies.say("nothing_pending", exchange.language))
 
     async def _delegate(self, exchange: Exchange, name: str) -> BotReply:
@@ -320,15 +328,19 @@ class Router:
         return BotReply(answer.text, answer.options)
 
     async def _support(
-        self, exchange: Exchange, unanswered_to_person: bool = False, question: str = ""
+        self,
+        exchange: Exchange,
+        unanswered_to_person: bool = False,
+        question: str = "",
+        asked: str = "",
     ) -> BotReply:
         """An answer from the documents; an agent's unfinished work is kept for afterwards.
 
         Unanswered, the customer is offered a person, or handed to one at once when a guess
         could hurt (`unanswered_to_person`). `question`: what to ask the documents, when more
-        than the message itself."""
+        than the message itself; `asked`: the question it follows up, kept for the next."""
         message = exchange.message
-        if answer := await self._from_documents(exchange, question):
+        if answer := await self._from_documents(exchange, question, asked):
             return answer
         await self._note(exchange, "knowledge.unanswered", question=message.text)
         if unanswered_to_person:
@@ -337,8 +349,11 @@ class Router:
         language = exchange.language
         return BotReply(replies.say("not_in_documents", language), replies.yes_no(language))
 
-    async def _from_documents(self, exchange: Exchange, question: str = "") -> BotReply | None:
-        """The documents' answer to the message (or `question`), or None when they hold none."""
+    async def _from_documents(
+        self, exchange: Exchange, question: str = "", asked: str = ""
+    ) -> BotReply | None:
+        """The documents' answer to the message (or `question`), or None when they hold none.
+        The question answered (`asked` when this one followed it up) is kept for the next."""
         message, profile = exchange.message, exchange.profile
         question = question or message.text
         passages = await self._knowledge.search(
@@ -350,6 +365,7 @@ class Router:
         if not answer.grounded:
             return None
         await self._note(exchange, "knowledge.answered", question=message.text)
+        exchange.state.asked = asked or message.text[:300]
         return BotReply(answer.text)
 
     async def _handoff(self, exchange: Exchange, reason: str) -> BotReply:

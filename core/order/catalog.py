@@ -40,6 +40,22 @@ def non_negative(value: int, field_name: str) -> int:
     return value
 
 
+MAX_ALIASES, MAX_ALIAS_LENGTH = 20, 60
+
+
+def aliases(value: Any, field_name: str) -> tuple[str, ...]:
+    """Other names of a product, trimmed, each once (case aside), in the order given."""
+    kept: dict[str, str] = {}
+    for alias in value:
+        alias = " ".join(str(alias).split())
+        if not alias or len(alias) > MAX_ALIAS_LENGTH:
+            raise InvalidInput(field_name, f"each must be 1 to {MAX_ALIAS_LENGTH} characters")
+        kept.setdefault(alias.casefold(), alias)
+    if len(kept) > MAX_ALIASES:
+        raise InvalidInput(field_name, f"must be at most {MAX_ALIASES}")
+    return tuple(kept.values())
+
+
 def writable_status(value: Any, field_name: str) -> ProductStatus:
     """Staff set ACTIVE or INACTIVE; OUT_OF_STOCK follows the stock on its own."""
     if value not in (ProductStatus.ACTIVE, ProductStatus.INACTIVE):
@@ -72,6 +88,7 @@ class Product:
     sku: str = ""
     status: ProductStatus = ProductStatus.ACTIVE
     image_url: str = ""
+    aliases: tuple[str, ...] = ()  # what customers also call it: "coke", "jus jeruk"
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -107,4 +124,5 @@ PRODUCT_FIELDS = {
     "sku": optional_text(64),
     "status": writable_status,
     "image_url": optional_text(2000),
+    "aliases": aliases,
 }

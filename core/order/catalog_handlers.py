@@ -14,6 +14,7 @@ from .catalog import (
     Category,
     Product,
     ProductStatus,
+    aliases,
     money,
     non_negative,
     writable_status,
@@ -95,6 +96,7 @@ async def create_product(cmd: c.CreateProduct, uow: OrderUnitOfWork) -> Product:
         sku=optional_text(64)(cmd.sku.strip(), "product.sku"),
         status=writable_status(cmd.status or ProductStatus.ACTIVE, "product.status"),
         image_url=optional_text(2000)(cmd.image_url, "product.image_url"),
+        aliases=aliases(cmd.aliases, "product.aliases"),
     )
     async with uow:
         product = await uow.products.add(await _categorised(uow, product.with_stock_status()))

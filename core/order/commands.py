@@ -34,6 +34,7 @@ class CreateProduct:
     sku: str = ""
     status: ProductStatus | None = None
     image_url: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,17 @@ DEMO_MENU: dict[str, list[tuple[str, str, str, str, int]]] = {
         ("Coffee", "2.00", "DR-COFFEE", "", STOCK),
     ],
 }
+# What the demo's customers also call a product, in English, Spanish and Indonesian: the
+# owner's words, as a business would fill them in.
+DEMO_ALIASES: dict[str, tuple[str, ...]] = {
+    "DR-SOFT": ("coke", "coca cola", "cola", "fanta", "soda", "refresco", "minuman soda"),
+    "DR-ORANGE": ("orange juice", "oj", "zumo de naranja", "zumo", "jus jeruk", "es jeruk"),
+    "DR-WINE": ("wine", "vino", "vino de la casa", "anggur"),
+    "DR-BEER": ("beer", "cerveza", "caña", "bir"),
+    "DR-COFFEE": ("café", "kopi", "espresso"),
+    "MN-MARGHERITA": ("margarita",),
+    "DS-TARTA": ("cheesecake", "kue keju"),
+}
 
 
 async def _category_ids(uow, tenant_id: uuid.UUID) -> dict[str, uuid.UUID]:
@@ -65,6 +76,7 @@ async def _products(uow, tenant_id: uuid.UUID, categories: dict[str, uuid.UUID])
                     low_stock_threshold=5,
                     category_id=categories[category],
                     sku=sku,
+                    aliases=DEMO_ALIASES.get(sku, ()),
                 )
                 await catalog.create_product(command, uow())
 

@@ -102,6 +102,38 @@ async def test_catalog_crud_and_stock(stub):
     )
 
 
+async def test_a_products_other_names_are_kept_changed_and_checked(stub):
+    soft = await new_product(stub, aliases=["coke", " Coca  Cola ", "COKE", "jus jeruk"])
+    assert list(soft.aliases) == ["coke", "Coca Cola", "jus jeruk"]  # trimmed, each once
+    fetched = await stub.GetProduct(pb.GetProductRequest(tenant_id=TENANT, product_id=soft.id))
+    assert list(fetched.product.aliases) == ["coke", "Coca Cola", "jus jeruk"]
+    renamed = pb.Product(id=soft.id, tenant_id=TENANT, aliases=["refresco"])
+    updated = await stub.UpdateProduct(
+        pb.UpdateProductRequest(product=renamed, update_mask=FieldMask(paths=["aliases"]))
+    )
+    assert list(updated.product.aliases) == ["refresco"]
+    for bad in ([""], ["x" * 61], [f"a{n}" for n in range(21)]):
+        await expect(
+            CODE.INVALID_ARGUMENT,
+            stub.CreateProduct(
+                pb.CreateProductRequest(
+                    product=pb.Product(tenant_id=TENANT, name="X", price=eur("1"), aliases=bad)
+                )
+            ),
+            "aliases",
+        )
+    blank = [" "]  # passes the contract's length, not the service's rule
+    await expect(
+        CODE.INVALID_ARGUMENT,
+        stub.CreateProduct(
+            pb.CreateProductRequest(
+                product=pb.Product(tenant_id=TENANT, name="X", price=eur("1"), aliases=blank)
+            )
+        ),
+        "product.aliases",
+    )
+
+
 async def test_bad_input_names_the_field(stub):
     await expect(
         CODE.INVALID_ARGUMENT,

@@ -4,16 +4,26 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from core.orchestrator.nlu import ABOUT, SAFETY, Classification, Intent, Turn, Vocabulary
+from core.orchestrator.nlu import (
+    ABOUT,
+    CLOSING,
+    SAFETY,
+    Classification,
+    Intent,
+    Turn,
+    Vocabulary,
+)
 
 from .entities import extract
 from .model import IntentModel, trained_model
 from .rules import (
     asks_about_bot,
     bare_number,
+    closing,
     continuation,
     safety_concern,
     stock_reply,
+    task_verb,
     topic,
     wants_person,
 )
@@ -78,10 +88,14 @@ class LocalIntentClassifier:
             entities[SAFETY] = concern
             return (Intent.SUPPORT if concern == "dietary" else Intent.HANDOFF), RULE_CONFIDENCE
         if stock := stock_reply(text):
+            if stock in (Intent.CONFIRM_YES, Intent.CONFIRM_NO) and (said := closing(text)):
+                entities[CLOSING] = said.value
             return stock, RULE_CONFIDENCE
         if follow := continuation(text, entities, bot_text):
             _fill_bare_number(text, entities, bot_text)
             return follow, RULE_CONFIDENCE
+        if task := task_verb(text, entities):
+            return task, RULE_CONFIDENCE
         long = len(text.split()) > SHORT_WORDS
         intent, probability = next(
             (intent, p)

@@ -40,9 +40,15 @@ _HANDOFF = re.compile(
     r"\b(?:someone|somebody|a person|persona|staff|manager|owner|team|admin|alguien|orang|cs"
     r"|customer (?:service|support)|whoever|in charge)\b"
 )
-_BOOKING_TOPIC = re.compile(r"\b(?:book\w*|reserv\w*|tables?|guests?|people|party|date|day)\b")
+# What the bot's question was about, in the languages it speaks. A reply that names both
+# ("I can help with bookings, orders and questions") asked about neither.
+_BOOKING_TOPIC = re.compile(
+    r"\b(?:book\w*|reserv\w*|tables?|guests?|people|party|date|day"
+    r"|mesas?|personas|comensales|fecha|d[ií]a|meja|orang|tamu|tanggal|hari)\b"
+)
 _ORDER_TOPIC = re.compile(
-    r"\b(?:order|cart|basket|add(?:ed|ing)?\b|anything else|menu|how many (?!people|guests))"
+    r"\b(?:order|cart|basket|add(?:ed|ing)?\b|anything else|menu|how many (?!people|guests)"
+    r"|pedido|carrito|carta\b|men[uú]\b|algo m[aá]s|pesan|keranjang|ada lagi)"
 )
 _CHANGE = re.compile(r"\b(?:change|move|reschedul\w*|instead)\b")
 _SWITCH = re.compile(r"\b(?:cancel\w*|status|where|human|menu|pay|checkout)\b")
@@ -104,6 +110,27 @@ def safety_concern(text: str) -> str:
 
 def stock_reply(text: str) -> Intent | None:
     """The intent of a short message made only of stock words, fillers and emoji."""
+    found = _stock_words(text)
+    if found is None:
+        return None
+    for intent in _PRIORITY:
+        if intent in found:
+            return intent
+    return Intent.CONFIRM_YES if _WEAK in found else None
+
+
+def closing(text: str) -> Intent | None:
+    """The thanks or goodbye among a stock reply's words ("vale gracias" -> thanks)."""
+    found = _stock_words(text) or set()
+    return next((i for i in (Intent.GOODBYE, Intent.THANKS) if i in found), None)
+
+
+_WEAK = "weak yes"
+
+
+def _stock_words(text: str) -> set[Intent | str] | None:
+    """What a message made only of stock words says (a weak yes as _WEAK); None when it holds
+    anything else or is too long to be a stock reply."""
     lowered = _PHRASES.sub(lambda m: m.group(0).replace(" ", "_"), text.lower())
     tokens = _TOKEN.findall(lowered)
     if not tokens or len(tokens) > 6:
@@ -112,11 +139,8 @@ def stock_reply(text: str) -> Intent | None:
         t not in _WORDS and t not in _WEAK_YES and t not in _FILLER and t.isalnum() for t in tokens
     ):
         return None
-    found = {_WORDS[t] for t in tokens if t in _WORDS}
-    for intent in _PRIORITY:
-        if intent in found:
-            return intent
-    return Intent.CONFIRM_YES if any(t in _WEAK_YES for t in tokens) else None
+    found: set[Intent | str] = {_WORDS[t] for t in tokens if t in _WORDS}
+    return found | ({_WEAK} if any(t in _WEAK_YES for t in tokens) else set())
 
 
 # Asking, in other words, for someone of the business: a verb of reaching within a few words
@@ -157,6 +181,30 @@ def continuation(text: str, entities: dict[str, str], bot_text: str) -> Intent |
     slots = _ORDER_SLOTS if intent is Intent.ORDER_ADD else _BOOKING_SLOTS
     if slots & entities.keys() or bare_number(text):
         return intent
+    return None
+
+
+# A verb of cancelling or changing beside what it acts on, in the languages the bot speaks:
+# "batalin reservasi saya", "podemos cambiarla a las 21h?", "cancel my order".
+_CANCEL = re.compile(r"\b(?:cancel\w*|anul\w*|batal\w*|call off)\b")
+_CHANGE_VERB = re.compile(
+    r"\b(?:change|move|reschedul\w*|push|cambi\w*|mov\w*|pasar\w*|retras\w*|adelant\w*"
+    r"|ganti\w*|ubah\w*|pindah\w*|undur\w*|majuin|mundurin)\b"
+)
+_BOOKING_THING = re.compile(r"\b(?:book\w*|reserv\w*|table|mesa|meja|appointment|cita|janji)\b")
+_ORDER_THING = re.compile(r"\b(?:order\w*|pedido\w*|pesanan\w*|delivery|entrega|antar\w*)\b")
+
+
+def task_verb(text: str, entities: dict[str, str]) -> Intent | None:
+    """Cancelling a booking or an order, or moving a booking, said with its verb: precise
+    in every language the bot speaks, where the model knows English best."""
+    lowered = text.lower()
+    booking, order = _BOOKING_THING.search(lowered), _ORDER_THING.search(lowered)
+    if _CANCEL.search(lowered) and bool(booking) != bool(order):
+        return Intent.BOOKING_CANCEL if booking else Intent.ORDER_CANCEL
+    slots = {"date", "time", "party_size"} & entities.keys()
+    if _CHANGE_VERB.search(lowered) and not order and (booking or slots):
+        return Intent.BOOKING_CHANGE
     return None
 
 

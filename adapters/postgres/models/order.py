@@ -13,7 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import (
@@ -97,6 +97,7 @@ class ProductRow(Base):
     sku: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), server_default=PRODUCT_STATUSES[0])
     image_url: Mapped[str] = mapped_column(Text, server_default="")
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

@@ -148,14 +148,23 @@ def _best_first(scored: tuple[float, int]) -> tuple[float, int]:
     return -scored[0], scored[1]
 
 
+def _names(item: _HasName) -> tuple[str, ...]:
+    """Its name and the other names customers give it (a product's aliases; categories have
+    none)."""
+    return (item.name, *getattr(item, "aliases", ()))
+
+
 def candidates(name: str, products: Sequence[Named]) -> list[Named]:
-    """The products `name` may mean: one exact name (plurals too), else every close fuzzy match."""
-    exact = [
-        p for p in products if p.name.casefold() in (name.casefold(), singular(name.casefold()))
-    ]
+    """The products `name` may mean: one exact name or alias (plurals too), else every close
+    fuzzy match."""
+    said = (name.casefold(), singular(name.casefold()))
+    exact = [p for p in products if any(n.casefold() in said for n in _names(p))]
     if exact:
         return exact[:1]
-    scored = sorted(((_score(name, p.name), i) for i, p in enumerate(products)), key=_best_first)
+    scored = sorted(
+        ((max(_score(name, n) for n in _names(p)), i) for i, p in enumerate(products)),
+        key=_best_first,
+    )
     scored = [(score, i) for score, i in scored[:5] if score >= CUTOFF]
     if not scored:
         return []

@@ -100,8 +100,10 @@ class ScriptedClassifier:
 class FakeKnowledge:
     def __init__(self) -> None:
         self.passages: list[Passage] = []
+        self.queries: list[str] = []
 
     async def search(self, tenant_id, outlet_id, query, top_k):
+        self.queries.append(query)
         return self.passages
 
 

@@ -69,12 +69,36 @@ def test_short_replies_to_a_question_are_confirmations(text, intent):
     assert classify(text, bot="Table for 2 tomorrow at 8pm. Shall I book it?").intent is intent
 
 
+@pytest.mark.parametrize(
+    ("text", "closing"),
+    [("vale gracias", "thanks"), ("yes thanks bye", "goodbye"), ("iya makasih", "thanks"),
+     ("yes please", None)],
+)  # fmt: skip
+def test_a_yes_said_with_thanks_or_goodbye_carries_them(text, closing):
+    found = classify(text)
+    assert found.intent is Intent.CONFIRM_YES
+    assert found.entities.get("closing") == closing
+
+
 def test_a_bare_slot_after_a_booking_question_continues_the_booking():
     result = classify("7pm", bot="What time would you like the table?")
     assert (result.intent, result.entities["time"]) == (Intent.BOOKING_NEW, "19:00")
     assert classify("for 4 people", bot="How many guests?").entities["party_size"] == "4"
     assert classify("6", bot="How many people will be joining?").entities["party_size"] == "6"
     assert classify("7pm").confidence < 0.95  # no question asked: the rule stays quiet
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "I can help with bookings, orders and questions about Demo Bistro. What would you like?",
+        "Puedo ayudarte con reservas, pedidos y preguntas sobre Demo Bistro. ¿Qué te gustaría?",
+    ],
+)
+def test_the_bots_offer_of_everything_it_does_is_no_booking_question(offer):
+    """ "what's the weather tomorrow?" after it names a day, not a booking's."""
+    assert classify("qué tiempo va a hacer mañana?", bot=offer).intent is Intent.OUT_OF_SCOPE
+    assert classify("a las 9", bot="¿A qué hora quieres la mesa?").intent is Intent.BOOKING_NEW
 
 
 def test_a_bare_product_after_an_order_question_adds_to_the_order():

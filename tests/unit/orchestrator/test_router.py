@@ -60,11 +60,36 @@ async def test_yes_with_nothing_pending_is_not_guessed(say, parts):
     assert outcome.reply.text == replies.NOTHING_PENDING
 
 
+async def test_ok_thanks_with_nothing_pending_is_thanks(say, parts):
+    parts["classifier"].on("vale gracias", Intent.CONFIRM_YES, closing="thanks")
+    outcome = await say("vale gracias")
+    assert outcome.reply.text == replies.say("thanks", "en")
+
+
 async def test_a_support_question_is_answered_from_the_documents(say, parts):
     parts["classifier"].on("when do you open on sunday", Intent.SUPPORT)
     parts["knowledge"].passages = [Passage("Sunday: 10:00 to 23:00.", 0.9)]
     outcome = await say("when do you open on sunday")
     assert outcome.reply.text == "Sunday: 10:00 to 23:00."
+
+
+async def test_and_saturday_after_an_answer_asks_the_documents_with_the_question_before(say, parts):
+    """Read alone, "and saturday?" names a day: a booking, or an order for then."""
+    classifier = parts["classifier"]
+    classifier.on("when do you open on sunday", Intent.SUPPORT)
+    classifier.on("and saturday?", Intent.ORDER_BROWSE)
+    classifier.on("book for 4", Intent.BOOKING_NEW)
+    parts["knowledge"].passages = [Passage("Saturday and Sunday: 10:00 to 23:00.", 0.9)]
+    await say("when do you open on sunday")
+    outcome = await say("and saturday?")
+    assert outcome.reply.text == "Saturday and Sunday: 10:00 to 23:00."
+    assert parts["knowledge"].queries[-1] == "when do you open on sunday and saturday?"
+    await say("y el domingo?")  # still following the first question
+    assert parts["knowledge"].queries[-1] == "when do you open on sunday y el domingo?"
+    assert parts["agents"]["order"].turns == []
+    await say("book for 4")
+    await say("and saturday?")  # after a booking turn: no question to follow
+    assert len(parts["agents"]["booking"].turns) == 2
 
 
 async def test_an_unanswerable_question_offers_a_person_and_yes_hands_off(say, parts):

@@ -259,6 +259,19 @@ async def test_plurals_match_singular_names(chat, menu, uow):
     assert "couldn't find" not in reply.text
 
 
+async def test_a_product_is_ordered_by_the_other_names_its_owner_gave_it(chat, menu, uow):
+    soft = c.CreateProduct(
+        TENANT, "Soft drink", "3.00", stock_quantity=20, aliases=("coke", "coca cola", "jus jeruk")
+    )
+    await catalog_handlers.create_product(soft, uow)
+    reply = await chat.say("2 margheritas and 3 cokes")
+    assert "3x Soft drink — 9.00 EUR" in reply.text and "couldn't find" not in reply.text
+    reply = await chat.say("y 2 coca colas")
+    assert "5x Soft drink" in reply.text
+    reply = await chat.say("1 jus jeruk")
+    assert "6x Soft drink" in reply.text
+
+
 async def test_an_ambiguous_item_is_asked_about_after_the_clear_ones(routed, menu, uow):
     coke = c.CreateProduct(TENANT, "Coke", "2.50", stock_quantity=20, category_id=None)
     await catalog_handlers.create_product(coke, uow)

@@ -106,7 +106,7 @@ class Category(_message.Message):
     def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., display_order: _Optional[int] = ..., description: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Product(_message.Message):
-    __slots__ = ("id", "tenant_id", "name", "description", "price", "stock_quantity", "low_stock_threshold", "category_id", "category", "sku", "status", "low_stock", "image_url", "create_time", "update_time")
+    __slots__ = ("id", "tenant_id", "name", "description", "price", "stock_quantity", "low_stock_threshold", "category_id", "category", "sku", "status", "low_stock", "image_url", "create_time", "update_time", "aliases")
     ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +122,7 @@ class Product(_message.Message):
     IMAGE_URL_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ALIASES_FIELD_NUMBER: _ClassVar[int]
     id: str
     tenant_id: str
     name: str
@@ -137,7 +138,8 @@ class Product(_message.Message):
     image_url: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., price: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., stock_quantity: _Optional[int] = ..., low_stock_threshold: _Optional[int] = ..., category_id: _Optional[str] = ..., category: _Optional[str] = ..., sku: _Optional[str] = ..., status: _Optional[_Union[ProductStatus, str]] = ..., low_stock: _Optional[bool] = ..., image_url: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    aliases: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., price: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., stock_quantity: _Optional[int] = ..., low_stock_threshold: _Optional[int] = ..., category_id: _Optional[str] = ..., category: _Optional[str] = ..., sku: _Optional[str] = ..., status: _Optional[_Union[ProductStatus, str]] = ..., low_stock: _Optional[bool] = ..., image_url: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., aliases: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class StockAdjustment(_message.Message):
     __slots__ = ("id", "tenant_id", "product_id", "adjustment_type", "quantity_change", "new_quantity", "order_id", "adjusted_by", "reason", "create_time", "update_time")

@@ -1,0 +1,21 @@
+"""A short question that continues the one the documents just answered: "and saturday?" after
+"what time do you close on sunday?", "¿y con tarjeta?" after "¿puedo pagar con bizum?".
+
+Read alone it names no task (or the wrong one: "and if we cancel?" is not a cancellation), so
+it is asked of the documents together with the question before it.
+"""
+
+import re
+
+MAX_WORDS = 7
+_OPENING = re.compile(
+    r"^\W*(?:and|also|or|what about|how about|same for|plus"  # English
+    r"|y|e|o|tambi[eé]n|qu[eé] tal|y si|y para|y los|y las|y el|y la"  # Spanish
+    r"|kalau|kalo|klo|terus|trus|lalu|gimana|bagaimana|juga|atau)\b",  # Indonesian
+    re.IGNORECASE,
+)
+
+
+def follows_up(text: str) -> bool:
+    """A few words opening with "and", "what about", "y", "kalau"…: the rest of a question."""
+    return len(text.split()) <= MAX_WORDS and bool(_OPENING.match(text))
