@@ -2,12 +2,14 @@
 "what time do you close on sunday?", "¿y con tarjeta?" after "¿puedo pagar con bizum?".
 
 Read alone it names no task (or the wrong one: "and if we cancel?" is not a cancellation), so
-it is asked of the documents together with the question before it.
+it goes to the documents; when it is a mere fragment ("and saturday?") it is asked together
+with the question before it, a whole question ("also is my dog allowed?") on its own.
 """
 
 import re
 
 MAX_WORDS = 7
+FRAGMENT_WORDS = 2  # beyond its opening word(s): "and saturday?", "y con tarjeta?"
 _OPENING = re.compile(
     r"^\W*(?:and|also|or|what about|how about|same for|plus"  # English
     r"|y|e|o|tambi[eé]n|qu[eé] tal|y si|y para|y los|y las|y el|y la"  # Spanish
@@ -19,3 +21,9 @@ _OPENING = re.compile(
 def follows_up(text: str) -> bool:
     """A few words opening with "and", "what about", "y", "kalau"…: the rest of a question."""
     return len(text.split()) <= MAX_WORDS and bool(_OPENING.match(text))
+
+
+def question_for(asked: str, text: str) -> str:
+    """What to ask the documents for the follow-up `text` of the question `asked`."""
+    rest = text[_OPENING.match(text).end() :].split() if _OPENING.match(text) else text.split()
+    return f"{asked} {text}" if len(rest) <= FRAGMENT_WORDS else text

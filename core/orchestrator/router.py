@@ -11,7 +11,7 @@ from core.shared.errors import DomainError, Unavailable
 from . import replies
 from .agents import Agent, AgentReply, AgentTurn
 from .dialogue import HANDOFF_OFFER, DialogueState, DialogueStore
-from .follow_up import follows_up
+from .follow_up import follows_up, question_for
 from .model import (
     FALLBACK_ERROR,
     BotReply,
@@ -257,7 +257,7 @@ class Router:
             return await self._handoff(exchange, "customer asked for a person")
         asked, state.asked = state.asked, ""
         if asked and follows_up(exchange.message.text):
-            question = f"{asked} {exchange.message.text}"
+            question = question_for(asked, exchange.message.text)
             return await self._support(exchange, question=question, asked=asked)
         if self._answers_active_agent(exchange):
             return await self._delegate(exchange, state.active_agent)  # "today", "at 8 then"

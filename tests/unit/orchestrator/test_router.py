@@ -86,6 +86,8 @@ async def test_and_saturday_after_an_answer_asks_the_documents_with_the_question
     assert parts["knowledge"].queries[-1] == "when do you open on sunday and saturday?"
     await say("y el domingo?")  # still following the first question
     assert parts["knowledge"].queries[-1] == "when do you open on sunday y el domingo?"
+    await say("and is my dog allowed?")  # a whole question: asked on its own
+    assert parts["knowledge"].queries[-1] == "and is my dog allowed?"
     assert parts["agents"]["order"].turns == []
     await say("book for 4")
     await say("and saturday?")  # after a booking turn: no question to follow
