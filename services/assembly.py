@@ -14,9 +14,10 @@ from .catalog import ServiceSpec
 from .runtime import Register
 
 
-async def peer_client(factory: Callable[..., Any], *addresses: str) -> AsyncIterator[Any]:
-    """A gRPC client of one or more peer services, its channels closed when the process stops."""
-    client = factory(*addresses)
+async def peer_client(factory: Callable[..., Any], *arguments: Any) -> AsyncIterator[Any]:
+    """A gRPC client of one or more peer services (their addresses first among `arguments`),
+    its channels closed when the process stops."""
+    client = factory(*arguments)
     try:
         yield client
     finally:

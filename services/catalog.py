@@ -54,8 +54,12 @@ _CALLS: dict[str, dict[str, tuple[str, ...]]] = {
     "tenant": {"billing": ("CheckQuota",)},
     "conversation": {"messaging": ("SendMessage",)},
     "knowledge": {"billing": ("CheckQuota",)},
-    "booking": {},
-    "order": {"conversation": ("GetConversation",), "messaging": ("SendMessage",)},
+    "booking": {"analytics": ("IngestEvents",)},
+    "order": {
+        "analytics": ("IngestEvents",),
+        "conversation": ("GetConversation",),
+        "messaging": ("SendMessage",),
+    },
     "billing": {},
     "analytics": {},
     "orchestrator": {

@@ -31,6 +31,7 @@ from core.knowledge.vectors import SparseVector
 from core.order.catalog import MAX_STOCK
 from core.order.ports import PaymentLink
 from core.shared.errors import FailedPrecondition, NotFound
+from core.shared.facts import Fact
 from core.shared.paging import Page, PageQuery
 from core.tenant.model import Outlet, OutletStatus, Tenant, TenantStatus, User, UserRole
 
@@ -49,6 +50,25 @@ class _FakeUnitOfWork:
 
     async def commit(self) -> None:
         self.commits += 1
+
+
+class FakeFactOutbox:
+    """Facts for analytics in a list, oldest first."""
+
+    def __init__(self) -> None:
+        self.facts: list[Fact] = []
+
+    async def add(self, facts) -> None:
+        self.facts += facts
+
+    async def claim(self, limit: int) -> list[Fact]:
+        return self.facts[:limit]
+
+    async def remove(self, ids) -> None:
+        self.facts = [f for f in self.facts if f.id not in set(ids)]
+
+    def names(self) -> list[str]:
+        return [f.name for f in self.facts]
 
 
 class _FakeTable:
@@ -619,6 +639,7 @@ class FakeBookingUnitOfWork(_FakeUnitOfWork):
         self.resources = FakeResourceRepository()
         self.hours = FakeOpeningHoursRepository()
         self.bookings = FakeBookingRepository()
+        self.facts = FakeFactOutbox()
         super().__init__()
 
 
@@ -740,6 +761,7 @@ class FakeOrderUnitOfWork(_FakeUnitOfWork):
         self.products = FakeProductRepository()
         self.adjustments = FakeStockAdjustmentRepository()
         self.orders = FakeOrderRepository(self.products)
+        self.facts = FakeFactOutbox()
         super().__init__()
 
 

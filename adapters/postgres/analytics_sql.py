@@ -103,14 +103,19 @@ def latency_point(row: Any) -> m.LatencyPoint:
 
 
 def funnel(window: m.Window, intent: str, stages: list[str]) -> Query:
-    """Distinct conversations that showed the intent, then that reached each stage."""
+    """Distinct conversations that showed the intent, then that reached each stage. A message
+    shows the intent of the agent that took it ("today" read as a booking is the order
+    agent's answer to "for which day?"), else its own intent's domain ("booking.new" is
+    "booking")."""
     where, params = _raw(window)
     reached = [f"WHERE event_type = :stage{i}" for i in range(len(stages))]
     columns = ", ".join(f"count(DISTINCT conversation_id) FILTER ({cond})" for cond in reached)
     names = {f"stage{i}": stage for i, stage in enumerate(stages)}
     sql = (
         "SELECT count(DISTINCT conversation_id) FILTER (WHERE event_type = :routed"
-        f" AND properties->>'intent' = :intent), {columns} FROM analytics.events"
+        " AND coalesce(nullif(properties->>'agent', ''),"
+        f" split_part(properties->>'intent', '.', 1)) = :intent), {columns}"
+        " FROM analytics.events"
         f" WHERE {where} AND event_type IN (:routed, {', '.join(':' + n for n in names)})"
     )
     return sql, {**params, **names, "routed": m.MESSAGE_ROUTED, "intent": intent}

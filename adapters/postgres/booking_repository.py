@@ -17,7 +17,8 @@ from core.shared.paging import Page
 
 from . import booking_rows as rows
 from .errors import EXCLUSION_VIOLATION, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION
-from .models.booking import BookingRow, ResourceRow
+from .fact_outbox import SqlAlchemyFactOutbox
+from .models.booking import BookingRow, PendingFactRow, ResourceRow
 from .opening_hours_repository import SqlAlchemyOpeningHoursRepository
 from .paging import Keyset
 from .table import Table
@@ -167,8 +168,10 @@ class SqlAlchemyBookingUnitOfWork(SqlAlchemyUnitOfWork):
     resources: SqlAlchemyResourceRepository
     hours: SqlAlchemyOpeningHoursRepository
     bookings: SqlAlchemyBookingRepository
+    facts: SqlAlchemyFactOutbox
 
     def attach(self, session: AsyncSession) -> None:
         self.resources = SqlAlchemyResourceRepository(session)
         self.hours = SqlAlchemyOpeningHoursRepository(session)
         self.bookings = SqlAlchemyBookingRepository(session)
+        self.facts = SqlAlchemyFactOutbox(session, PendingFactRow)

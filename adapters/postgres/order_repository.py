@@ -17,7 +17,8 @@ from .catalog_repository import (
     SqlAlchemyProductRepository,
     SqlAlchemyStockAdjustmentRepository,
 )
-from .models.order import OrderItemRow, OrderRow
+from .fact_outbox import SqlAlchemyFactOutbox
+from .models.order import OrderItemRow, OrderRow, PendingFactRow
 from .paging import Keyset, paginate, split_page
 from .table import Table, writable
 from .unit_of_work import SqlAlchemyUnitOfWork
@@ -175,9 +176,11 @@ class SqlAlchemyOrderUnitOfWork(SqlAlchemyUnitOfWork):
     products: SqlAlchemyProductRepository
     adjustments: SqlAlchemyStockAdjustmentRepository
     orders: SqlAlchemyOrderRepository
+    facts: SqlAlchemyFactOutbox
 
     def attach(self, session: AsyncSession) -> None:
         self.categories = SqlAlchemyCategoryRepository(session)
         self.products = SqlAlchemyProductRepository(session)
         self.adjustments = SqlAlchemyStockAdjustmentRepository(session)
         self.orders = SqlAlchemyOrderRepository(session)
+        self.facts = SqlAlchemyFactOutbox(session, PendingFactRow)

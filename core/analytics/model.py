@@ -12,13 +12,20 @@ MESSAGE_SENT = "message.sent"
 # properties {intent, confidence, agent}; value = bot response time in ms.
 MESSAGE_ROUTED = "message.routed"
 HANDOFF_REQUESTED = "handoff.requested"
+# Told by the booking service with each change (core.booking.facts); amount = its price.
 BOOKING_CREATED = "booking.created"
 BOOKING_CONFIRMED = "booking.confirmed"
 BOOKING_CANCELLED = "booking.cancelled"
-# amount = order total; properties {items: [{name, quantity}]}.
+BOOKING_NO_SHOW = "booking.no_show"
+BOOKING_COMPLETED = "booking.completed"
+BOOKING_RESCHEDULED = "booking.rescheduled"
+# Told by the order service with each change (core.order.facts); amount = order total;
+# properties {items: [{name, quantity}], status, from_status}.
 ORDER_CREATED = "order.created"
 ORDER_PAID = "order.paid"
 ORDER_CANCELLED = "order.cancelled"
+ORDER_DELIVERED = "order.delivered"
+ORDER_STATUS_CHANGED = "order.status_changed"
 KNOWLEDGE_ANSWERED = "knowledge.answered"
 # properties {question}: what the documents could not answer.
 KNOWLEDGE_UNANSWERED = "knowledge.unanswered"
@@ -32,9 +39,14 @@ EVENT_NAMES = frozenset(
         BOOKING_CREATED,
         BOOKING_CONFIRMED,
         BOOKING_CANCELLED,
+        BOOKING_NO_SHOW,
+        BOOKING_COMPLETED,
+        BOOKING_RESCHEDULED,
         ORDER_CREATED,
         ORDER_PAID,
         ORDER_CANCELLED,
+        ORDER_DELIVERED,
+        ORDER_STATUS_CHANGED,
         KNOWLEDGE_ANSWERED,
         KNOWLEDGE_UNANSWERED,
     }

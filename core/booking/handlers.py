@@ -13,6 +13,7 @@ from core.shared.validation import optional_text, required_text, valid_phone
 from . import commands as c
 from .availability import Slot
 from .errors import BookingNumberTaken, SlotTaken
+from .facts import booking_facts
 from .model import Booking, BookingStatus
 from .placing import Placement, alternatives, day_of, place
 from .ports import BookingUnitOfWork, Clock
@@ -65,8 +66,16 @@ async def _create(
         day = await day_of(uow, cmd.tenant_id, cmd.outlet_id, cmd.booking_date)
         slot = await place(uow, where, day)
         booking = await uow.bookings.add(_fresh(cmd, slot, number, now))
+        await uow.facts.add(booking_facts(None, booking))
         await uow.commit()
     return booking
+
+
+async def _saved(uow: BookingUnitOfWork, before: Booking, after: Booking) -> Booking:
+    """The change stored, with the facts analytics hears of it, in the same transaction."""
+    saved = await uow.bookings.update(after)
+    await uow.facts.add(booking_facts(before, saved))
+    return saved
 
 
 # How far ahead a booking may be made: far enough for any real plan, and never a date
@@ -142,9 +151,8 @@ async def change_booking(
 ) -> Booking:
     """One life-cycle step (confirm, cancel, complete, no-show) under the row lock."""
     async with uow:
-        booking = await uow.bookings.update(
-            step(await _booking(uow, tenant_id, booking_id, lock=True))
-        )
+        before = await _booking(uow, tenant_id, booking_id, lock=True)
+        booking = await _saved(uow, before, step(before))
         await uow.commit()
     return booking
 
@@ -169,7 +177,7 @@ async def reschedule_booking(cmd: c.RescheduleBooking, uow: BookingUnitOfWork) -
         async with uow:
             booking = (await _booking(uow, cmd.tenant_id, cmd.booking_id, lock=True)).movable()
             where = _destination(cmd, booking)
-            booking = await uow.bookings.update(await _moved(uow, booking, where))
+            booking = await _saved(uow, booking, await _moved(uow, booking, where))
             await uow.commit()
         return booking
     except SlotTaken:

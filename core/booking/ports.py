@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Protocol, Self
 
+from core.shared.facts import FactOutbox
 from core.shared.outlets import Outlets
 from core.shared.paging import Page
 
@@ -73,6 +74,7 @@ class BookingUnitOfWork(Protocol):
     resources: ResourceRepository
     hours: OpeningHoursRepository
     bookings: BookingRepository
+    facts: FactOutbox
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
+from core.shared.backoff import Backoff
 from core.shared.errors import DomainError, FailedPrecondition, NotFound
 from core.shared.scope import across_tenants, acting_for
 
@@ -16,7 +17,7 @@ from .ports import (
     ReplyEngine,
     WhatsAppSender,
 )
-from .queue import Backoff, InboxItem, OutboxMessage
+from .queue import InboxItem, OutboxMessage
 from .signature import verify_signature
 from .usage import MESSAGES_IN, MESSAGES_OUT, UsageEntry
 

@@ -1,8 +1,8 @@
-"""The inbox and outbox as the core sees them: items of work, their states and backoff."""
+"""The inbox and outbox as the core sees them: items of work and their states."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -66,14 +66,3 @@ class OutboxMessage:
     error: dict[str, Any] = field(default_factory=dict)
     next_attempt_at: datetime | None = None
     created_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential backoff with a ceiling: retried for ever, never hammering a sick peer."""
-
-    base: timedelta = timedelta(seconds=1)
-    ceiling: timedelta = timedelta(minutes=5)
-
-    def after(self, attempts: int) -> timedelta:
-        return min(self.base * (2 ** max(attempts - 1, 0)), self.ceiling)

@@ -8,6 +8,7 @@ from core.shared.paging import Page
 from core.shared.validation import optional_text, valid_phone
 
 from . import commands as c
+from .facts import order_facts
 from .inventory import OutOfStock, release, reserve
 from .notices import PAYMENT_TIMEOUT, tell_customer
 from .orders import FULFILMENT_STEPS, FulfillmentType, Order, OrderItem, OrderStatus
@@ -96,8 +97,16 @@ async def create_order(
             notes=cmd.notes,
         )
         order = await uow.orders.add(order)
+        await uow.facts.add(order_facts(None, order))
         await uow.commit()
     return order
+
+
+async def _saved(uow: OrderUnitOfWork, before: Order, after: Order) -> Order:
+    """The change stored, with the facts analytics hears of it, in the same transaction."""
+    saved = await uow.orders.update(after)
+    await uow.facts.add(order_facts(before, saved))
+    return saved
 
 
 async def get_order(tenant_id: uuid.UUID, order_id: uuid.UUID, uow: OrderUnitOfWork) -> Order:
@@ -121,11 +130,10 @@ async def checkout(
     # Asked outside the transaction: no product row stays locked over a network call.
     link = await payments.create_payment(order, currency)
     async with uow:
-        order = (await _order(uow, ref.tenant_id, ref.order_id, lock=True)).checked_out(
-            link.url, link.reference
-        )
+        before = await _order(uow, ref.tenant_id, ref.order_id, lock=True)
+        order = before.checked_out(link.url, link.reference)
         await reserve(uow, order)
-        order = await uow.orders.update(order)
+        order = await _saved(uow, before, order)
         await uow.commit()
     return order
 
@@ -151,7 +159,7 @@ async def record_payment(
             raise InvalidInput("amount", "is required when the payment succeeded")
         if cmd.amount != order.total:
             raise InvalidInput("amount", f"must equal the order total {order.total}")
-        order = await uow.orders.update(order.paid(cmd.payment_reference, cmd.paid_at or now()))
+        order = await _saved(uow, order, order.paid(cmd.payment_reference, cmd.paid_at or now()))
         await uow.commit()
     await tell_customer(notifier, order)
     return order
@@ -163,7 +171,7 @@ async def update_status(ref: c.OrderRef, uow: OrderUnitOfWork, notifier: Notifie
         raise InvalidInput("status", "must be PROCESSING, READY or DELIVERED")
     async with uow:
         order = await _order(uow, ref.tenant_id, ref.order_id, lock=True)
-        order = await uow.orders.update(order.moved_to(ref.status))
+        order = await _saved(uow, order, order.moved_to(ref.status))
         await uow.commit()
     await tell_customer(notifier, order)
     return order
@@ -175,12 +183,11 @@ async def cancel_order(
     """CREATED or PENDING_PAYMENT -> CANCELLED; a reservation goes back to stock."""
     reason = optional_text(500)(ref.reason.strip(), "reason")
     async with uow:
-        order = await _order(uow, ref.tenant_id, ref.order_id, lock=True)
-        held = order.holds_stock
-        order = order.cancelled(reason, now())
-        if held:
+        before = await _order(uow, ref.tenant_id, ref.order_id, lock=True)
+        order = before.cancelled(reason, now())
+        if before.holds_stock:
             await release(uow, order, reason or "order cancelled")
-        order = await uow.orders.update(order)
+        order = await _saved(uow, before, order)
         await uow.commit()
     await tell_customer(notifier, order)
     return order

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
+from core.shared.facts import FactOutbox
 from core.shared.paging import Page, PageQuery
 
 from .catalog import Category, Product
@@ -89,6 +90,7 @@ class OrderUnitOfWork(Protocol):
     products: ProductRepository
     adjustments: StockAdjustmentRepository
     orders: OrderRepository
+    facts: FactOutbox
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -19,6 +19,7 @@ def configure(container: OrderContainer, settings: Settings, database: dict[str,
             "messaging_address": settings.address_of("messaging"),
             "tenant_address": settings.address_of("tenant"),
             "conversation_address": settings.address_of("conversation"),
+            "analytics_address": settings.address_of("analytics"),
             "payment_base_url": settings.payment_base_url,
             "currency": settings.order_currency,
             "payment_timeout_minutes": settings.order_payment_timeout_minutes,
@@ -32,6 +33,6 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = OrderContainer()
     configure(container, settings, await database_config(settings, spec.name))
     async with serving(container, spec) as register:
-        sweeper = await container.sweeper()
-        async with running_beside([sweeper.run], settings.shutdown_grace_seconds):
+        workers = [await container.sweeper(), await container.fact_relay()]
+        async with running_beside([w.run for w in workers], settings.shutdown_grace_seconds):
             yield register

@@ -377,6 +377,59 @@ async def test_an_order_from_first_message_to_payment_and_delivery(mesh):
     assert "has been picked up" in notices[2]
 
 
+async def business_figures(client: httpx.AsyncClient, tenant_id: str) -> dict[str, Any]:
+    """The dashboards' figures of the last 30 days, as the owner reads them over REST."""
+    base = f"/v1/tenants/{tenant_id}/analytics"
+    funnel = await client.get(f"{base}/conversionFunnel", params={"kind": "FUNNEL_KIND_BOOKING"})
+    revenue = (await client.get(f"{base}/revenue")).json()
+    top = (await client.get(f"{base}/topProducts")).json().get("products", [])
+    return {
+        "booking_funnel": [int(s.get("count", 0)) for s in funnel.json()["stages"]],
+        "order_revenue": float(revenue.get("total_order_revenue", {}).get("amount", 0)),
+        "sold": {p["name"]: int(p["count"]) for p in top},
+    }
+
+
+async def figures_once_changed(client, tenant_id: str, before: dict, within: float = 20) -> dict:
+    """The figures once the relays have told analytics (they poll every second)."""
+    deadline = time.monotonic() + within
+    while await business_figures(client, tenant_id) == before:
+        assert time.monotonic() < deadline, "analytics never heard of the booking and orders"
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(2)  # the rest of what the relays hold
+    return await business_figures(client, tenant_id)
+
+
+async def test_what_happens_in_chat_is_what_the_dashboards_count(mesh):
+    """A booking made in chat shows in the funnel; a paid order in revenue and top products;
+    an order cancelled before payment in neither."""
+    tenant_id = await demo_tenant_id(mesh)
+    async with staff(mesh, "owner") as client:
+        before = await business_figures(client, tenant_id)
+        await conversation_with(mesh, "34600000120", "Book a table for 2 tomorrow", "7pm", "yes")
+        paid = await conversation_with(
+            mesh, "34600000121", "3 pizza diavola please", "checkout", "pickup", "today", "yes"
+        )
+        link = next(word for word in paid[-1].split() if word.startswith("http"))
+        assert (await httpx.AsyncClient().post(link)).status_code in (200, 303)
+        dropped = await conversation_with(
+            mesh, "34600000122", "1 burrata please", "checkout", "pickup", "today", "yes"
+        )
+        number = dropped[-1].split("Order #")[1].split()[0]
+        orders = (await client.get(f"/v1/tenants/{tenant_id}/orders")).json()["orders"]
+        order = next(o for o in orders if o["order_number"] == number)
+        cancelled = await client.post(f"/v1/tenants/{tenant_id}/orders/{order['id']}:cancel")
+        assert cancelled.status_code == 200, cancelled.text
+        after = await figures_once_changed(client, tenant_id, before)
+    intent, created, confirmed = (
+        a - b for a, b in zip(after["booking_funnel"], before["booking_funnel"], strict=True)
+    )
+    assert (intent, created, confirmed) == (1, 1, 1)
+    assert after["order_revenue"] - before["order_revenue"] == pytest.approx(42.0)  # 3 x 14.00
+    assert after["sold"]["Pizza Diavola"] - before["sold"].get("Pizza Diavola", 0) == 3
+    assert after["sold"].get("Burrata", 0) == before["sold"].get("Burrata", 0)
+
+
 async def test_a_customer_cancels_their_booking(mesh):
     customer = "34600000112"
     await conversation_with(mesh, customer, "Book a table for 4 tomorrow at 8pm", "yes")

@@ -143,3 +143,22 @@ async def cross_tenant_world(database_url, engine, tmp_path_factory):
             yield world
     finally:
         await emptied(engine)
+
+
+@pytest.fixture
+async def live_analytics(db):
+    """(address of a real AnalyticsService over Postgres, its unit-of-work factory)."""
+    import grpc
+    from crm.analytics.v1 import analytics_pb2_grpc
+
+    from adapters.grpc.analytics_servicer import AnalyticsServicer
+    from adapters.postgres.analytics_repository import SqlAlchemyAnalyticsUnitOfWork
+
+    sessions = session_factory(db)
+    uow = lambda: SqlAlchemyAnalyticsUnitOfWork(sessions)  # noqa: E731
+    server = grpc.aio.server()
+    analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server(AnalyticsServicer(uow), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    yield f"127.0.0.1:{port}", uow
+    await server.stop(None)

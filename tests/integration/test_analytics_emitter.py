@@ -5,14 +5,9 @@ import socket
 import time
 import uuid
 
-import grpc
 import pytest
-from crm.analytics.v1 import analytics_pb2_grpc
 
 from adapters.grpc.analytics_emitter import BufferedAnalyticsEmitter
-from adapters.grpc.analytics_servicer import AnalyticsServicer
-from adapters.postgres.analytics_repository import SqlAlchemyAnalyticsUnitOfWork
-from adapters.postgres.database import session_factory
 from core.analytics import queries
 from core.analytics.window import utcnow, window
 from core.messaging.model import InboundType
@@ -37,19 +32,6 @@ def dead_address() -> str:
         return f"127.0.0.1:{probe.getsockname()[1]}"
 
 
-@pytest.fixture
-async def live(db):
-    """(address of a real AnalyticsService over Postgres, its unit-of-work factory)."""
-    sessions = session_factory(db)
-    uow = lambda: SqlAlchemyAnalyticsUnitOfWork(sessions)  # noqa: E731
-    server = grpc.aio.server()
-    analytics_pb2_grpc.add_AnalyticsServiceServicer_to_server(AnalyticsServicer(uow), server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    yield f"127.0.0.1:{port}", uow
-    await server.stop(None)
-
-
 async def test_emit_never_suspends_and_a_full_buffer_drops(dead_address):
     emitter = BufferedAnalyticsEmitter(dead_address, capacity=1_000)
     started = time.perf_counter()
@@ -60,8 +42,8 @@ async def test_emit_never_suspends_and_a_full_buffer_drops(dead_address):
     assert emitter.dropped == 4_000
 
 
-async def test_batches_reach_the_service_and_close_flushes(live):
-    address, uow = live
+async def test_batches_reach_the_service_and_close_flushes(live_analytics):
+    address, uow = live_analytics
     emitter = BufferedAnalyticsEmitter(address, batch_size=200, flush_seconds=0.05)
     await emitter.start()
     for i in range(450):

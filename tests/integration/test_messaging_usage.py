@@ -10,9 +10,10 @@ import pytest
 from adapters.grpc.usage_reporter import GrpcUsageReporter
 from core.messaging.handlers import InboxWorker, OutboxSender
 from core.messaging.model import SendResult, TextPiece
-from core.messaging.queue import Backoff, OutboxMessage
+from core.messaging.queue import OutboxMessage
 from core.messaging.relay import UsageRelay
 from core.messaging.usage import MESSAGES_IN, MESSAGES_OUT, UsageEntry
+from core.shared.backoff import Backoff
 from core.shared.errors import Unavailable
 from core.shared.scope import across_tenants
 

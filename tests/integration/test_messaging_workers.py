@@ -9,7 +9,8 @@ from adapters.local.cloud_api_standin import running_standin
 from adapters.whatsapp.cloud_api import CloudApiSender
 from core.messaging.handlers import InboxWorker, OutboxSender
 from core.messaging.model import DeliveryStatus, InboundMessage, InboundType, OutboundContent
-from core.messaging.queue import Backoff, OutletRef, ProcessingStatus
+from core.messaging.queue import OutletRef, ProcessingStatus
+from core.shared.backoff import Backoff
 from core.shared.errors import NotFound, Unavailable
 
 OUTLET = OutletRef(uuid.uuid4(), uuid.uuid4())

@@ -32,8 +32,15 @@ EXPECTED_TABLES = {
     },
     "conversation": {"conversations", "messages"},
     "knowledge": {"knowledge_bases", "documents"},
-    "booking": {"resources", "bookings", "opening_hours", "closed_dates"},
-    "orders": {"categories", "products", "stock_adjustments", "orders", "order_items"},
+    "booking": {"resources", "bookings", "opening_hours", "closed_dates", "facts_pending"},
+    "orders": {
+        "categories",
+        "products",
+        "stock_adjustments",
+        "orders",
+        "order_items",
+        "facts_pending",
+    },
     "analytics": {"events", "event_rollups"},
     "messaging": {"inbox_items", "outbox_messages", "usage_pending"},
     "orchestrator": {"dialogue_states"},
@@ -565,5 +572,5 @@ async def test_money_is_numeric_12_2(db: AsyncEngine) -> None:
             {"schemas": list(EXPECTED_TABLES)},
         )
         found = {(s, t, c): (p, sc) for s, t, c, p, sc in rows}
-    assert len(found) == 16
+    assert len(found) == 18
     assert set(found.values()) == {(12, 2)}

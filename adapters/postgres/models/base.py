@@ -11,12 +11,13 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     MetaData,
     Numeric,
+    String,
     UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so migrations can refer to them and errors can be mapped.
 NAMING_CONVENTION = {
@@ -70,4 +71,20 @@ def same_tenant(table: str, column: str, parent: str, ondelete: str) -> ForeignK
         [f"{parent}.tenant_id", f"{parent}.id"],
         name=f"fk_{table}_{column}_{parent.split('.')[1]}",
         ondelete=on_delete,
+    )
+
+
+class PendingFacts:
+    """Columns of a service's outbox of facts for analytics (core.shared.facts): written with
+    the change they record, deleted by the relay once analytics has them."""
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    event_type: Mapped[str] = mapped_column(String(64))
+    properties: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
     )

@@ -24,6 +24,7 @@ from .base import (
     Base,
     CreatedAt,
     Money,
+    PendingFacts,
     TenantId,
     UpdatedAt,
     UuidPk,
@@ -170,3 +171,11 @@ class ClosedDateRow(Base):
     outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     closed_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[CreatedAt]
+
+
+class PendingFactRow(PendingFacts, Base):
+    """Facts for analytics not yet relayed (core.shared.facts)."""
+
+    __tablename__ = "facts_pending"
+    # The relay sends the oldest first.
+    __table_args__ = (Index("ix_facts_pending_occurred_at", "occurred_at"), {"schema": SCHEMA})

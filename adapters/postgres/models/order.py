@@ -20,6 +20,7 @@ from .base import (
     Base,
     CreatedAt,
     Money,
+    PendingFacts,
     TenantId,
     UpdatedAt,
     UuidPk,
@@ -186,3 +187,11 @@ class StockAdjustmentRow(Base):
     reason: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+class PendingFactRow(PendingFacts, Base):
+    """Facts for analytics not yet relayed (core.shared.facts)."""
+
+    __tablename__ = "facts_pending"
+    # The relay sends the oldest first.
+    __table_args__ = (Index("ix_facts_pending_occurred_at", "occurred_at"), {"schema": SCHEMA})

@@ -142,3 +142,19 @@ async def test_overlapping_periods_of_a_day_are_refused(uow):
     periods = (Period(0, 600, 900), Period(0, 840, 1000))
     with pytest.raises(InvalidInput, match="overlap"):
         await admin.set_opening_hours(c.SetOpeningHours(TENANT, OUTLET, periods), uow)
+
+
+async def test_each_change_records_what_analytics_hears_of_it(uow, clock, tables):
+    chat = uuid.uuid4()
+    booking = await handlers.create_booking(
+        _create(confirmed=True, conversation_id=chat), uow, clock
+    )
+    assert uow.facts.names() == ["booking.created", "booking.confirmed"]
+    moved = c.RescheduleBooking(TENANT, booking.id, TOMORROW, minutes("20:00"))
+    await handlers.reschedule_booking(moved, uow)
+    await handlers.change_booking(TENANT, booking.id, lambda b: b.cancelled("ill", clock()), uow)
+    assert uow.facts.names()[2:] == ["booking.rescheduled", "booking.cancelled"]
+    rescheduled, cancelled = uow.facts.facts[2:]
+    assert rescheduled.properties["from_minute"] == minutes("19:00")
+    assert cancelled.conversation_id == chat and cancelled.properties["channel"] == "chat"
+    assert cancelled.properties["reason"] == "ill" and cancelled.amount == booking.total_price

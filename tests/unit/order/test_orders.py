@@ -209,3 +209,20 @@ async def test_an_order_on_another_tenants_outlet_or_conversation_is_not_found(
     with pytest.raises(NotFound, match=named):
         await order_handlers.create_order(command, uow, REFERENCES)
     assert uow.orders.rows == {}
+
+
+async def test_each_change_records_what_analytics_hears_of_it(uow, payments, notifier, clock, menu):
+    order = await checked_out(uow, payments, menu["Pizza Margherita"], 2)
+    paying = c.RecordPayment(TENANT, order.id, amount=order.total, payment_reference="p")
+    await order_handlers.record_payment(paying, uow, notifier, clock)
+    await order_handlers.update_status(
+        c.OrderRef(TENANT, order.id, OrderStatus.PROCESSING), uow, notifier
+    )
+    assert uow.facts.names() == [
+        "order.created", "order.status_changed", "order.paid", "order.status_changed",
+    ]  # fmt: skip
+    paid = uow.facts.facts[2]
+    assert paid.amount == Decimal("24.00") and paid.properties["from_status"] == "pending_payment"
+    assert paid.properties["items"] == [
+        {"name": "Pizza Margherita", "quantity": 2, "product_id": str(menu["Pizza Margherita"].id)}
+    ]
