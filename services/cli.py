@@ -75,7 +75,8 @@ def report(
     from .tools.report import report_html
 
     async def build() -> str:
-        return await report_html(await prepare(settings), tenant, days)
+        # Amounts are in the currency the shops sell in: one setting for every tenant.
+        return await report_html(await prepare(settings), tenant, days, settings.order_currency)
 
     settings = _settings("report")
     Path(out).write_text(asyncio.run(build()), encoding="utf-8")

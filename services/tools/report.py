@@ -1,6 +1,5 @@
 """`crm report`: one tenant's analytics over the last days as a self-contained HTML file."""
 
-import html
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from core.shared.scope import across_tenants, acting_for
 
 from . import report_charts as charts
 from .report_page import page
+from .report_scale import TimeAxis, granularity_for
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Figures:
     """Everything the report shows, for one tenant and window."""
 
     tenant: str
+    currency: str
     window: m.Window
     volume: list[m.VolumePoint]
     intents: list[m.IntentCount]
@@ -47,13 +48,16 @@ async def _tenant_id(sessions, slug: str) -> uuid.UUID:
     return tenant.id
 
 
-async def gather(sessions, slug: str, days: int, now: datetime) -> Figures:
-    """Run every dashboard query over the tenant's last `days` days."""
-    window = m.Window(await _tenant_id(sessions, slug), now - timedelta(days=days), now)
+async def gather(sessions, slug: str, days: int, now: datetime, currency: str) -> Figures:
+    """Run every dashboard query over the tenant's last `days` days, in buckets that fit them."""
+    span = timedelta(days=days)
+    tenant_id = await _tenant_id(sessions, slug)
+    window = m.Window(tenant_id, now - span, now, granularity=granularity_for(span))
     uow = partial(SqlAlchemyAnalyticsUnitOfWork, sessions)
     with acting_for(window.tenant_id, CALLER):
         return Figures(
             slug,
+            currency,
             window,
             await queries.message_volume(window, uow()),
             await queries.intent_breakdown(window, uow()),
@@ -68,20 +72,25 @@ async def gather(sessions, slug: str, days: int, now: datetime) -> Figures:
 
 def render(figures: Figures) -> str:
     """The HTML page, its charts inlined as PNG so the file stands alone."""
-    images = [
-        charts.volume_chart(figures.volume),
-        charts.intent_chart(figures.intents),
-        charts.revenue_chart(figures.revenue),
-        charts.latency_chart(figures.latency[0]),
-    ]
-    return page(figures, [f'<img alt="chart" src="{html.escape(uri)}">' for uri in images])
+    window = figures.window
+    axis = TimeAxis(window.start, window.end, window.granularity)
+    return page(
+        figures,
+        [
+            charts.volume_chart(figures.volume, axis),
+            charts.intent_chart(figures.intents),
+            charts.revenue_chart(figures.revenue, axis, figures.currency),
+            charts.latency_chart(figures.latency[0], axis),
+        ],
+    )
 
 
-async def report_html(database_url: str, slug: str, days: int) -> str:
-    """The report of tenant `slug` over its last `days` days."""
+async def report_html(database_url: str, slug: str, days: int, currency: str) -> str:
+    """The report of tenant `slug` over its last `days` days, amounts in `currency`."""
     engines = engine_resource(database_url, pool_size=2)
     try:
-        figures = await gather(session_factory(await anext(engines)), slug, days, utcnow())
+        sessions = session_factory(await anext(engines))
+        figures = await gather(sessions, slug, days, utcnow(), currency)
     finally:
         await engines.aclose()
     return render(figures)

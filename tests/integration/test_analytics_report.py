@@ -26,14 +26,15 @@ async def sessions(db, tenant_uow):
 
 async def test_the_report_inlines_its_charts_and_lists_the_gaps(sessions):
     sessions, slug = sessions
-    figures = await gather(sessions, slug, 30, NOW)
+    figures = await gather(sessions, slug, 30, NOW, "EUR")
     assert figures.window.start < DAY1
     page = render(figures)
     assert page.count('src="data:image/png;base64,') == 4
     assert "do you have parking" in page and "Latte" in page
+    assert "42.50 EUR from orders" in page and "50.00 EUR from bookings" in page
     assert "http://" not in page and "https://" not in page
 
 
 async def test_an_unknown_tenant_is_not_found(sessions):
     with pytest.raises(NotFound):
-        await gather(sessions[0], "no-such-tenant", 30, NOW)
+        await gather(sessions[0], "no-such-tenant", 30, NOW, "EUR")
