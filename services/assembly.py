@@ -8,7 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from dependency_injector import containers
+from dependency_injector import containers, providers
+
+from adapters.grpc.analytics_facts import GrpcFactSink
+from core.shared.facts import relay_of
 
 from .catalog import ServiceSpec
 from .runtime import Register
@@ -57,3 +60,22 @@ async def running_beside(workers: Sequence[Worker], grace_seconds: float) -> Asy
         stopping.set()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), grace_seconds)
+
+
+def analytics_relay(
+    unit_of_work: providers.Provider, config: Any, source: str
+) -> providers.Provider:
+    """The relay of a service's facts outbox to analytics (core.shared.facts), for its
+    container: `config` gives analytics_address and currency."""
+    sink = providers.Resource(
+        peer_client, GrpcFactSink, config.analytics_address, config.currency, source
+    )
+    return providers.Singleton(relay_of, f"{source}-facts", unit_of_work, sink)
+
+
+def facts_config(settings: Any) -> dict[str, str]:
+    """What analytics_relay reads from a container's configuration."""
+    return {
+        "analytics_address": settings.address_of("analytics"),
+        "currency": settings.order_currency,
+    }

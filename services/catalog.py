@@ -52,7 +52,7 @@ SERVICES = {name: ServiceSpec(name) for name in DEFAULT_PORTS}
 DIRECTORY = ("LookupUser", "GetTenant", "GetUser", "ResolveOutlet", "GetOutlet")
 _CALLS: dict[str, dict[str, tuple[str, ...]]] = {
     "tenant": {"billing": ("CheckQuota",)},
-    "conversation": {"messaging": ("SendMessage",)},
+    "conversation": {"analytics": ("IngestEvents",), "messaging": ("SendMessage",)},
     "knowledge": {"billing": ("CheckQuota",)},
     "booking": {"analytics": ("IngestEvents",)},
     "order": {

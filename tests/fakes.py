@@ -245,6 +245,7 @@ class FakeConversationUnitOfWork(_FakeUnitOfWork):
     def __init__(self) -> None:
         self.conversations = FakeConversationRepository()
         self.messages = FakeMessageRepository()
+        self.facts = FakeFactOutbox()
         super().__init__()
 
 

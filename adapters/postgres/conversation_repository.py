@@ -17,7 +17,8 @@ from core.conversation.model import (
 )
 from core.shared.paging import Page
 
-from .models.conversation import ConversationRow, MessageRow
+from .fact_outbox import SqlAlchemyFactOutbox
+from .models.conversation import ConversationRow, MessageRow, PendingFactRow
 from .paging import Keyset
 from .table import Table, writable
 from .unit_of_work import SqlAlchemyUnitOfWork
@@ -205,7 +206,9 @@ class SqlAlchemyMessageRepository(Table[Message]):
 class SqlAlchemyConversationUnitOfWork(SqlAlchemyUnitOfWork):
     conversations: SqlAlchemyConversationRepository
     messages: SqlAlchemyMessageRepository
+    facts: SqlAlchemyFactOutbox
 
     def attach(self, session: AsyncSession) -> None:
         self.conversations = SqlAlchemyConversationRepository(session)
         self.messages = SqlAlchemyMessageRepository(session)
+        self.facts = SqlAlchemyFactOutbox(session, PendingFactRow)

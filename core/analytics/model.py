@@ -11,7 +11,11 @@ MESSAGE_RECEIVED = "message.received"
 MESSAGE_SENT = "message.sent"
 # properties {intent, confidence, agent}; value = bot response time in ms.
 MESSAGE_ROUTED = "message.routed"
+# Told by the conversation service with each change (core.conversation.facts).
 HANDOFF_REQUESTED = "handoff.requested"
+HANDOFF_ASSIGNED = "handoff.assigned"
+HANDOFF_RELEASED = "handoff.released"
+AGENT_REPLIED = "agent.replied"
 # Told by the booking service with each change (core.booking.facts); amount = its price.
 BOOKING_CREATED = "booking.created"
 BOOKING_CONFIRMED = "booking.confirmed"
@@ -36,6 +40,9 @@ EVENT_NAMES = frozenset(
         MESSAGE_SENT,
         MESSAGE_ROUTED,
         HANDOFF_REQUESTED,
+        HANDOFF_ASSIGNED,
+        HANDOFF_RELEASED,
+        AGENT_REPLIED,
         BOOKING_CREATED,
         BOOKING_CONFIRMED,
         BOOKING_CANCELLED,

@@ -16,6 +16,7 @@ from core.shared.paging import Page
 from core.shared.validation import optional_text, validated
 
 from . import commands as c
+from .facts import handoff_facts, message_facts
 from .model import (
     CONVERSATION_FIELDS,
     MESSAGE_FIELDS,
@@ -57,7 +58,8 @@ async def _change(
         conversation = await _conversation(uow, tenant_id, conversation_id, lock=True)
         changed = change(conversation)
         if changed != conversation:
-            conversation = await uow.conversations.update(changed)
+            before, conversation = conversation, await uow.conversations.update(changed)
+            await uow.facts.add(handoff_facts(before, conversation))
             await uow.commit()
     return conversation
 
@@ -204,6 +206,7 @@ async def append_message(
             return Appended(await _stored_before(uow, message), conversation, duplicate=True)
         # Refused (conversation closed) means no commit: the insert is rolled back.
         conversation = await uow.conversations.update(conversation.recording(stored))
+        await uow.facts.add(message_facts(conversation, stored))
         await uow.commit()
     await history.invalidate(cmd.tenant_id, cmd.conversation_id)
     return Appended(stored, conversation, duplicate=False)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
+from core.shared.facts import FactOutbox
 from core.shared.paging import Page
 
 from .commands import ListConversations, ListMessages
@@ -61,6 +62,7 @@ class ConversationUnitOfWork(Protocol):
 
     conversations: ConversationRepository
     messages: MessageRepository
+    facts: FactOutbox
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

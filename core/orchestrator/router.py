@@ -168,7 +168,7 @@ class Router:
         their inbox) and the customer hears one holding reply; billing alerts the owner."""
         message, conversation = exchange.message, exchange.conversation
         reason = "message quota used up and overage unpaid"
-        await self._note(exchange, "handoff.requested", reason=reason)
+        # Analytics hears of the handoff from the conversation service, with the change.
         await self._conversations.request_handoff(conversation, message.tenant_id, reason)
         holding = replies.say("holding", exchange.language)
         outcome = Outcome(BotReply(holding), "billing", conversation.id, duplicate=duplicate)
@@ -370,7 +370,7 @@ class Router:
 
     async def _handoff(self, exchange: Exchange, reason: str) -> BotReply:
         exchange.state.finish()
-        await self._note(exchange, "handoff.requested", reason=reason)
+        # Analytics hears of the handoff from the conversation service, with the change.
         await self._conversations.request_handoff(
             exchange.conversation, exchange.message.tenant_id, reason
         )

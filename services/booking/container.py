@@ -4,13 +4,11 @@ from functools import partial
 
 from dependency_injector import containers, providers
 
-from adapters.grpc.analytics_facts import GrpcFactSink
 from adapters.grpc.booking_servicer import BookingServicer
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.postgres.booking_repository import SqlAlchemyBookingUnitOfWork
 from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
-from core.shared.facts import relay_of
-from services.assembly import peer_client
+from services.assembly import analytics_relay, peer_client
 
 
 class BookingContainer(containers.DeclarativeContainer):
@@ -29,7 +27,4 @@ class BookingContainer(containers.DeclarativeContainer):
     outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     servicer = providers.Singleton(BookingServicer, unit_of_work=unit_of_work, outlets=outlets)
     # What happened to each booking, relayed from the outbox to analytics (core.shared.facts).
-    fact_sink = providers.Resource(
-        peer_client, GrpcFactSink, config.analytics_address, config.currency, "booking"
-    )
-    fact_relay = providers.Singleton(relay_of, "booking-facts", unit_of_work, fact_sink)
+    fact_relay = analytics_relay(unit_of_work, config, "booking")

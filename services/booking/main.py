@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from services.assembly import running_beside, serving
+from services.assembly import facts_config, running_beside, serving
 from services.catalog import ServiceSpec
 from services.database import database_config
 from services.runtime import Register
@@ -17,8 +17,7 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = BookingContainer()
     container.config.from_dict(await database_config(settings, spec.name))
     container.config.tenant_address.from_value(settings.address_of("tenant"))
-    container.config.analytics_address.from_value(settings.address_of("analytics"))
-    container.config.currency.from_value(settings.order_currency)
+    container.config.from_dict(facts_config(settings))
     async with serving(container, spec) as register:
         relay = await container.fact_relay()
         async with running_beside([relay.run], settings.shutdown_grace_seconds):

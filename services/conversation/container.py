@@ -14,7 +14,7 @@ from adapters.postgres.conversation_repository import SqlAlchemyConversationUnit
 from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.redis.history_cache import RedisHistoryCache
 from core.conversation.ports import HistoryCache
-from services.assembly import peer_client
+from services.assembly import analytics_relay, peer_client
 
 
 async def history_resource(
@@ -59,3 +59,5 @@ class ConversationContainer(containers.DeclarativeContainer):
         staff=outlets,
         outbound=outbound,
     )
+    # Handoffs and staff replies, relayed from the outbox to analytics (core.shared.facts).
+    fact_relay = analytics_relay(unit_of_work, config, "conversation")

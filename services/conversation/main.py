@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from services.assembly import serving
+from services.assembly import facts_config, running_beside, serving
 from services.catalog import ServiceSpec
 from services.database import database_config
 from services.runtime import Register
@@ -20,5 +20,8 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container.config.single_replica.from_value(settings.single_replica("conversation"))
     container.config.messaging_address.from_value(settings.address_of("messaging"))
     container.config.tenant_address.from_value(settings.address_of("tenant"))
+    container.config.from_dict(facts_config(settings))
     async with serving(container, spec) as register:
-        yield register
+        relay = await container.fact_relay()
+        async with running_beside([relay.run], settings.shutdown_grace_seconds):
+            yield register

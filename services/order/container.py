@@ -5,7 +5,6 @@ from functools import partial
 
 from dependency_injector import containers, providers
 
-from adapters.grpc.analytics_facts import GrpcFactSink
 from adapters.grpc.conversation_client import GrpcConversations
 from adapters.grpc.messaging_notifier import GrpcMessagingNotifier
 from adapters.grpc.order_servicer import OrderServicer
@@ -19,8 +18,7 @@ from core.order.agent.shop import Shop
 from core.order.agent.transaction import TransactionAgent
 from core.order.references import OrderReferences
 from core.order.sweeper import PaymentSweeper
-from core.shared.facts import relay_of
-from services.assembly import peer_client
+from services.assembly import analytics_relay, peer_client
 
 
 class OrderContainer(containers.DeclarativeContainer):
@@ -66,7 +64,4 @@ class OrderContainer(containers.DeclarativeContainer):
         currency=config.currency,
     )
     # What happened to each order, relayed from the outbox to analytics (core.shared.facts).
-    fact_sink = providers.Resource(
-        peer_client, GrpcFactSink, config.analytics_address, config.currency, "order"
-    )
-    fact_relay = providers.Singleton(relay_of, "order-facts", unit_of_work, fact_sink)
+    fact_relay = analytics_relay(unit_of_work, config, "order")

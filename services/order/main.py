@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from services.assembly import running_beside, serving
+from services.assembly import facts_config, running_beside, serving
 from services.catalog import ServiceSpec
 from services.database import database_config
 from services.runtime import Register
@@ -19,11 +19,11 @@ def configure(container: OrderContainer, settings: Settings, database: dict[str,
             "messaging_address": settings.address_of("messaging"),
             "tenant_address": settings.address_of("tenant"),
             "conversation_address": settings.address_of("conversation"),
-            "analytics_address": settings.address_of("analytics"),
             "payment_base_url": settings.payment_base_url,
             "currency": settings.order_currency,
             "payment_timeout_minutes": settings.order_payment_timeout_minutes,
             "sweep_seconds": settings.order_sweep_seconds,
+            **facts_config(settings),
         }
     )
 

@@ -30,7 +30,7 @@ EXPECTED_TABLES = {
         "statement_lines",
         "alerts",
     },
-    "conversation": {"conversations", "messages"},
+    "conversation": {"conversations", "messages", "facts_pending"},
     "knowledge": {"knowledge_bases", "documents"},
     "booking": {"resources", "bookings", "opening_hours", "closed_dates", "facts_pending"},
     "orders": {
@@ -572,5 +572,5 @@ async def test_money_is_numeric_12_2(db: AsyncEngine) -> None:
             {"schemas": list(EXPECTED_TABLES)},
         )
         found = {(s, t, c): (p, sc) for s, t, c, p, sc in rows}
-    assert len(found) == 18
+    assert len(found) == 19
     assert set(found.values()) == {(12, 2)}

@@ -70,11 +70,14 @@ def settings_of(overlay: str) -> dict[str, str]:
 
 
 def peers_in_code(service: str) -> set[str]:
-    """The services a process dials: the service names its main.py mentions, and the tenant
-    service, where every process looks up who a gateway-verified token belongs to
-    (services/catalog.py, the access interceptor's user directory)."""
+    """The services a process dials: the service names its main.py mentions, analytics when it
+    relays facts there (services.assembly.facts_config), and the tenant service, where every
+    process looks up who a gateway-verified token belongs to (services/catalog.py, the access
+    interceptor's user directory)."""
     tree = ast.parse((ROOT / "services" / service / "main.py").read_text())
     names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)} | {"tenant"}
+    if any(isinstance(n, ast.Name) and n.id == "facts_config" for n in ast.walk(tree)):
+        names.add("analytics")
     return {name for name in SERVICES if name in names} - {service}
 
 

@@ -38,6 +38,8 @@ def clients(member: str) -> list[tuple[str, str | None]]:
                 module = node.module.rsplit(".", 1)[-1]
                 if not module.endswith("_servicer"):
                     found += [(f"adapters/grpc/{module}.py", alias.name) for alias in node.names]
+            if isinstance(node, ast.Name) and node.id == "analytics_relay":  # services.assembly
+                found.append(("adapters/grpc/analytics_facts.py", "GrpcFactSink"))
     return found + EVERY_MEMBER
 
 

@@ -18,7 +18,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, CreatedAt, TenantId, UpdatedAt, UuidPk, one_of, same_tenant, tenant_key
+from .base import (
+    Base,
+    CreatedAt,
+    PendingFacts,
+    TenantId,
+    UpdatedAt,
+    UuidPk,
+    one_of,
+    same_tenant,
+    tenant_key,
+)
 
 SCHEMA = "conversation"
 
@@ -112,3 +122,11 @@ class MessageRow(Base):
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, server_default="{}")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+class PendingFactRow(PendingFacts, Base):
+    """Facts for analytics not yet relayed (core.shared.facts)."""
+
+    __tablename__ = "facts_pending"
+    # The relay sends the oldest first.
+    __table_args__ = (Index("ix_facts_pending_occurred_at", "occurred_at"), {"schema": SCHEMA})

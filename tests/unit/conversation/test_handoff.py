@@ -108,3 +108,22 @@ async def test_an_agent_assigns_only_themselves(uow, clock, conversation):
         c.AssignHandoff(TENANT, conversation.id, AGENT, only_to=AGENT), uow, STAFF
     )
     assert taken.handoff_agent_id == AGENT
+
+
+async def test_analytics_hears_of_each_handoff_step_and_staff_reply_once(
+    uow, clock, conversation, append
+):
+    ask = c.RequestHandoff(TENANT, conversation.id, "allergy question")
+    await handlers.request_handoff(ask, uow, clock)
+    await handlers.request_handoff(ask, uow, clock)  # asked again: nothing new happened
+    await handlers.assign_handoff(c.AssignHandoff(TENANT, conversation.id, AGENT), uow, STAFF)
+    await append(SenderType.CUSTOMER, "hello?")
+    await append(SenderType.AGENT, "Hi, Marta here", sender_id=str(AGENT))
+    await handlers.release_handoff(TENANT, conversation.id, uow)
+    assert uow.facts.names() == [
+        "handoff.requested", "handoff.assigned", "agent.replied", "handoff.released",
+    ]  # fmt: skip
+    requested, _, replied, _ = uow.facts.facts
+    assert requested.properties == {"reason": "allergy question"}
+    assert replied.properties == {"agent": str(AGENT)}
+    assert {f.conversation_id for f in uow.facts.facts} == {conversation.id}

@@ -1,11 +1,11 @@
-"""booking.facts_pending and orders.facts_pending: facts for analytics, stored with the change.
+"""booking, orders and conversation .facts_pending: facts for analytics, stored with the change.
 
 Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-07
 
-A booking confirmed or an order paid writes a row here in the transaction that confirmed or
-paid it; each service's relay sends the rows to analytics (which counts an id once) and
+A booking confirmed, an order paid, a handoff requested or a staff reply writes a row here in
+the transaction that made it; each service's relay sends the rows to analytics (which counts an id once) and
 deletes them. Tenant-owned, so held to the tenant_isolation policy like every such table since
 0008; the service roles of 0013 reach them through its default privileges.
 """
@@ -21,7 +21,7 @@ down_revision: str | Sequence[str] | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SCHEMAS = ("booking", "orders")
+SCHEMAS = ("booking", "orders", "conversation")
 TABLE = "facts_pending"
 POLICY = "tenant_isolation"
 
