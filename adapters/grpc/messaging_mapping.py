@@ -3,6 +3,7 @@
 from crm.messaging.v1 import messaging_pb2 as pb
 
 from core.messaging.model import ButtonsPiece, DeliveryStatus, ListPiece
+from core.messaging.opt_out import OptOut
 from core.messaging.queue import InboxItem, OutboxMessage, ProcessingStatus
 
 from .convert import enum_to_proto, struct, timestamp
@@ -55,6 +56,15 @@ def _content(outbound: pb.OutboundMessage, message: OutboxMessage) -> None:
         )
     else:
         outbound.text.body = piece.body
+
+
+def opt_out_message(opt_out: OptOut) -> pb.OptOut:
+    return pb.OptOut(
+        tenant_id=str(opt_out.tenant_id),
+        customer_phone=f"+{opt_out.customer_phone}",
+        opt_out_time=timestamp(opt_out.opted_out_at),
+        refused_sends=opt_out.refused_sends,
+    )
 
 
 def outbound_message(message: OutboxMessage) -> pb.OutboundMessage:

@@ -19,7 +19,7 @@ from core.shared.ids import parse_id
 from core.shared.scope import across_tenants
 
 from .convert import enum_to_domain, page_query
-from .messaging_mapping import inbox_item_message, outbound_message
+from .messaging_mapping import inbox_item_message, opt_out_message, outbound_message
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 ALL_TENANTS = "-"
@@ -138,6 +138,15 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
             )
         return pb.ListOutboxMessagesResponse(
             messages=[outbound_message(m) for m in page.items],
+            page={"next_page_token": page.next_token},
+        )
+
+    async def ListOptOuts(self, request, context):
+        tenant_id = parse_id(request.tenant_id, "tenant_id")
+        async with self._uow() as uow:
+            page = await uow.opt_outs.list(tenant_id, page_query(request.page))
+        return pb.ListOptOutsResponse(
+            opt_outs=[opt_out_message(o) for o in page.items],
             page={"next_page_token": page.next_token},
         )
 

@@ -174,6 +174,7 @@ _SERVICES: dict[str, dict[str, Roles]] = {
         "GetInboxItem": MANAGERS,
         "ListInboxItems": MANAGERS,
         "RetryInboxItem": MANAGERS,
+        "ListOptOuts": MANAGERS,
     },
     # Probes and tooling: they reveal no tenant's data.
     "grpc.health.v1.Health": {"Check": PUBLIC, "Watch": PUBLIC},

@@ -32,6 +32,7 @@ from core.shared.paging import Page, PageQuery
 from . import piece_codec
 from .locks import hold_each_until_commit
 from .models.messaging import InboxItemRow, OutboxMessageRow, UsagePendingRow
+from .opt_outs import SqlAlchemyOptOutRepository
 from .paging import paginate, split_page
 from .unit_of_work import SqlAlchemyUnitOfWork
 
@@ -457,8 +458,10 @@ class SqlAlchemyMessagingUnitOfWork(SqlAlchemyUnitOfWork):
     inbox: SqlAlchemyInboxRepository
     outbox: SqlAlchemyOutboxRepository
     usage: SqlAlchemyUsageRepository
+    opt_outs: SqlAlchemyOptOutRepository
 
     def attach(self, session: AsyncSession) -> None:
         self.inbox = SqlAlchemyInboxRepository(session)
         self.outbox = SqlAlchemyOutboxRepository(session)
         self.usage = SqlAlchemyUsageRepository(session)
+        self.opt_outs = SqlAlchemyOptOutRepository(session)

@@ -10,7 +10,8 @@ from core.shared.errors import DomainError, FailedPrecondition, NotFound
 from core.shared.scope import across_tenants, acting_for
 
 from .fitting import fit
-from .model import SendFailure, WebhookBatch
+from .model import OutboundContent, SendFailure, WebhookBatch
+from .opt_out import OptCommand, OptRequest, confirmation, opt_request
 from .ports import (
     MessagingUnitOfWork,
     OutletDirectory,
@@ -95,10 +96,14 @@ class InboxWorker:
             await self._handle(item)
 
     async def _handle(self, item: InboxItem) -> None:
+        opting = opt_request(item.message)
         try:
             outlet = await self._outlets.resolve(item.message.phone_number_id)
-            with acting_for(outlet.tenant_id, INBOX):
-                reply = await self._replies.reply_to(item.message, outlet)
+            if opting:  # STOP or START: the messaging service's own answer
+                reply: OutboundContent | None = OutboundContent(confirmation(opting))
+            else:
+                with acting_for(outlet.tenant_id, INBOX):
+                    reply = await self._replies.reply_to(item.message, outlet)
         except (NotFound, FailedPrecondition) as refused:
             await self._settle(item, bury=str(refused))
             return
@@ -127,6 +132,8 @@ class InboxWorker:
             outlet_id=outlet.outlet_id,
         )
         async with self._uow() as uow:
+            if opting:
+                await _record(uow, outlet.tenant_id, item.message.customer_phone, opting)
             await uow.outbox.enqueue(queued)
             await uow.inbox.complete(item.id, outlet)
             await uow.usage.add([used])
@@ -218,3 +225,12 @@ class OutboxSender:
 
 def _describe(error: Exception) -> str:
     return error.message if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+
+
+async def _record(
+    uow: MessagingUnitOfWork, tenant_id: uuid.UUID, customer_phone: str, opting: OptRequest
+) -> None:
+    if opting.command is OptCommand.STOP:
+        await uow.opt_outs.opt_out(tenant_id, customer_phone)
+    else:
+        await uow.opt_outs.opt_in(tenant_id, customer_phone)

@@ -15,6 +15,7 @@ from .model import (
     SendResult,
     StatusUpdate,
 )
+from .opt_out import OptOut
 from .queue import InboxItem, OutboxMessage, OutletRef, ProcessingStatus
 from .usage import UsageEntry
 
@@ -124,10 +125,23 @@ class UsageRepository(Protocol):
     async def remove(self, entry_ids: Sequence[uuid.UUID]) -> None: ...
 
 
+class OptOutRepository(Protocol):
+    """Customers who wrote STOP, per tenant (core.messaging.opt_out)."""
+
+    async def opt_out(self, tenant_id: uuid.UUID, customer_phone: str) -> None: ...
+    async def opt_in(self, tenant_id: uuid.UUID, customer_phone: str) -> None: ...
+
+    async def refuse(self, tenant_id: uuid.UUID, customer_phone: str) -> bool:
+        """Count a refused send when the customer opted out; whether they did."""
+
+    async def list(self, tenant_id: uuid.UUID, page: PageQuery) -> Page[OptOut]: ...
+
+
 class MessagingUnitOfWork(Protocol):
     inbox: InboxRepository
     outbox: OutboxRepository
     usage: UsageRepository
+    opt_outs: OptOutRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

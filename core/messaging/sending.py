@@ -9,6 +9,7 @@ from core.shared.errors import FailedPrecondition, InvalidInput
 
 from .fitting import fit
 from .model import OutboundContent
+from .opt_out import OPTED_OUT
 from .ports import CustomerWindow, MessagingUnitOfWork, OutletDirectory
 from .queue import OutboxMessage
 
@@ -46,6 +47,8 @@ async def send_message(
 ) -> list[OutboxMessage]:
     """Queue the message (split to fit WhatsApp's limits); refused outside the window."""
     _validate(cmd)
+    if await _opted_out(uow, cmd):
+        raise FailedPrecondition(OPTED_OUT)
     if not await windows.is_open(cmd.tenant_id, cmd.conversation_id):
         raise FailedPrecondition(WINDOW_CLOSED)
     # Always the outlet's own number: a caller's number is only checked against it, so no
@@ -74,6 +77,14 @@ async def send_message(
         await uow.commit()
     on_enqueued()
     return [m for m in stored if m is not None] or await _already_queued(uow, cmd, key)
+
+
+async def _opted_out(uow: MessagingUnitOfWork, cmd: SendMessage) -> bool:
+    """Whether the customer wrote STOP; the refusal is counted on their opt-out."""
+    async with uow:
+        refused = await uow.opt_outs.refuse(cmd.tenant_id, cmd.to.removeprefix("+"))
+        await uow.commit()
+    return refused
 
 
 async def _already_queued(

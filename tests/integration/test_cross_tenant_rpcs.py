@@ -412,6 +412,8 @@ CASES: tuple[Case, ...] = (
         tenant_id=t, inbox_item_id=r.inbox_item)),
     Case("messaging.ListInboxItems", lambda t, r, me: messaging.ListInboxItemsRequest(
         tenant_id=t), OWN),
+    Case("messaging.ListOptOuts", lambda t, r, me: messaging.ListOptOutsRequest(
+        tenant_id=t), OWN),
     Case("messaging.RetryInboxItem", lambda t, r, me: messaging.RetryInboxItemRequest(
         tenant_id=t, inbox_item_id=r.inbox_item),
         target=("messaging.inbox_items", "id", "inbox_item")),

@@ -42,7 +42,7 @@ EXPECTED_TABLES = {
         "facts_pending",
     },
     "analytics": {"events", "event_rollups"},
-    "messaging": {"inbox_items", "outbox_messages", "usage_pending"},
+    "messaging": {"inbox_items", "outbox_messages", "usage_pending", "opt_outs"},
     "orchestrator": {"dialogue_states"},
 }
 

@@ -176,3 +176,24 @@ class UsagePendingRow(Base):
     occurred_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class OptOutRow(Base):
+    """A customer who wrote STOP to a tenant's number: the business starts nothing with them."""
+
+    __tablename__ = "opt_outs"
+    __table_args__ = (
+        UniqueConstraint(
+            "tenant_id", "customer_phone", name="uq_opt_outs_tenant_id_customer_phone"
+        ),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    # The unique rule's index (tenant first) serves the row-level security policy.
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    customer_phone: Mapped[str] = mapped_column(String(32))  # digits, as WhatsApp sends them
+    opted_out_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    refused_sends: Mapped[int] = mapped_column(BigInteger, server_default="0")

@@ -387,3 +387,31 @@ class RetryInboxItemResponse(_message.Message):
     INBOX_ITEM_FIELD_NUMBER: _ClassVar[int]
     inbox_item: InboxItem
     def __init__(self, inbox_item: _Optional[_Union[InboxItem, _Mapping]] = ...) -> None: ...
+
+class OptOut(_message.Message):
+    __slots__ = ("tenant_id", "customer_phone", "opt_out_time", "refused_sends")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_PHONE_FIELD_NUMBER: _ClassVar[int]
+    OPT_OUT_TIME_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_SENDS_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    customer_phone: str
+    opt_out_time: _timestamp_pb2.Timestamp
+    refused_sends: int
+    def __init__(self, tenant_id: _Optional[str] = ..., customer_phone: _Optional[str] = ..., opt_out_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., refused_sends: _Optional[int] = ...) -> None: ...
+
+class ListOptOutsRequest(_message.Message):
+    __slots__ = ("tenant_id", "page")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    page: _common_pb2.PageRequest
+    def __init__(self, tenant_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.PageRequest, _Mapping]] = ...) -> None: ...
+
+class ListOptOutsResponse(_message.Message):
+    __slots__ = ("opt_outs", "page")
+    OPT_OUTS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    opt_outs: _containers.RepeatedCompositeFieldContainer[OptOut]
+    page: _common_pb2.PageResponse
+    def __init__(self, opt_outs: _Optional[_Iterable[_Union[OptOut, _Mapping]]] = ..., page: _Optional[_Union[_common_pb2.PageResponse, _Mapping]] = ...) -> None: ...

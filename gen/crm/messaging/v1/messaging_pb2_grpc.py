@@ -81,6 +81,11 @@ class MessagingServiceStub:
                 request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryInboxItemRequest.SerializeToString,
                 response_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryInboxItemResponse.FromString,
                 _registered_method=True)
+        self.ListOptOuts = channel.unary_unary(
+                '/crm.messaging.v1.MessagingService/ListOptOuts',
+                request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsRequest.SerializeToString,
+                response_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsResponse.FromString,
+                _registered_method=True)
 
 
 class MessagingServiceServicer:
@@ -154,6 +159,14 @@ class MessagingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListOptOuts(self, request, context):
+        """The customers who wrote STOP (or BAJA, BERHENTI) to the business: nothing the business
+        starts reaches them until they write START. Most recent first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MessagingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -201,6 +214,11 @@ def add_MessagingServiceServicer_to_server(servicer, server):
                     servicer.RetryInboxItem,
                     request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryInboxItemRequest.FromString,
                     response_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryInboxItemResponse.SerializeToString,
+            ),
+            'ListOptOuts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOptOuts,
+                    request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsRequest.FromString,
+                    response_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -447,6 +465,33 @@ class MessagingService:
             '/crm.messaging.v1.MessagingService/RetryInboxItem',
             crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryInboxItemRequest.SerializeToString,
             crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryInboxItemResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOptOuts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.messaging.v1.MessagingService/ListOptOuts',
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsRequest.SerializeToString,
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsResponse.FromString,
             options,
             channel_credentials,
             insecure,
