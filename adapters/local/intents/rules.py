@@ -44,11 +44,13 @@ _HANDOFF = re.compile(
 # ("I can help with bookings, orders and questions") asked about neither.
 _BOOKING_TOPIC = re.compile(
     r"\b(?:book\w*|reserv\w*|tables?|guests?|people|party|date|day"
-    r"|mesas?|personas|comensales|fecha|d[ií]a|meja|orang|tamu|tanggal|hari)\b"
+    r"|mesas?|personas|comensales|fecha|d[ií]a|meja|orang|tamu|tanggal)\b"
 )
+# "Anything else?" alone closes any answer (a thank-you's too): it is no question about an
+# order unless the order is named with it ("anything else, or shall we check out?").
 _ORDER_TOPIC = re.compile(
-    r"\b(?:order|cart|basket|add(?:ed|ing)?\b|anything else|menu|how many (?!people|guests)"
-    r"|pedido|carrito|carta\b|men[uú]\b|algo m[aá]s|pesan|keranjang|ada lagi)"
+    r"\b(?:order|cart|basket|add(?:ed|ing)?\b|check ?out|menu|how many (?!people|guests)"
+    r"|pedido|carrito|carta\b|men[uú]\b|finaliza\w*|pesanan|pesan(?! teks)|keranjang)"
 )
 _CHANGE = re.compile(r"\b(?:change|move|reschedul\w*|instead)\b")
 _SWITCH = re.compile(r"\b(?:cancel\w*|status|where|human|menu|pay|checkout)\b")

@@ -101,6 +101,13 @@ def test_the_bots_offer_of_everything_it_does_is_no_booking_question(offer):
     assert classify("a las 9", bot="¿A qué hora quieres la mesa?").intent is Intent.BOOKING_NEW
 
 
+def test_anything_else_closing_a_thank_you_is_no_order_question():
+    bot = "You're welcome! Anything else I can help with?"
+    assert classify("table for 2 tmrw at 1pm", bot=bot).intent is Intent.BOOKING_NEW
+    bot = "Added 2x Pizza Margherita. Anything else, or shall we check out?"
+    assert classify("2 cokes", bot=bot).intent is Intent.ORDER_ADD
+
+
 def test_a_bare_product_after_an_order_question_adds_to_the_order():
     result = classify("2 cokes", bot="Added a Pizza Margherita. Anything else?")
     assert result.intent is Intent.ORDER_ADD
