@@ -29,6 +29,7 @@ STOPWORDS = frozenset(
     "my your our their this that these those there here what which who whom whose when where "
     "why how any some have has had not no yes please hi hello tell know want like get us time "
     "whats wats u ur r pls plz ok okay im id ive youre hey also just still there's it's "
+    "guys folks yall ya dude "
     "el la los las de del y o en un una que por para con es son se lo al hay cual cuando puedo "
     "hacen tienen tiene mi su yo "
     "apa yang di ke dari kapan berapa bisa ada saya kamu anda untuk dengan dan atau ini itu "

@@ -11,7 +11,6 @@ from core.shared.errors import DomainError, Unavailable
 from . import replies
 from .agents import Agent, AgentReply, AgentTurn
 from .dialogue import HANDOFF_OFFER, DialogueState, DialogueStore
-from .follow_up import follows_up, question_for
 from .model import (
     FALLBACK_ERROR,
     BotReply,
@@ -40,6 +39,7 @@ from .ports import (
     TenantProfiles,
     VocabularySource,
 )
+from .questions import asks, follows_up, question_for
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +259,13 @@ class Router:
         if asked and follows_up(exchange.message.text):
             question = question_for(asked, exchange.message.text)
             return await self._support(exchange, question=question, asked=asked)
+        if (
+            intent is Intent.ORDER_CHECKOUT
+            and state.active_agent != "order"
+            and asks(exchange.message.text)
+        ):
+            # "can i pay by card?" with nothing ordered asks how paying works here.
+            return await self._support(exchange)
         if self._answers_active_agent(exchange):
             return await self._delegate(exchange, state.active_agent)  # "today", "at 8 then"
         if intent.domain in self._agents:

@@ -94,6 +94,18 @@ async def test_and_saturday_after_an_answer_asks_the_documents_with_the_question
     assert len(parts["agents"]["booking"].turns) == 2
 
 
+async def test_asking_how_to_pay_with_nothing_ordered_asks_the_documents(say, parts):
+    classifier = parts["classifier"]
+    classifier.on("can i pay by card?", Intent.ORDER_CHECKOUT)
+    classifier.on("checkout", Intent.ORDER_CHECKOUT)
+    parts["knowledge"].passages = [Passage("We accept all major cards; open daily.", 0.9)]
+    answer = await say("can i pay by card?")
+    assert answer.reply.text == "We accept all major cards; open daily."
+    assert parts["agents"]["order"].turns == []
+    await say("checkout")  # an instruction: the order agent's
+    assert len(parts["agents"]["order"].turns) == 1
+
+
 async def test_an_unanswerable_question_offers_a_person_and_yes_hands_off(say, parts):
     classifier = parts["classifier"]
     classifier.on("do you have parking", Intent.SUPPORT)
