@@ -184,6 +184,20 @@ async def disrupt(
     return Disruption(replica, killed_at, len(replies.at), restarted_in, in_hand)
 
 
+async def outbox_sent(engine: AsyncEngine, within: float) -> None:
+    """Every piece of every reply sent: a line counts as answered at its first piece, and the
+    rest of a long reply may still be on its way (later under load)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        async with engine.connect() as conn:
+            waiting = await conn.scalar(
+                text("SELECT count(*) FROM messaging.outbox_messages WHERE status = 'queued'")
+            )
+        if not waiting:
+            return
+        await asyncio.sleep(0.5)
+
+
 async def recovery(engine: AsyncEngine, disruption: Disruption) -> None:
     """Seconds from the kill to the answer of the last message in hand at that moment."""
     async with engine.connect() as conn:
@@ -291,6 +305,7 @@ async def run_load(
         await talking
         await replies.until(total, within)
         seconds = time.monotonic() - started
+        await outbox_sent(engine, within)
         sent = await replies.everything()
     await mesh.stop("messaging")  # drains; each relay sends what is pending on its way out
     for disruption in disruptions:
