@@ -170,8 +170,21 @@ def _content(message: dict[str, Any], wire_type: str) -> tuple[InboundType, str,
         "order": body.get("text"),
     }
     text = body.get("caption") if wire_type in MEDIA else texts.get(wire_type)
+    if wire_type == "location":
+        text = _place(body)
     reply_id = body.get("payload", "") if wire_type == "button" else ""
     return InboundType(wire_type), clean_text(str(text or "")), str(reply_id or "")
+
+
+def _place(location: dict[str, Any]) -> str:
+    """A shared location as words: its name and address when it has them, and where it is
+    ("Casa Lucio, Calle Cava Baja 35, Madrid (40.41173, -3.70801)")."""
+    words = [str(location.get(k) or "").strip() for k in ("name", "address")]
+    try:
+        where = f"({float(location['latitude']):.5f}, {float(location['longitude']):.5f})"
+    except (KeyError, TypeError, ValueError):
+        where = ""
+    return " ".join([", ".join(w for w in words if w), where]).strip()
 
 
 def _status(status: dict[str, Any], path: str, phone_number_id: str) -> StatusUpdate | None:

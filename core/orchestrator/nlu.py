@@ -41,6 +41,8 @@ ABOUT = "about"
 # Entity: the thanks or goodbye said beside a yes or no ("vale gracias", "ok thanks bye"),
 # which is what the message means when no question awaits the yes.
 CLOSING = "closing"
+# Entity: a place the customer shared (WhatsApp location), as words and coordinates.
+LOCATION = "location"
 
 
 @dataclass(frozen=True, slots=True)

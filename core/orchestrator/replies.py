@@ -37,6 +37,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "nothing_pending": NOTHING_PENDING,
         "thanks": THANKS,
         "goodbye": GOODBYE,
+        "location_noted": "Thanks for the location! Is it for a delivery? Order what you'd "
+        "like and I'll ask for the address when we get there.",
         "yes": "Yes, please",
         "no": "No, thanks",
         "out_of_scope": "I can help with bookings, orders and questions about {name}. "
@@ -57,6 +59,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "nothing_pending": "Perdona, no sé a qué te refieres. ¿En qué te puedo ayudar?",
         "thanks": "¡De nada! ¿Algo más en lo que te pueda ayudar?",
         "goodbye": "Gracias por escribirnos. ¡Que tengas un buen día!",
+        "location_noted": "¡Gracias por la ubicación! ¿Es para una entrega? Pide lo que "
+        "quieras y te pediré la dirección cuando lleguemos ahí.",
         "yes": "Sí, por favor",
         "no": "No, gracias",
         "out_of_scope": "Puedo ayudarte con reservas, pedidos y preguntas sobre {name}. "
@@ -78,6 +82,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "nothing_pending": "Maaf, saya kurang paham maksudnya. Ada yang bisa saya bantu?",
         "thanks": "Sama-sama! Ada lagi yang bisa saya bantu?",
         "goodbye": "Terima kasih sudah menghubungi kami. Semoga harinya menyenangkan!",
+        "location_noted": "Terima kasih atas lokasinya! Untuk pengantaran? Silakan pesan dulu, "
+        "nanti saya tanyakan alamatnya.",
         "yes": "Ya, boleh",
         "no": "Tidak, terima kasih",
         "out_of_scope": "Saya bisa membantu reservasi, pesanan, dan pertanyaan tentang {name}. "

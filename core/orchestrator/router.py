@@ -22,6 +22,7 @@ from .model import (
 from .nlu import (
     ABOUT,
     CLOSING,
+    LOCATION,
     NO_VOCABULARY,
     SAFETY,
     AnswerWriter,
@@ -191,6 +192,8 @@ class Router:
         if message.type is InboundType.REACTION:
             return None
         self._follow_language(exchange)
+        if message.type is InboundType.LOCATION and message.text:
+            return await self._place_shared(exchange)
         if message.type not in ACTIONABLE:
             return BotReply(
                 exchange.profile.greeting()
@@ -310,6 +313,15 @@ class Router:
         if said := exchange.classification.entities.get(CLOSING):  # "vale gracias": thanks
             return self._small_talk(exchange, Intent(said))
         return BotReply(replies.say("nothing_pending", exchange.language))
+
+    async def _place_shared(self, exchange: Exchange) -> BotReply:
+        """A shared location answers the agent at work (a delivery address); with none at work
+        the customer is asked what it is for."""
+        entities = {LOCATION: exchange.message.text}
+        exchange.classification = Classification(Intent.OUT_OF_SCOPE, 1.0, entities)
+        if exchange.state.active_agent in self._agents:
+            return await self._delegate(exchange, exchange.state.active_agent)
+        return BotReply(replies.say("location_noted", exchange.language))
 
     async def _delegate(self, exchange: Exchange, name: str) -> BotReply:
         message, state = exchange.message, exchange.state

@@ -79,7 +79,8 @@ def may_be_address(turn: OrderTurn) -> bool:
     text = turn.text.strip()
     if not text or turn.reply_id:
         return False
-    if looks_like_address(text):  # "Jl. Sudirman no 12" is an address, whatever "no" reads as
+    # A place shared on WhatsApp; or words like "Jl. Sudirman no 12", whatever "no" reads as.
+    if turn.entities.get("location") or looks_like_address(text):
         return True
     if text.endswith("?") or turn.intent in _NOT_AN_ADDRESS:
         return False

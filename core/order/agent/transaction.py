@@ -71,7 +71,7 @@ class TransactionAgent:
         of the flow or plainly asks for dishes on the menu."""
         if not may_be_address(turn):
             return False
-        if looks_like_address(turn.text):
+        if turn.entities.get("location") or looks_like_address(turn.text):
             return True
         products = await self._shop.products(turn.tenant_id)
         return not any(candidates(w.name, products) for w in wishes(turn.entities, turn.text))

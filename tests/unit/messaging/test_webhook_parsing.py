@@ -93,6 +93,9 @@ def test_location():
     assert parsed.type is InboundType.LOCATION
     assert parsed.payload["location"]["latitude"] == 40.4
     assert parsed.payload["location"]["name"] == "Casa Pepe"
+    assert parsed.text == "Casa Pepe, Calle Mayor 1 (40.40000, -3.70000)"
+    pin = parse_one(wa.location_message(40.41173, -3.70801))  # a dropped pin: no name
+    assert pin.text == "(40.41173, -3.70801)"
 
 
 def test_shared_contacts():

@@ -106,6 +106,17 @@ async def test_asking_how_to_pay_with_nothing_ordered_asks_the_documents(say, pa
     assert len(parts["agents"]["order"].turns) == 1
 
 
+async def test_a_shared_location_goes_to_the_agent_at_work_else_is_asked_about(say, parts):
+    place = "Casa Pepe, Calle Mayor 1 (40.41680, -3.70380)"
+    alone = await say(place, kind=InboundType.LOCATION)
+    assert alone.reply.text == replies.say("location_noted", "en")
+    parts["classifier"].on("2 pizzas please", Intent.ORDER_ADD)
+    await say("2 pizzas please")
+    await say(place, kind=InboundType.LOCATION)
+    (_, turn) = parts["agents"]["order"].turns
+    assert (turn.text, turn.entities) == (place, {"location": place})
+
+
 async def test_an_unanswerable_question_offers_a_person_and_yes_hands_off(say, parts):
     classifier = parts["classifier"]
     classifier.on("do you have parking", Intent.SUPPORT)

@@ -231,6 +231,15 @@ async def test_an_address_with_a_house_number_is_the_address_not_a_dish(routed, 
     assert "2x Pizza Margherita" in summary.text and "95x" not in summary.text
 
 
+async def test_a_location_shared_while_the_address_is_asked_is_the_address(routed):
+    await _to_the_address(routed)
+    place = "(40.41173, -3.70801)"  # a dropped pin: no street, no name, only where it is
+    day = await routed.say(place, "out_of_scope", location=place)
+    assert ids(day) == ["date:2025-03-01", "date:2025-03-02"], day.text
+    summary = await routed.says("tomorrow")
+    assert f"Delivery to {place} on 2025-03-02" in summary.text
+
+
 async def test_a_dish_named_while_the_address_is_asked_is_still_a_dish(routed):
     await _to_the_address(routed)
     reply = await routed.says("oh and a coffee too")
