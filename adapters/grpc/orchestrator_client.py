@@ -3,7 +3,7 @@
 from crm.orchestrator.v1 import orchestrator_pb2 as pb
 from crm.orchestrator.v1 import orchestrator_pb2_grpc
 
-from core.messaging.model import InboundMessage, OutboundContent, ReplyOption
+from core.messaging.model import InboundMessage, InboundType, OutboundContent, ReplyOption
 from core.messaging.queue import OutletRef
 
 from .convert import enum_to_proto, timestamp
@@ -34,6 +34,7 @@ class GrpcReplyEngine:
                 interactive_reply_id=message.reply_id,
                 message_time=timestamp(message.sent_at),
                 context_message_id=message.context_message_id,
+                catalog_items=catalog_items(message),
             ),
         )
         if answer.handoff_active or not answer.HasField("reply") or not answer.reply.text:
@@ -47,3 +48,17 @@ class GrpcReplyEngine:
 
     async def aclose(self) -> None:
         await self._channel.close()
+
+
+def catalog_items(message: InboundMessage) -> list[pb.CatalogItem]:
+    """The lines of a cart sent from the WhatsApp catalog; a line without a product id or a
+    whole quantity from 1 to 1,000 is not one (the webhook stores it as it came)."""
+    if message.type is not InboundType.ORDER:
+        return []
+    lines = (message.payload.get("order") or {}).get("product_items") or []
+    found = []
+    for line in lines[:100]:
+        retailer_id, quantity = str(line.get("product_retailer_id") or ""), line.get("quantity")
+        if 0 < len(retailer_id) <= 100 and isinstance(quantity, int) and 1 <= quantity <= 1000:
+            found.append(pb.CatalogItem(product_retailer_id=retailer_id, quantity=quantity))
+    return found

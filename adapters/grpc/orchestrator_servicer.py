@@ -37,6 +37,7 @@ def customer_message(request: pb.HandleMessageRequest) -> CustomerMessage:
         whatsapp_message_id=request.whatsapp_message_id,
         sent_at=sent_at,
         reply_id=request.interactive_reply_id,
+        catalog=tuple((i.product_retailer_id, i.quantity) for i in request.catalog_items),
     )
 
 

@@ -36,6 +36,8 @@ class CustomerMessage:
     whatsapp_message_id: str
     sent_at: datetime
     reply_id: str = ""
+    # A cart from the business's WhatsApp catalog: (product retailer id, quantity) lines.
+    catalog: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,8 @@ ABOUT = "about"
 CLOSING = "closing"
 # Entity: a place the customer shared (WhatsApp location), as words and coordinates.
 LOCATION = "location"
+# Entity: a cart sent from the WhatsApp catalog, "<retailer id>:<quantity>|…".
+CATALOG = "catalog"
 
 
 @dataclass(frozen=True, slots=True)

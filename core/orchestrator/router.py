@@ -21,6 +21,7 @@ from .model import (
 )
 from .nlu import (
     ABOUT,
+    CATALOG,
     CLOSING,
     LOCATION,
     NO_VOCABULARY,
@@ -49,6 +50,7 @@ TOP_K = 5
 SHORT_ANSWER_WORDS = 3
 # An off-topic reading of a message this long is checked against the documents first.
 MIN_WORDS_TO_LOOK_UP = 3
+MAX_ENTITY = 1000  # characters of an entity's value an agent's contract takes
 # Mid-task, a message shorter than this (an address, a dish) keeps the conversation's language.
 SWITCH_MID_TASK_WORDS = 5
 # Our own yes/no buttons answer for themselves, whatever the classifier thinks.
@@ -194,6 +196,8 @@ class Router:
         self._follow_language(exchange)
         if message.type is InboundType.LOCATION and message.text:
             return await self._place_shared(exchange)
+        if message.type is InboundType.ORDER and message.catalog and "order" in self._agents:
+            return await self._catalog_cart(exchange)
         if message.type not in ACTIONABLE:
             return BotReply(
                 exchange.profile.greeting()
@@ -322,6 +326,18 @@ class Router:
         if exchange.state.active_agent in self._agents:
             return await self._delegate(exchange, exchange.state.active_agent)
         return BotReply(replies.say("location_noted", exchange.language))
+
+    async def _catalog_cart(self, exchange: Exchange) -> BotReply:
+        """A cart from the WhatsApp catalog is an order: the order agent fills its cart."""
+        lines: list[str] = []
+        for sku, quantity in exchange.message.catalog:  # whole lines, as many as an entity holds
+            if len("|".join([*lines, f"{sku}:{quantity}"])) > MAX_ENTITY:
+                break
+            lines.append(f"{sku}:{quantity}")
+        entities = {CATALOG: "|".join(lines)}
+        exchange.classification = Classification(Intent.ORDER_ADD, 1.0, entities)
+        exchange.state.switch_to("order")
+        return await self._delegate(exchange, "order")
 
     async def _delegate(self, exchange: Exchange, name: str) -> BotReply:
         message, state = exchange.message, exchange.state

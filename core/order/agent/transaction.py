@@ -94,6 +94,8 @@ class TransactionAgent:
             return await self._category(turn, talk, reply_id.removeprefix("category:"))
         if reply_id.startswith("product:"):
             return await self._add_by_id(turn, talk, reply_id.removeprefix("product:"))
+        if turn.entities.get("catalog"):
+            return await self._add_catalog(turn, talk, turn.entities["catalog"])
         if reply_id == "checkout" or intent == CHECKOUT:
             return self._checkout.next(turn, talk)
         if reply_id == "menu" or intent == CHOOSE:
@@ -153,6 +155,25 @@ class TransactionAgent:
                 outcome.instead = outcome.instead or (quantity, short[1])
             else:
                 talk.cart.add(found[0], quantity)
+                outcome.added = True
+        return self._after_adding(talk, outcome)
+
+    async def _add_catalog(self, turn: OrderTurn, talk: Dialogue, lines: str) -> OrderReply:
+        """A cart sent from the WhatsApp catalog: each line's product found by its SKU (the
+        catalog's retailer id); one the menu does not have is named back, never dropped."""
+        products = await self._shop.products(turn.tenant_id)
+        by_sku = {p.sku.casefold(): p for p in products if p.sku}
+        outcome = _Outcome()
+        for line in lines.split("|"):
+            sku, _, count = line.rpartition(":")
+            product, quantity = by_sku.get(sku.casefold()), int(count) if count.isdigit() else 1
+            if product is None:
+                outcome.missing.append(sku)
+            elif short := self._shortage(talk, product, quantity, products):
+                outcome.notes.append(short[0])
+                outcome.instead = outcome.instead or (quantity, short[1])
+            else:
+                talk.cart.add(product, quantity)
                 outcome.added = True
         return self._after_adding(talk, outcome)
 

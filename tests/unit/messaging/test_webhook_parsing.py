@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.grpc.orchestrator_client import catalog_items
 from adapters.whatsapp.webhook import parse_webhook
 from core.messaging.model import DeliveryStatus, InboundType
 from core.shared.errors import InvalidInput
@@ -124,6 +125,19 @@ def test_order():
     assert (parsed.type, parsed.text) == (InboundType.ORDER, "For tonight")
     assert parsed.payload["order"]["catalog_id"] == "983247"
     assert parsed.payload["order"]["product_items"][0]["product_retailer_id"] == "paella-2"
+
+
+def test_a_catalog_carts_lines_reach_the_orchestrator_and_broken_ones_do_not():
+    parsed = parse_one(wa.order_message())
+    parsed.payload["order"]["product_items"] += [
+        {"product_retailer_id": "cola-1", "quantity": 3},
+        {"product_retailer_id": "", "quantity": 1},
+        {"product_retailer_id": "x", "quantity": "many"},
+        {"product_retailer_id": "y", "quantity": 0},
+    ]
+    lines = [(i.product_retailer_id, i.quantity) for i in catalog_items(parsed)]
+    assert lines == [("paella-2", 1), ("cola-1", 3)]
+    assert catalog_items(parse_one(wa.text_message())) == []
 
 
 @pytest.mark.parametrize("kind", ["unsupported", "system", "request_welcome", "ephemeral"])

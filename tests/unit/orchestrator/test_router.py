@@ -117,6 +117,16 @@ async def test_a_shared_location_goes_to_the_agent_at_work_else_is_asked_about(s
     assert (turn.text, turn.entities) == (place, {"location": place})
 
 
+async def test_a_cart_from_the_whatsapp_catalog_goes_to_the_order_agent(router, parts):
+    cart = CustomerMessage(
+        TENANT, OUTLET, "+34600000001", "Ana", InboundType.ORDER, "", "wamid.CART",
+        datetime.now(UTC), catalog=(("MN-1", 2), ("DR-2", 1)),
+    )  # fmt: skip
+    await router.handle(cart)
+    (turn,) = parts["agents"]["order"].turns
+    assert (turn.intent, turn.entities) == ("order.add", {"catalog": "MN-1:2|DR-2:1"})
+
+
 async def test_an_unanswerable_question_offers_a_person_and_yes_hands_off(say, parts):
     classifier = parts["classifier"]
     classifier.on("do you have parking", Intent.SUPPORT)

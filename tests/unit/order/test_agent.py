@@ -281,6 +281,16 @@ async def test_a_product_is_ordered_by_the_other_names_its_owner_gave_it(chat, m
     assert "6x Soft drink" in reply.text
 
 
+async def test_a_cart_from_the_whatsapp_catalog_fills_the_cart_by_sku(chat, uow):
+    for name, sku in (("Pizza Margherita", "MN-MARGHERITA"), ("Soft drink", "DR-SOFT")):
+        command = c.CreateProduct(TENANT, name, "3.00", stock_quantity=20, sku=sku)
+        await catalog_handlers.create_product(command, uow)
+    reply = await chat.say("", catalog="mn-margherita:2|DR-SOFT:3|paella-2:1")
+    assert "2x Pizza Margherita" in reply.text and "3x Soft drink" in reply.text
+    assert "'paella-2'" in reply.text  # not on the menu: named back, not dropped
+    assert sum(x["qty"] for x in reply.state["cart"]) == 5
+
+
 async def test_an_ambiguous_item_is_asked_about_after_the_clear_ones(routed, menu, uow):
     coke = c.CreateProduct(TENANT, "Coke", "2.50", stock_quantity=20, category_id=None)
     await catalog_handlers.create_product(coke, uow)
