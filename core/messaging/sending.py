@@ -45,10 +45,9 @@ async def send_message(
     windows: CustomerWindow,
     on_enqueued: Callable[[], None],
 ) -> list[OutboxMessage]:
-    """Queue the message (split to fit WhatsApp's limits); refused outside the window."""
+    """Queue the message (split to fit WhatsApp's limits); refused outside the window, and
+    to a customer who wrote STOP (the refusal counted on their opt-out)."""
     _validate(cmd)
-    if await _opted_out(uow, cmd):
-        raise FailedPrecondition(OPTED_OUT)
     if not await windows.is_open(cmd.tenant_id, cmd.conversation_id):
         raise FailedPrecondition(WINDOW_CLOSED)
     # Always the outlet's own number: a caller's number is only checked against it, so no
@@ -72,19 +71,14 @@ async def send_message(
         for i, piece in enumerate(fit(cmd.content))
     ]
     async with uow:
+        if await uow.opt_outs.refuse(cmd.tenant_id, cmd.to.removeprefix("+")):
+            await uow.commit()  # the count, not the message
+            raise FailedPrecondition(OPTED_OUT)
         await uow.outbox.enqueue(queued)
         stored = [await uow.outbox.get(cmd.tenant_id, m.id) for m in queued]
         await uow.commit()
     on_enqueued()
     return [m for m in stored if m is not None] or await _already_queued(uow, cmd, key)
-
-
-async def _opted_out(uow: MessagingUnitOfWork, cmd: SendMessage) -> bool:
-    """Whether the customer wrote STOP; the refusal is counted on their opt-out."""
-    async with uow:
-        refused = await uow.opt_outs.refuse(cmd.tenant_id, cmd.to.removeprefix("+"))
-        await uow.commit()
-    return refused
 
 
 async def _already_queued(

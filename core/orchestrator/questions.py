@@ -26,7 +26,8 @@ def follows_up(text: str) -> bool:
 
 def question_for(asked: str, text: str) -> str:
     """What to ask the documents for the follow-up `text` of the question `asked`."""
-    rest = text[_OPENING.match(text).end() :].split() if _OPENING.match(text) else text.split()
+    opening = _OPENING.match(text)
+    rest = text[opening.end() if opening else 0 :].split()
     return f"{asked} {text}" if len(rest) <= FRAGMENT_WORDS else text
 
 
