@@ -3,12 +3,13 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKeyConstraint,
+    Index,
     MetaData,
     Numeric,
     String,
@@ -17,7 +18,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names, so migrations can refer to them and errors can be mapped.
 NAMING_CONVENTION = {
@@ -75,8 +76,17 @@ def same_tenant(table: str, column: str, parent: str, ondelete: str) -> ForeignK
 
 
 class PendingFacts:
-    """Columns of a service's outbox of facts for analytics (core.shared.facts): written with
-    the change they record, deleted by the relay once analytics has them."""
+    """A service's outbox of facts for analytics (core.shared.facts), `facts_pending` in the
+    schema the subclass names: written with the change they record, deleted by the relay once
+    analytics has them."""
+
+    __tablename__ = "facts_pending"
+    schema: ClassVar[str]
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        # The relay sends the oldest first.
+        return (Index("ix_facts_pending_occurred_at", "occurred_at"), {"schema": cls.schema})
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))

@@ -127,6 +127,4 @@ class MessageRow(Base):
 class PendingFactRow(PendingFacts, Base):
     """Facts for analytics not yet relayed (core.shared.facts)."""
 
-    __tablename__ = "facts_pending"
-    # The relay sends the oldest first.
-    __table_args__ = (Index("ix_facts_pending_occurred_at", "occurred_at"), {"schema": SCHEMA})
+    schema = SCHEMA
