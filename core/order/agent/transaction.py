@@ -150,13 +150,25 @@ class TransactionAgent:
                 outcome.notes.append(w.ASK_LATER.format(name=wish.name))
             elif len(found) > 1:
                 outcome.unclear = (wish.name, quantity, found)
-            elif short := self._shortage(talk, found[0], quantity, products):
-                outcome.notes.append(short[0])
-                outcome.instead = outcome.instead or (quantity, short[1])
             else:
-                talk.cart.add(found[0], quantity)
-                outcome.added = True
+                self._put(talk, outcome, found[0], quantity, products)
         return self._after_adding(talk, outcome)
+
+    def _put(
+        self,
+        talk: Dialogue,
+        outcome: _Outcome,
+        product: Product,
+        quantity: int,
+        products: list[Product],
+    ) -> None:
+        """Into the cart, or noted as sold out or short with alternatives to offer."""
+        if short := self._shortage(talk, product, quantity, products):
+            outcome.notes.append(short[0])
+            outcome.instead = outcome.instead or (quantity, short[1])
+        else:
+            talk.cart.add(product, quantity)
+            outcome.added = True
 
     async def _add_catalog(self, turn: OrderTurn, talk: Dialogue, lines: str) -> OrderReply:
         """A cart sent from the WhatsApp catalog: each line's product found by its SKU (the
@@ -169,12 +181,8 @@ class TransactionAgent:
             product, quantity = by_sku.get(sku.casefold()), int(count) if count.isdigit() else 1
             if product is None:
                 outcome.missing.append(sku)
-            elif short := self._shortage(talk, product, quantity, products):
-                outcome.notes.append(short[0])
-                outcome.instead = outcome.instead or (quantity, short[1])
             else:
-                talk.cart.add(product, quantity)
-                outcome.added = True
+                self._put(talk, outcome, product, quantity, products)
         return self._after_adding(talk, outcome)
 
     def _after_adding(self, talk: Dialogue, outcome: _Outcome) -> OrderReply:
