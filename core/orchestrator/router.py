@@ -329,12 +329,10 @@ class Router:
 
     async def _catalog_cart(self, exchange: Exchange) -> BotReply:
         """A cart from the WhatsApp catalog is an order: the order agent fills its cart."""
-        lines: list[str] = []
-        for sku, quantity in exchange.message.catalog:  # whole lines, as many as an entity holds
-            if len("|".join([*lines, f"{sku}:{quantity}"])) > MAX_ENTITY:
-                break
-            lines.append(f"{sku}:{quantity}")
-        entities = {CATALOG: "|".join(lines)}
+        joined = "|".join(f"{sku}:{quantity}" for sku, quantity in exchange.message.catalog)
+        if len(joined) > MAX_ENTITY:  # whole lines, as many as an agent's entity holds
+            joined = joined[: joined.rfind("|", 0, MAX_ENTITY + 1)]
+        entities = {CATALOG: joined}
         exchange.classification = Classification(Intent.ORDER_ADD, 1.0, entities)
         exchange.state.switch_to("order")
         return await self._delegate(exchange, "order")

@@ -1,5 +1,6 @@
 """The Router's decisions, with every peer faked."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -125,6 +126,11 @@ async def test_a_cart_from_the_whatsapp_catalog_goes_to_the_order_agent(router, 
     await router.handle(cart)
     (turn,) = parts["agents"]["order"].turns
     assert (turn.intent, turn.entities) == ("order.add", {"catalog": "MN-1:2|DR-2:1"})
+    large = replace(cart, whatsapp_message_id="wamid.BIG", catalog=tuple(
+        (f"SKU-{n:05d}", 2) for n in range(100)))  # fmt: skip
+    await router.handle(large)
+    lines = parts["agents"]["order"].turns[1].entities["catalog"]
+    assert len(lines) <= 1000 and lines.split("|")[-1] == "SKU-00082:2"  # whole lines only
 
 
 async def test_an_unanswerable_question_offers_a_person_and_yes_hands_off(say, parts):
