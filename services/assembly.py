@@ -15,6 +15,7 @@ from core.shared.facts import relay_of
 
 from .catalog import ServiceSpec
 from .runtime import Register
+from .settings import Settings
 
 
 async def peer_client(factory: Callable[..., Any], *arguments: Any) -> AsyncIterator[Any]:
@@ -73,7 +74,7 @@ def analytics_relay(
     return providers.Singleton(relay_of, f"{source}-facts", unit_of_work, sink)
 
 
-def facts_config(settings: Any) -> dict[str, str]:
+def facts_config(settings: Settings) -> dict[str, str]:
     """What analytics_relay reads from a container's configuration."""
     return {
         "analytics_address": settings.address_of("analytics"),
