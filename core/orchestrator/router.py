@@ -314,6 +314,9 @@ class Router:
             return BotReply(replies.say("handoff_declined", exchange.language))
         if pending in self._agents:
             return await self._delegate(exchange, pending)
+        if exchange.state.active_agent in self._agents:
+            # Its question was no yes/no one: "Jl. Sudirman no 12" answers "the address?".
+            return await self._delegate(exchange, exchange.state.active_agent)
         if said := exchange.classification.entities.get(CLOSING):  # "vale gracias": thanks
             return self._small_talk(exchange, Intent(said))
         return BotReply(replies.say("nothing_pending", exchange.language))

@@ -61,6 +61,21 @@ async def test_yes_with_nothing_pending_is_not_guessed(say, parts):
     assert outcome.reply.text == replies.NOTHING_PENDING
 
 
+async def test_a_no_reading_mid_task_goes_to_the_agent_that_asked_not_a_shrug(say, parts):
+    """The order agent asked for the address; "Jl. Sudirman no 12" reads as a "no"."""
+    classifier = parts["classifier"]
+    classifier.on("2 pizzas", Intent.ORDER_ADD)
+    classifier.on("no", Intent.CONFIRM_NO)  # the agent confirmed the cart: a real no
+    classifier.on("Jl. Sudirman no 12", Intent.CONFIRM_NO)
+    await say("2 pizzas")
+    await say("no")  # answers the pending confirmation; the agent is done
+    await say("2 pizzas")
+    parts["dialogue"].states[next(iter(parts["dialogue"].states))]["pending"] = ""
+    outcome = await say("Jl. Sudirman no 12")
+    assert outcome.reply.text != replies.NOTHING_PENDING
+    assert parts["agents"]["order"].turns[-1].text == "Jl. Sudirman no 12"
+
+
 async def test_ok_thanks_with_nothing_pending_is_thanks(say, parts):
     parts["classifier"].on("vale gracias", Intent.CONFIRM_YES, closing="thanks")
     outcome = await say("vale gracias")
