@@ -79,10 +79,12 @@ _CALLS: dict[str, dict[str, tuple[str, ...]]] = {
         "billing": ("RecordUsageBatch",),
         "conversation": ("GetConversation",),
         "orchestrator": ("HandleMessage",),
+        "tenant": ("ListOutlets",),  # the business accounts whose templates it syncs
     },
     "payments": {"order": ("RecordPayment",)},  # the payment provider's bridge
-    "seed": {  # `make run` uploading the demo business's documents
+    "seed": {  # `make run` uploading the demo business's documents and templates
         "knowledge": ("ListKnowledgeBases", "CreateKnowledgeBase", "UploadDocument"),
+        "messaging": ("ListMessageTemplates", "CreateMessageTemplate"),
     },
 }
 CALLS: dict[str, dict[str, frozenset[str]]] = {

@@ -16,9 +16,10 @@ from . import gateway
 from .catalog import SERVICES
 from .database import prepare
 from .demo.knowledge import seed_demo_documents
+from .demo.templates import seed_demo_templates
 from .mesh_identity import credentials_folder
 from .probe import wait_until_serving
-from .seed import seed_demo_business
+from .seed import DEMO_BUSINESS_ACCOUNT_ID, DEMO_PHONE_NUMBER_ID, seed_demo_business
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,14 +64,19 @@ async def _spawn(argv: list[str], env: dict[str, str]) -> asyncio.subprocess.Pro
     )  # fmt: skip
 
 
+def cloud_api_standin(settings: Settings) -> list[str]:
+    """The Cloud API stand-in, knowing the demo number's business account (its templates)."""
+    return [
+        sys.executable, "-m", "adapters.local.cloud_api_standin",
+        "--port", str(settings.cloud_api_standin_port), "--token", settings.whatsapp_token,
+        "--number", f"{DEMO_PHONE_NUMBER_ID}={DEMO_BUSINESS_ACCOUNT_ID}",
+    ]  # fmt: skip
+
+
 def _programs(settings: Settings) -> dict[str, list[str]]:
     """Every process of the local mesh: the Cloud API and payment stand-ins, nine services,
     the Envoy gateway."""
     python = [sys.executable, "-m"]
-    standin = [
-        *python, "adapters.local.cloud_api_standin",
-        "--port", str(settings.cloud_api_standin_port), "--token", settings.whatsapp_token,
-    ]  # fmt: skip
     payments = [
         *python, "adapters.local.payment_standin", "--port", str(settings.payment_standin_port),
         "--order-address", settings.address_of("order"),
@@ -81,7 +87,12 @@ def _programs(settings: Settings) -> dict[str, list[str]]:
         str(gateway.envoy_binary()), "-c", str(gateway.write_local(settings)),
         "--log-level", "warn", "--disable-hot-restart",
     ]  # fmt: skip
-    return {"cloud-api": standin, "payments": payments, **services, "gateway": envoy}
+    return {
+        "cloud-api": cloud_api_standin(settings),
+        "payments": payments,
+        **services,
+        "gateway": envoy,
+    }
 
 
 async def _stop(processes: dict[str, asyncio.subprocess.Process], grace: float) -> None:
@@ -128,7 +139,7 @@ async def run_mesh(settings: Settings) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
     url = await prepare(settings)
-    tenant_id, _ = await seed_demo_business(url)
+    tenant_id, outlet_id = await seed_demo_business(url)
     env = {**os.environ, "DATABASE_URL": url}
     processes = {name: await _spawn(argv, env) for name, argv in _programs(settings).items()}
     relays = [
@@ -146,6 +157,8 @@ async def run_mesh(settings: Settings) -> int:
         uploaded = await seed_demo_documents(settings, tenant_id)
         if uploaded:
             console.print(f"Uploaded {uploaded} demo documents to the knowledge service.")
+        if created := await seed_demo_templates(settings, tenant_id, outlet_id):
+            console.print(f"Created {created} demo WhatsApp templates (approved by the stand-in).")
         console.print(
             f"[bold]Mesh is up.[/] Gateway: http://127.0.0.1:{settings.gateway_port} "
             f"(webhook: /webhooks/whatsapp, admin: /v1/...). Ctrl-C stops every service."

@@ -17,6 +17,7 @@ from .order.seed import seed_demo_catalog
 
 DEMO_SLUG = "demo"
 DEMO_PHONE_NUMBER_ID = "100000000000001"
+DEMO_BUSINESS_ACCOUNT_ID = "200000000000001"  # the WhatsApp Business Account holding it
 # Whom the seeds act as: onboarding is platform work.
 SEEDER = "demo-seed"
 # One user per role: Firebase uid (what `crm admin token` signs for), email, name.
@@ -53,6 +54,7 @@ async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
                         name="Demo Bistro Downtown",
                         waba_phone_number="+15550000001",
                         waba_phone_number_id=DEMO_PHONE_NUMBER_ID,
+                        waba_business_account_id=DEMO_BUSINESS_ACCOUNT_ID,
                         timezone="UTC",
                     ),
                     uow(),

@@ -29,7 +29,7 @@ from core.knowledge.ports import (
 )
 from core.knowledge.vectors import SparseVector
 from core.order.catalog import MAX_STOCK
-from core.order.ports import PaymentLink
+from core.order.ports import Notice, PaymentLink
 from core.shared.errors import FailedPrecondition, NotFound
 from core.shared.facts import Fact
 from core.shared.paging import Page, PageQuery
@@ -781,10 +781,10 @@ class FakeNotifier:
     """Keeps every notice; fails while `failing` is set."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str]] = []
+        self.sent: list[tuple[str, Notice, str]] = []
         self.failing = False
 
-    async def notify(self, order, text: str, key: str) -> None:
+    async def notify(self, order, notice: Notice, key: str) -> None:
         if self.failing:
             raise ConnectionError("messaging is down")
-        self.sent.append((order.customer_phone, text, key))
+        self.sent.append((order.customer_phone, notice, key))

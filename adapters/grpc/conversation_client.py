@@ -5,11 +5,11 @@ import uuid
 from crm.conversation.v1 import conversation_pb2 as pb
 from crm.conversation.v1 import conversation_pb2_grpc
 
-from core.messaging.model import InboundType
+from core.messaging.model import InboundType, WindowState
 from core.orchestrator.model import ConversationRef, CustomerMessage
 from core.orchestrator.nlu import Turn
 
-from .convert import timestamp
+from .convert import struct, timestamp
 from .peers import call, open_channel
 
 _MESSAGE_TYPE = {
@@ -70,13 +70,14 @@ class GrpcConversationLog:
                     content=message.text,
                     whatsapp_message_id=message.whatsapp_message_id,
                     timestamp=timestamp(message.sent_at),
+                    metadata=struct(message.metadata()),
                 ),
             ),
         )
         return reply.duplicate
 
     async def record_bot(
-        self, conversation: ConversationRef, tenant_id: uuid.UUID, text: str
+        self, conversation: ConversationRef, tenant_id: uuid.UUID, text: str, language: str
     ) -> None:
         await call(
             self._stub.AppendMessage,
@@ -87,6 +88,7 @@ class GrpcConversationLog:
                     sender_type=pb.SENDER_TYPE_BOT,
                     message_type=pb.MESSAGE_TYPE_TEXT,
                     content=text,
+                    language=language,
                 ),
             ),
         )
@@ -128,14 +130,14 @@ class GrpcCustomerWindow:
         self._channel = open_channel(address)
         self._stub = conversation_pb2_grpc.ConversationServiceStub(self._channel)
 
-    async def is_open(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> bool:
+    async def state(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> WindowState:
         reply = await call(
             self._stub.GetConversation,
             pb.GetConversationRequest(
                 tenant_id=str(tenant_id), conversation_id=str(conversation_id)
             ),
         )
-        return reply.conversation.window_open
+        return WindowState(reply.conversation.window_open, reply.conversation.language)
 
     async def aclose(self) -> None:
         await self._channel.close()

@@ -21,6 +21,7 @@ def conversation_message(conversation: Conversation, now: datetime) -> pb.Conver
         outlet_id=str(conversation.outlet_id),
         customer_phone=conversation.customer_phone,
         customer_name=conversation.customer_name,
+        language=conversation.language,
         status=enum_to_proto(conversation.status, pb.ConversationStatus),
         handoff_requested=conversation.handoff_requested,
         handoff_agent_id=str(agent) if agent else "",
@@ -47,6 +48,7 @@ def message_message(message: Message) -> pb.Message:
         sender_id=message.sender_id,
         message_type=enum_to_proto(message.message_type, pb.MessageType),
         content=message.content,
+        language=message.language,
         whatsapp_message_id=message.whatsapp_message_id,
         timestamp=timestamp(message.timestamp),
         metadata=struct(message.metadata),
@@ -66,6 +68,7 @@ def append_command(tenant_id: str, message: pb.Message) -> c.AppendMessage:
         whatsapp_message_id=message.whatsapp_message_id,
         timestamp=to_datetime(message, "timestamp"),
         metadata=from_struct(message.metadata),
+        language=message.language,
     )
 
 

@@ -2,9 +2,11 @@
 
 from crm.messaging.v1 import messaging_pb2 as pb
 
-from core.messaging.model import ButtonsPiece, DeliveryStatus, ListPiece
+from core.messaging.media import StoredMedia
+from core.messaging.model import ButtonsPiece, DeliveryStatus, ListPiece, TemplatePiece
 from core.messaging.opt_out import OptOut
 from core.messaging.queue import InboxItem, OutboxMessage, ProcessingStatus
+from core.messaging.templates import Template, TemplateCategory
 
 from .convert import enum_to_proto, struct, timestamp
 
@@ -15,8 +17,10 @@ _PROCESSING_OF = {
 }
 
 
-def inbox_item_message(item: InboxItem) -> pb.InboxItem:
+def inbox_item_message(item: InboxItem, media: dict[str, StoredMedia]) -> pb.InboxItem:
+    """`media`: the stored media of messages by wamid (this item's, if it carried any)."""
     message = item.message
+    kept = media.get(message.whatsapp_message_id)
     return pb.InboxItem(
         id=str(item.id),
         whatsapp_message_id=message.whatsapp_message_id,
@@ -37,6 +41,22 @@ def inbox_item_message(item: InboxItem) -> pb.InboxItem:
         next_attempt_time=timestamp(item.next_attempt_at),
         process_time=timestamp(item.processed_at),
         create_time=timestamp(item.received_at),
+        reaction=item.reaction,
+        original_text=item.original_text,
+        edit_time=timestamp(item.edited_at),
+        revoke_time=timestamp(item.revoked_at),
+        media=inbound_media(kept) if kept else None,
+    )
+
+
+def inbound_media(media: StoredMedia) -> pb.InboundMedia:
+    return pb.InboundMedia(
+        media_id=media.media_id,
+        mime_type=media.mime_type,
+        size_bytes=media.size_bytes,
+        sha256=media.sha256,
+        refusal=media.refusal,
+        transcript=media.transcript,
     )
 
 
@@ -54,8 +74,40 @@ def _content(outbound: pb.OutboundMessage, message: OutboxMessage) -> None:
         outbound.interactive.options.extend(
             pb.InteractiveOption(id=o.id, title=o.title, description=o.description) for o in options
         )
+    elif isinstance(piece, TemplatePiece):
+        outbound.template.CopyFrom(
+            pb.TemplateContent(
+                name=piece.name,
+                language=piece.language,
+                category=enum_to_proto(TemplateCategory(piece.category), pb.TemplateCategory),
+                parameters=piece.parameters,
+                button_payloads=piece.button_payloads,
+                text=piece.text,
+            )
+        )
     else:
         outbound.text.body = piece.body
+
+
+def template_message(template: Template) -> pb.MessageTemplate:
+    return pb.MessageTemplate(
+        id=str(template.id),
+        tenant_id=str(template.tenant_id),
+        business_account_id=template.business_account_id,
+        name=template.name,
+        language=template.language,
+        category=enum_to_proto(template.category, pb.TemplateCategory),
+        status=enum_to_proto(template.status, pb.TemplateStatus),
+        header=template.header,
+        body=template.body,
+        footer=template.footer,
+        quick_replies=template.quick_replies,
+        parameter_count=template.parameter_count,
+        external_id=template.external_id,
+        rejected_reason=template.rejected_reason,
+        create_time=timestamp(template.created_at),
+        update_time=timestamp(template.updated_at),
+    )
 
 
 def opt_out_message(opt_out: OptOut) -> pb.OptOut:
@@ -85,6 +137,7 @@ def outbound_message(message: OutboxMessage) -> pb.OutboundMessage:
         idempotency_key=message.idempotency_key,
         next_attempt_time=timestamp(message.next_attempt_at),
         create_time=timestamp(message.created_at),
+        reaction=message.reaction,
     )
     if message.error:
         outbound.error.message = str(message.error.get("message", ""))

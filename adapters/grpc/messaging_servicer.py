@@ -10,16 +10,28 @@ from google.api.httpbody_pb2 import HttpBody
 from adapters.whatsapp.webhook import parse_webhook
 from core.messaging import handlers, operations
 from core.messaging.model import OutboundContent, ReplyOption
-from core.messaging.ports import CustomerWindow, MessagingUnitOfWork, OutletDirectory
+from core.messaging.ports import (
+    CloudTemplates,
+    CustomerWindow,
+    MessagingUnitOfWork,
+    OutletDirectory,
+)
 from core.messaging.queue import ProcessingStatus
 from core.messaging.sending import SendMessage, send_message
 from core.messaging.subscription import verify_subscription
+from core.messaging.template_registry import create_template, sync_templates
+from core.messaging.templates import Template, TemplateCategory, TemplateFallback, TemplateStatus
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
 from core.shared.scope import across_tenants
 
 from .convert import enum_to_domain, page_query
-from .messaging_mapping import inbox_item_message, opt_out_message, outbound_message
+from .messaging_mapping import (
+    inbox_item_message,
+    opt_out_message,
+    outbound_message,
+    template_message,
+)
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 ALL_TENANTS = "-"
@@ -45,6 +57,33 @@ def _content(request: pb.SendMessageRequest) -> OutboundContent:
     )
 
 
+def _fallback(request: pb.SendMessageRequest) -> TemplateFallback | None:
+    if not request.HasField("template"):
+        return None
+    given = request.template
+    return TemplateFallback(
+        given.name, tuple(given.parameters), tuple(given.button_payloads), given.language
+    )
+
+
+def _new_template(request: pb.CreateMessageTemplateRequest) -> Template:
+    given = request.template
+    category = enum_to_domain(given, "category", TemplateCategory)
+    if category is None:
+        raise InvalidInput("template.category", "marketing, utility or authentication")
+    return Template(
+        tenant_id=parse_id(request.tenant_id, "tenant_id"),
+        business_account_id="",
+        name=given.name,
+        language=given.language,
+        category=category,
+        body=given.body,
+        header=given.header,
+        footer=given.footer,
+        quick_replies=tuple(given.quick_replies),
+    )
+
+
 def _metadata(context, key: str) -> str | None:
     for name, value in context.invocation_metadata() or ():
         if name == key:
@@ -62,6 +101,7 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         outlets: OutletDirectory,
         windows: CustomerWindow,
         on_enqueued: Callable[[], None],
+        cloud_templates: CloudTemplates,
     ) -> None:
         self._uow = unit_of_work
         self._app_secret = app_secret
@@ -70,6 +110,7 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         self._outlets = outlets
         self._windows = windows
         self._on_enqueued = on_enqueued
+        self._cloud_templates = cloud_templates
 
     async def VerifyWebhook(self, request, context):
         hub = request.hub
@@ -99,7 +140,8 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
             _tenant_scope(request.tenant_id),
             parse_id(request.inbox_item_id, "inbox_item_id"),
         )
-        return pb.GetInboxItemResponse(inbox_item=inbox_item_message(item))
+        media = await operations.media_of(self._uow(), [item])
+        return pb.GetInboxItemResponse(inbox_item=inbox_item_message(item, media))
 
     async def ListInboxItems(self, request, context):
         async with self._uow() as uow:
@@ -109,8 +151,9 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
                 enum_to_domain(request, "status", ProcessingStatus),
                 request.customer_phone,
             )
+        media = await operations.media_of(self._uow(), page.items)
         return pb.ListInboxItemsResponse(
-            inbox_items=[inbox_item_message(i) for i in page.items],
+            inbox_items=[inbox_item_message(i, media) for i in page.items],
             page={"next_page_token": page.next_token},
         )
 
@@ -121,7 +164,8 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
             parse_id(request.inbox_item_id, "inbox_item_id"),
         )
         self._on_received()
-        return pb.RetryInboxItemResponse(inbox_item=inbox_item_message(item))
+        media = await operations.media_of(self._uow(), [item])
+        return pb.RetryInboxItemResponse(inbox_item=inbox_item_message(item, media))
 
     async def GetOutboundMessage(self, request, context):
         message = await operations.outbound_message(
@@ -150,6 +194,46 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
             page={"next_page_token": page.next_token},
         )
 
+    async def ListMessageTemplates(self, request, context):
+        tenant_id = parse_id(request.tenant_id, "tenant_id")
+        status = enum_to_domain(request, "status", TemplateStatus)
+        async with self._uow() as uow:
+            page = await uow.templates.list(tenant_id, page_query(request.page), status)
+        return pb.ListMessageTemplatesResponse(
+            templates=[template_message(t) for t in page.items],
+            page={"next_page_token": page.next_token},
+        )
+
+    async def CreateMessageTemplate(self, request, context):
+        template = await create_template(
+            _new_template(request),
+            parse_id(request.outlet_id, "outlet_id"),
+            tuple(request.examples),
+            self._uow(),
+            self._outlets,
+            self._cloud_templates,
+        )
+        return pb.CreateMessageTemplateResponse(template=template_message(template))
+
+    async def SyncMessageTemplates(self, request, context):
+        templates, removed = await sync_templates(
+            parse_id(request.tenant_id, "tenant_id"),
+            self._uow(),
+            self._outlets,
+            self._cloud_templates,
+        )
+        return pb.SyncMessageTemplatesResponse(
+            templates=[template_message(t) for t in templates], removed=removed
+        )
+
+    async def GetMedia(self, request, context):
+        media = await operations.media_content(
+            self._uow(), parse_id(request.tenant_id, "tenant_id"), request.media_id
+        )
+        return HttpBody(
+            content_type=media.mime_type or "application/octet-stream", data=media.content
+        )
+
     async def SendMessage(self, request, context):
         command = SendMessage(
             tenant_id=parse_id(request.tenant_id, "tenant_id"),
@@ -159,6 +243,7 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
             content=_content(request),
             phone_number_id=request.phone_number_id,
             idempotency_key=request.idempotency_key,
+            template=_fallback(request),
         )
         queued = await send_message(
             command, self._uow(), self._outlets, self._windows, self._on_enqueued

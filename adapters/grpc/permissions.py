@@ -175,6 +175,12 @@ _SERVICES: dict[str, dict[str, Roles]] = {
         "ListInboxItems": MANAGERS,
         "RetryInboxItem": MANAGERS,
         "ListOptOuts": MANAGERS,
+        # Agents answer handed-off chats, where a customer's photo or document usually is.
+        "GetMedia": STAFF,
+        # Staff see which templates can reach a customer whose window closed; managers add them.
+        "ListMessageTemplates": STAFF,
+        "CreateMessageTemplate": MANAGERS,
+        "SyncMessageTemplates": MANAGERS,
     },
     # Probes and tooling: they reveal no tenant's data.
     "grpc.health.v1.Health": {"Check": PUBLIC, "Watch": PUBLIC},

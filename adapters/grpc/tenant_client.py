@@ -54,6 +54,25 @@ class GrpcTenantDirectory:
     async def phone_number_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         return (await self._outlet(tenant_id, outlet_id)).waba_phone_number_id
 
+    async def business_account_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        return (await self._outlet(tenant_id, outlet_id)).waba_business_account_id
+
+    async def business_accounts(self, tenant_id: uuid.UUID) -> list[str]:
+        """Asked afresh: a sync after adding an outlet must see it."""
+        accounts: set[str] = set()
+        token = ""
+        while True:
+            reply = await call(
+                self._stub.ListOutlets,
+                pb.ListOutletsRequest(
+                    tenant_id=str(tenant_id), page={"page_size": 100, "page_token": token}
+                ),
+            )
+            accounts |= {o.waba_business_account_id for o in reply.outlets}
+            token = reply.page.next_page_token
+            if not token:
+                return sorted(accounts - {""})
+
     async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         return (await self._outlet(tenant_id, outlet_id)).timezone or "UTC"
 

@@ -16,6 +16,10 @@ MESSAGES = {
     131026: "(#131026) Message undeliverable",
     131047: "(#131047) Re-engagement message",
     131056: "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+    132000: "(#132000) Number of parameters does not match the expected number of params",
+    132001: "(#132001) Template name does not exist in the translation",
+    132015: "(#132015) Template is Paused",
+    132016: "(#132016) Template is Disabled",
 }
 # error_subcode as Meta sends for parameter errors; the stand-in uses one value for all.
 PARAMETER_SUBCODE = 2494010

@@ -3,7 +3,8 @@
     python -m adapters.local.cloud_api_standin --host 127.0.0.1 --port 8090 --token T
 
 Control endpoints for tests: GET/DELETE /_standin/sent (?to=, ?after=<index>),
-POST /_standin/fail {"status": 429, "count": 2, "code": 130429}, GET /_standin/health.
+POST /_standin/fail {"status": 429, "count": 2, "code": 130429}, GET /_standin/health;
+templates: see standin_templates.
 """
 
 import argparse
@@ -22,6 +23,8 @@ from typing import Any
 from aiohttp import web
 
 from .cloud_api_rules import Refusal, check_message, error_body
+from .standin_media import add_media_routes
+from .standin_templates import TemplateBook, add_template_routes
 
 log = logging.getLogger("cloud_api_standin")
 DEFAULT_CODES = {401: 190, 429: 130429}  # else 5xx -> 131000, other 4xx -> 100
@@ -35,6 +38,7 @@ class StandinState:
     sent: list[dict[str, Any]] = field(default_factory=list)
     requests: int = 0  # every POST to /messages, refused ones included
     planned: deque[tuple[int, int]] = field(default_factory=deque)  # (HTTP status, code)
+    templates: TemplateBook = field(default_factory=TemplateBook)
 
     def plan_failures(self, status: int, count: int, code: int | None = None) -> None:
         default = DEFAULT_CODES.get(status, 131000 if status >= 500 else 100)
@@ -75,6 +79,8 @@ async def messages(request: web.Request) -> web.Response:
     try:
         payload = json.loads(await request.read())
         check_message(payload)
+        if payload.get("type") == "template":
+            state.templates.check_send(request.match_info["phone_number_id"], payload["template"])
     except ValueError:
         return _error(400, 100, "The request body is not valid JSON")
     except Refusal as refusal:
@@ -136,15 +142,21 @@ def build_app(state: StandinState) -> web.Application:
     app.router.add_delete("/_standin/sent", clear_sent)
     app.router.add_post("/_standin/fail", plan_failure)
     app.router.add_get("/_standin/health", health)
+    add_media_routes(app, state.token)
+    add_template_routes(app, state.templates)
     return app
 
 
 @asynccontextmanager
 async def running_standin(
-    port: int = 0, token: str = "local-access-token", host: str = "127.0.0.1"
+    port: int = 0,
+    token: str = "local-access-token",
+    host: str = "127.0.0.1",
+    numbers: dict[str, str] | None = None,
 ) -> AsyncIterator[tuple[str, StandinState]]:
-    """Serve the stand-in in this event loop; yield its base URL and its state."""
-    state = StandinState(token=token)
+    """Serve the stand-in in this event loop; yield its base URL and its state. `numbers`
+    maps business numbers to the business accounts holding their templates."""
+    state = StandinState(token=token, templates=TemplateBook(numbers=dict(numbers or {})))
     runner = web.AppRunner(build_app(state), access_log=log, access_log_format='"%r" %s %Tfs')
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -156,13 +168,13 @@ async def running_standin(
         await runner.cleanup()
 
 
-async def serve(host: str, port: int, token: str) -> None:
+async def serve(host: str, port: int, token: str, numbers: dict[str, str]) -> None:
     """Run until SIGTERM or SIGINT, then stop cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with running_standin(port, token, host) as (base_url, _):
+    async with running_standin(port, token, host, numbers) as (base_url, _):
         log.info("Cloud API stand-in listening on %s", base_url)
         await stop.wait()
     log.info("Cloud API stand-in stopped")
@@ -173,9 +185,14 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--token", default="local-access-token")
+    parser.add_argument(
+        "--number", action="append", default=[], metavar="PHONE_NUMBER_ID=BUSINESS_ACCOUNT_ID",
+        help="a business number and the account holding its templates (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    asyncio.run(serve(args.host, args.port, args.token))
+    numbers = dict(pair.split("=", 1) for pair in args.number)
+    asyncio.run(serve(args.host, args.port, args.token, numbers))
 
 
 if __name__ == "__main__":

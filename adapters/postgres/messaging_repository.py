@@ -30,7 +30,10 @@ from core.shared.errors import NotFound
 from core.shared.paging import Page, PageQuery
 
 from . import piece_codec
+from .annotations import SqlAlchemyMessageAnnotations
 from .locks import hold_each_until_commit
+from .media_repository import SqlAlchemyMediaRepository
+from .message_templates import SqlAlchemyTemplateRepository
 from .models.messaging import InboxItemRow, OutboxMessageRow, UsagePendingRow
 from .opt_outs import SqlAlchemyOptOutRepository
 from .paging import paginate, split_page
@@ -102,6 +105,10 @@ def _inbox_item(row: InboxItemRow) -> InboxItem:
         next_attempt_at=row.next_attempt_at,
         received_at=row.received_at,
         processed_at=row.processed_at,
+        reaction=row.reaction or "",
+        original_text=row.original_text or "",
+        edited_at=row.edited_at,
+        revoked_at=row.revoked_at,
     )
 
 
@@ -151,6 +158,7 @@ def _outbox_message(row: OutboxMessageRow) -> OutboxMessage:
         error=row.error or {},
         next_attempt_at=row.next_attempt_at,
         created_at=row.created_at,
+        reaction=row.reaction or "",
     )
 
 
@@ -459,9 +467,15 @@ class SqlAlchemyMessagingUnitOfWork(SqlAlchemyUnitOfWork):
     outbox: SqlAlchemyOutboxRepository
     usage: SqlAlchemyUsageRepository
     opt_outs: SqlAlchemyOptOutRepository
+    media: SqlAlchemyMediaRepository
+    annotations: SqlAlchemyMessageAnnotations
+    templates: SqlAlchemyTemplateRepository
 
     def attach(self, session: AsyncSession) -> None:
         self.inbox = SqlAlchemyInboxRepository(session)
         self.outbox = SqlAlchemyOutboxRepository(session)
         self.usage = SqlAlchemyUsageRepository(session)
         self.opt_outs = SqlAlchemyOptOutRepository(session)
+        self.media = SqlAlchemyMediaRepository(session)
+        self.annotations = SqlAlchemyMessageAnnotations(session)
+        self.templates = SqlAlchemyTemplateRepository(session)

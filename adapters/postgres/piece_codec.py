@@ -2,7 +2,14 @@
 
 from typing import Any
 
-from core.messaging.model import ButtonsPiece, ListPiece, Piece, ReplyOption, TextPiece
+from core.messaging.model import (
+    ButtonsPiece,
+    ListPiece,
+    Piece,
+    ReplyOption,
+    TemplatePiece,
+    TextPiece,
+)
 
 
 def _options(options: tuple[ReplyOption, ...]) -> list[dict[str, str]]:
@@ -19,6 +26,10 @@ def encode(piece: Piece) -> dict[str, Any]:
     if isinstance(piece, ListPiece):
         return {"kind": "list", "body": piece.body, "button": piece.button,
                 "options": _options(piece.rows)}  # fmt: skip
+    if isinstance(piece, TemplatePiece):
+        return {"kind": "template", "name": piece.name, "language": piece.language,
+                "category": piece.category, "parameters": list(piece.parameters),
+                "button_payloads": list(piece.button_payloads), "body": piece.text}  # fmt: skip
     return {"kind": "text", "body": piece.body}
 
 
@@ -27,4 +38,9 @@ def decode(raw: dict[str, Any]) -> Piece:
         return ButtonsPiece(raw["body"], _from_options(raw["options"]))
     if raw["kind"] == "list":
         return ListPiece(raw["body"], raw["button"], _from_options(raw["options"]))
+    if raw["kind"] == "template":
+        return TemplatePiece(
+            raw["name"], raw["language"], raw["category"], tuple(raw["parameters"]),
+            tuple(raw["button_payloads"]), raw["body"],
+        )  # fmt: skip
     return TextPiece(raw["body"])

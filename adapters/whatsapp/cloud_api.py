@@ -15,9 +15,7 @@ from tenacity import (
 from core.messaging.model import Piece, SendFailure, SendResult
 
 from .payloads import message_payload, read_payload
-
-# Meta's throttling codes: cloud throughput (130429) and too many to one user (131056).
-RETRYABLE_CODES = frozenset({130429, 131056})
+from .responses import json_body, refusal
 
 
 class CloudApiSender:
@@ -93,43 +91,11 @@ class CloudApiSender:
         except httpx.TransportError as error:
             raise SendFailure(f"Cloud API unreachable: {error!r}", retryable=True) from error
         if response.is_success:
-            return _json(response)
-        raise _failure(response)
+            return json_body(response)
+        raise refusal(response)
 
     def _wait(self, state: RetryCallState) -> float:
         """Exponential backoff with jitter, but never sooner than the server asked."""
         error = state.outcome.exception() if state.outcome else None
         asked = getattr(error, "retry_after", None) or 0.0
         return max(self._backoff(state), min(asked, self._max_delay))
-
-
-def _failure(response: httpx.Response) -> SendFailure:
-    error = _json(response).get("error")
-    details = error if isinstance(error, dict) else {}
-    code = details.get("code")
-    retryable = response.status_code == 429 or response.status_code >= 500
-    retryable = retryable or code in RETRYABLE_CODES
-    message = details.get("message") or response.reason_phrase
-    return SendFailure(
-        f"Cloud API {response.status_code}: {message}",
-        retryable=retryable,
-        code=code if isinstance(code, int) else None,
-        retry_after=_retry_after(response),
-        details=details,
-    )
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:  # an HTML error page from a proxy, say
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds; the HTTP-date form is not used by Meta and reads as absent."""
-    try:
-        return max(float(response.headers["Retry-After"]), 0.0)
-    except (KeyError, ValueError):
-        return None

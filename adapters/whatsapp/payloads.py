@@ -3,7 +3,14 @@ takes them."""
 
 from typing import Any
 
-from core.messaging.model import ButtonsPiece, ListPiece, Piece, ReplyOption, TextPiece
+from core.messaging.model import (
+    ButtonsPiece,
+    ListPiece,
+    Piece,
+    ReplyOption,
+    TemplatePiece,
+    TextPiece,
+)
 
 
 def message_payload(to: str, piece: Piece, reply_to: str = "") -> dict[str, Any]:
@@ -20,6 +27,8 @@ def message_payload(to: str, piece: Piece, reply_to: str = "") -> dict[str, Any]
             payload.update(type="text", text={"body": body, "preview_url": False})
         case ButtonsPiece() | ListPiece():
             payload.update(type="interactive", interactive=_interactive(piece))
+        case TemplatePiece():
+            payload.update(type="template", template=_template(piece))
     return payload
 
 
@@ -47,3 +56,21 @@ def _row(row: ReplyOption) -> dict[str, str]:
     if row.description:
         fields["description"] = row.description
     return fields
+
+
+def _template(piece: TemplatePiece) -> dict[str, Any]:
+    """Variables as body text parameters; each quick-reply button carries our payload."""
+    components: list[dict[str, Any]] = []
+    if piece.parameters:
+        parameters = [{"type": "text", "text": value} for value in piece.parameters]
+        components.append({"type": "body", "parameters": parameters})
+    components += [
+        {
+            "type": "button",
+            "sub_type": "quick_reply",
+            "index": str(index),
+            "parameters": [{"type": "payload", "payload": payload}],
+        }
+        for index, payload in enumerate(piece.button_payloads)
+    ]
+    return {"name": piece.name, "language": {"code": piece.language}, "components": components}

@@ -24,6 +24,10 @@ class UsageType(StrEnum):
     MESSAGES_OUT = "messages_out"
     LLM_TOKENS = "llm_tokens"
     STORAGE_MB = "storage_mb"
+    # Messages the business started outside the 24-hour window, by template category.
+    TEMPLATE_MARKETING = "template_marketing"
+    TEMPLATE_UTILITY = "template_utility"
+    TEMPLATE_AUTHENTICATION = "template_authentication"
 
 
 class DepositStatus(StrEnum):

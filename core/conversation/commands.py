@@ -58,6 +58,7 @@ class AppendMessage:
     whatsapp_message_id: str = ""
     timestamp: datetime | None = None  # None: now
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Message:
     content: str = ""
     whatsapp_message_id: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    language: str = ""  # of the content (en, es, id), when the writer knew it
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -80,6 +81,7 @@ class Conversation:
     customer_phone: str
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     customer_name: str = ""
+    language: str = ""  # the bot last answered in it; what the business starts speaks it
     status: ConversationStatus = ConversationStatus.OPEN
     handoff_requested: bool = False
     handoff_agent_id: uuid.UUID | None = None
@@ -118,8 +120,10 @@ class Conversation:
         customer_at = self.last_customer_message_at
         if message.sender_type is SenderType.CUSTOMER:
             customer_at = _later(customer_at, message.timestamp)
+        spoken = message.sender_type is SenderType.BOT and message.language
         return replace(
             self,
+            language=message.language if spoken else self.language,
             last_message_at=_later(self.last_message_at, message.timestamp),
             last_customer_message_at=customer_at,
             message_count=self.message_count + 1,
@@ -165,6 +169,7 @@ CONVERSATION_FIELDS = {
 }
 MESSAGE_FIELDS = {
     "sender_id": optional_text(128),
+    "language": optional_text(16),
     "whatsapp_message_id": optional_text(128),
     "metadata": _metadata,
 }

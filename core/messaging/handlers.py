@@ -9,8 +9,10 @@ from core.shared.backoff import Backoff
 from core.shared.errors import DomainError, FailedPrecondition, NotFound
 from core.shared.scope import across_tenants, acting_for
 
+from .annotations import CHANGES, apply_change
 from .fitting import fit
-from .model import OutboundContent, SendFailure, WebhookBatch
+from .media_intake import MediaIntake
+from .model import InboundMessage, InboundType, OutboundContent, SendFailure, WebhookBatch
 from .opt_out import OptCommand, OptRequest, confirmation, opt_request
 from .ports import (
     MessagingUnitOfWork,
@@ -18,9 +20,9 @@ from .ports import (
     ReplyEngine,
     WhatsAppSender,
 )
-from .queue import InboxItem, OutboxMessage
+from .queue import InboxItem, OutboxMessage, OutletRef
 from .signature import verify_signature
-from .usage import MESSAGES_IN, MESSAGES_OUT, UsageEntry
+from .usage import MESSAGES_IN, UsageEntry, usage_of
 
 # Whom the queue workers' work is done by, as the scope names it.
 INBOX, OUTBOX = "inbox", "outbox"
@@ -73,11 +75,13 @@ class InboxWorker:
         lease: timedelta,
         backoff: Backoff | None = None,
         receipts: WhatsAppSender | None = None,
+        media: MediaIntake | None = None,
     ) -> None:
         self._uow = uow
         self._outlets = outlets
         self._replies = replies
         self._receipts = receipts
+        self._media = media
         self._on_enqueued = on_enqueued
         self._lease = lease
         self._backoff = backoff or Backoff()
@@ -102,8 +106,7 @@ class InboxWorker:
             if opting:  # STOP or START: the messaging service's own answer
                 reply: OutboundContent | None = OutboundContent(confirmation(opting))
             else:
-                with acting_for(outlet.tenant_id, INBOX):
-                    reply = await self._replies.reply_to(item.message, outlet)
+                reply = await self._reply(item.message, outlet)
         except (NotFound, FailedPrecondition) as refused:
             await self._settle(item, bury=str(refused))
             return
@@ -141,6 +144,20 @@ class InboxWorker:
         if queued:
             self._on_enqueued()
         await self._mark_read(item)
+
+    async def _reply(self, message: InboundMessage, outlet: OutletRef) -> OutboundContent | None:
+        """The bot's answer. A reaction, edit or revoke changes the message it names and is
+        never answered (a reaction still goes to the conversation's log); media is stored
+        first, and a voice note reaches the bot as its transcript."""
+        if message.type in CHANGES:
+            await apply_change(self._uow, message, outlet)
+            if message.type is not InboundType.REACTION:
+                return None
+        elif self._media is not None:
+            message = await self._media.take(message, outlet)
+        with acting_for(outlet.tenant_id, INBOX):
+            reply = await self._replies.reply_to(message, outlet)
+        return None if message.type in CHANGES else reply
 
     async def _mark_read(self, item: InboxItem) -> None:
         if self._receipts is None:
@@ -201,8 +218,9 @@ class OutboxSender:
             await self._failed(message, failure)
             return
         used = UsageEntry(
-            message.tenant_id, MESSAGES_OUT, f"out:{message.id}", outlet_id=message.outlet_id
-        )
+            message.tenant_id, usage_of(message.piece), f"out:{message.id}",
+            outlet_id=message.outlet_id,
+        )  # fmt: skip
         async with self._uow() as uow:
             await uow.outbox.mark_sent(message.id, result.whatsapp_message_id)
             await uow.usage.add([used])

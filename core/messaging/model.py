@@ -21,6 +21,8 @@ class InboundType(StrEnum):
     REACTION = "reaction"
     ORDER = "order"
     UNSUPPORTED = "unsupported"
+    EDIT = "edit"  # the customer edited an earlier message (WhatsApp Business app numbers)
+    REVOKE = "revoke"  # the customer deleted an earlier message for everyone
 
 
 # Types whose meaning the bot can read as text; the others get a polite reply.
@@ -122,6 +124,15 @@ class OutboundContent:
 
 
 @dataclass(frozen=True, slots=True)
+class WindowState:
+    """Whether the customer wrote within 24 hours, so the business may write freely, and the
+    language the bot last spoke with them in (empty when unknown)."""
+
+    open: bool
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SendResult:
     whatsapp_message_id: str
 
@@ -166,4 +177,16 @@ class ListPiece:
     rows: tuple[ReplyOption, ...]  # 1-10, titles at most 24, descriptions at most 72
 
 
-Piece = TextPiece | ButtonsPiece | ListPiece
+@dataclass(frozen=True, slots=True)
+class TemplatePiece:
+    """An approved template, filled: what a business may start outside the 24-hour window."""
+
+    name: str
+    language: str
+    category: str  # marketing, utility, authentication: what Meta prices it as
+    parameters: tuple[str, ...]  # the body's {{1}}, {{2}}, ... in order
+    button_payloads: tuple[str, ...]  # returned when the customer taps a quick reply
+    text: str  # the body as the customer reads it, for the record
+
+
+Piece = TextPiece | ButtonsPiece | ListPiece | TemplatePiece

@@ -7,6 +7,8 @@ from typing import Protocol, Self
 
 from core.shared.paging import Page, PageQuery
 
+from .annotations import MessageAnnotations
+from .media import MediaRepository
 from .model import (
     InboundMessage,
     OutboundContent,
@@ -14,9 +16,11 @@ from .model import (
     RejectedMessage,
     SendResult,
     StatusUpdate,
+    WindowState,
 )
 from .opt_out import OptOut
 from .queue import InboxItem, OutboxMessage, OutletRef, ProcessingStatus
+from .templates import Template, TemplateStatus
 from .usage import UsageEntry
 
 
@@ -51,11 +55,31 @@ class OutletDirectory(Protocol):
     async def phone_number_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         """The business number an outlet sends from."""
 
+    async def business_account_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        """The WhatsApp Business Account holding the outlet's number (and its templates);
+        empty when the outlet has none on record."""
+
+    async def business_accounts(self, tenant_id: uuid.UUID) -> list[str]:
+        """Every business account the tenant's outlets send through."""
+
 
 class CustomerWindow(Protocol):
-    """Whether WhatsApp's 24-hour customer-service window is open (the conversation service)."""
+    """WhatsApp's 24-hour customer-service window, and the customer's language (the
+    conversation service)."""
 
-    async def is_open(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> bool: ...
+    async def state(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> WindowState: ...
+
+
+class CloudTemplates(Protocol):
+    """A business account's templates at the Cloud API.
+
+    Raises InvalidInput or AlreadyExists when Meta refuses a template, Unavailable when the
+    Cloud API cannot be reached."""
+
+    async def list(self, tenant_id: uuid.UUID, business_account_id: str) -> list[Template]: ...
+
+    async def create(self, template: Template, examples: Sequence[str]) -> Template:
+        """Submit for review; the template as Meta took it (its id and status)."""
 
 
 class ReplyEngine(Protocol):
@@ -137,11 +161,35 @@ class OptOutRepository(Protocol):
     async def list(self, tenant_id: uuid.UUID, page: PageQuery) -> Page[OptOut]: ...
 
 
+class TemplateRepository(Protocol):
+    """The tenant's templates as the Cloud API last reported them (core.messaging.templates)."""
+
+    async def named(
+        self, tenant_id: uuid.UUID, business_account_id: str, name: str
+    ) -> list[Template]:
+        """That template in every language the account holds."""
+
+    async def list(
+        self, tenant_id: uuid.UUID, page: PageQuery, status: TemplateStatus | None
+    ) -> Page[Template]: ...
+
+    async def save(self, template: Template) -> Template:
+        """Insert or update by (business account, name, language); the stored template."""
+
+    async def keep_only(
+        self, tenant_id: uuid.UUID, business_account_id: str, kept: Sequence[Template]
+    ) -> int:
+        """Remove the account's templates not in `kept`; how many went."""
+
+
 class MessagingUnitOfWork(Protocol):
     inbox: InboxRepository
     outbox: OutboxRepository
     usage: UsageRepository
     opt_outs: OptOutRepository
+    media: MediaRepository
+    annotations: MessageAnnotations
+    templates: TemplateRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from core.shared.errors import FailedPrecondition, InvalidInput
 
 from .fitting import fit
-from .model import OutboundContent
+from .model import OutboundContent, Piece
 from .opt_out import OPTED_OUT
 from .ports import CustomerWindow, MessagingUnitOfWork, OutletDirectory
 from .queue import OutboxMessage
+from .templates import TemplateFallback, choose
 
 _RECIPIENT = re.compile(r"^\+?[1-9]\d{6,14}$")
 WINDOW_CLOSED = (
     "the customer's 24-hour service window is closed: WhatsApp only accepts an approved "
-    "template message until the customer writes again"
+    "template message until the customer writes again (name one in `template`)"
 )
 
 
@@ -29,6 +30,7 @@ class SendMessage:
     content: OutboundContent
     phone_number_id: str = ""
     idempotency_key: str = ""
+    template: TemplateFallback | None = None  # what to send instead once the window closed
 
 
 def _validate(cmd: SendMessage) -> None:
@@ -45,16 +47,16 @@ async def send_message(
     windows: CustomerWindow,
     on_enqueued: Callable[[], None],
 ) -> list[OutboxMessage]:
-    """Queue the message (split to fit WhatsApp's limits); refused outside the window, and
-    to a customer who wrote STOP (the refusal counted on their opt-out)."""
+    """Queue the message (split to fit WhatsApp's limits); outside the window, its approved
+    template instead, or refused when it names none. Refused to a customer who wrote STOP
+    (the refusal counted on their opt-out)."""
     _validate(cmd)
-    if not await windows.is_open(cmd.tenant_id, cmd.conversation_id):
-        raise FailedPrecondition(WINDOW_CLOSED)
     # Always the outlet's own number: a caller's number is only checked against it, so no
     # tenant sends from a number that is not its outlet's.
     phone_number_id = await outlets.phone_number_id(cmd.tenant_id, cmd.outlet_id)
     if cmd.phone_number_id and cmd.phone_number_id != phone_number_id:
         raise InvalidInput("phone_number_id", "is not the outlet's business number")
+    pieces = await _pieces(cmd, uow, outlets, windows)
     key = cmd.idempotency_key or f"send:{uuid.uuid4()}"
     queued = [
         OutboxMessage(
@@ -68,7 +70,7 @@ async def send_message(
             reply_to_message_id=cmd.content.reply_to if i == 0 else "",
             idempotency_key=f"{key}:{i}",
         )
-        for i, piece in enumerate(fit(cmd.content))
+        for i, piece in enumerate(pieces)
     ]
     async with uow:
         if await uow.opt_outs.refuse(cmd.tenant_id, cmd.to.removeprefix("+")):
@@ -79,6 +81,21 @@ async def send_message(
         await uow.commit()
     on_enqueued()
     return [m for m in stored if m is not None] or await _already_queued(uow, cmd, key)
+
+
+async def _pieces(
+    cmd: SendMessage, uow: MessagingUnitOfWork, outlets: OutletDirectory, windows: CustomerWindow
+) -> list[Piece]:
+    """The content as free text inside the window; outside it, the filled template."""
+    window = await windows.state(cmd.tenant_id, cmd.conversation_id)
+    if window.open:
+        return list(fit(cmd.content))
+    if cmd.template is None:
+        raise FailedPrecondition(WINDOW_CLOSED)
+    account = await outlets.business_account_id(cmd.tenant_id, cmd.outlet_id)
+    async with uow:
+        held = await uow.templates.named(cmd.tenant_id, account, cmd.template.name)
+    return [choose(held, cmd.template, window.language)]
 
 
 async def _already_queued(

@@ -9,9 +9,21 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# Usage types as billing names them (the messaging context meters, billing prices).
+from .model import Piece, TemplatePiece
+from .templates import TemplateCategory
+
+# Usage types as billing names them (the messaging context meters, billing prices). A
+# template send is its own type per category: Meta prices business-initiated messages so.
 MESSAGES_IN, MESSAGES_OUT = "messages_in", "messages_out"
-USAGE_TYPES: tuple[str, ...] = (MESSAGES_IN, MESSAGES_OUT)
+TEMPLATE_USAGE = {category: f"template_{category.value}" for category in TemplateCategory}
+USAGE_TYPES: tuple[str, ...] = (MESSAGES_IN, MESSAGES_OUT, *TEMPLATE_USAGE.values())
+
+
+def usage_of(piece: Piece) -> str:
+    """What sending this piece counts as."""
+    if isinstance(piece, TemplatePiece):
+        return TEMPLATE_USAGE[TemplateCategory(piece.category)]
+    return MESSAGES_OUT
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,10 @@ class ConversationLog(Protocol):
         """Store the customer's message; True when it had been stored before."""
 
     async def record_bot(
-        self, conversation: ConversationRef, tenant_id: uuid.UUID, text: str
-    ) -> None: ...
+        self, conversation: ConversationRef, tenant_id: uuid.UUID, text: str, language: str
+    ) -> None:
+        """Store the bot's answer, written in `language` (which the conversation keeps, so
+        what the business starts later speaks it)."""
 
     async def recent(
         self, conversation: ConversationRef, tenant_id: uuid.UUID, limit: int

@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from core.messaging.media import MEDIA_TYPES
 from core.messaging.model import ACTIONABLE, InboundType
 from core.shared.errors import DomainError, Unavailable
 
@@ -147,7 +148,12 @@ class Router:
                 None, "handoff", conversation.id, handoff_active=True, duplicate=duplicate
             )
         exchange = Exchange(message, conversation, profile, state)
-        if self._allowance and not await self._allowance.may_answer(message.tenant_id):
+        answerable = message.type is not InboundType.REACTION  # a reaction is never answered
+        if (
+            answerable
+            and self._allowance
+            and not await self._allowance.may_answer(message.tenant_id)
+        ):
             return await self._hold(exchange, duplicate)
         await self._note(exchange, "message.received", type=message.type.value)
         answer = await self.reply(exchange)
@@ -162,7 +168,9 @@ class Router:
         )
         await self._settle(exchange, outcome)
         if answer is not None:
-            await self._conversations.record_bot(conversation, message.tenant_id, answer.text)
+            await self._conversations.record_bot(
+                conversation, message.tenant_id, answer.text, exchange.language
+            )
             await self._note(exchange, "message.sent")
         return outcome
 
@@ -176,7 +184,9 @@ class Router:
         holding = replies.say("holding", exchange.language)
         outcome = Outcome(BotReply(holding), "billing", conversation.id, duplicate=duplicate)
         await self._settle(exchange, outcome)
-        await self._conversations.record_bot(conversation, message.tenant_id, holding)
+        await self._conversations.record_bot(
+            conversation, message.tenant_id, holding, exchange.language
+        )
         return outcome
 
     async def _settle(self, exchange: Exchange, outcome: Outcome) -> None:
@@ -194,11 +204,14 @@ class Router:
         if message.type is InboundType.REACTION:
             return None
         self._follow_language(exchange)
+        if message.type in MEDIA_TYPES and not message.text:
+            return await self._unread_media(exchange)
+        exchange.state.unread_media = False
         if message.type is InboundType.LOCATION and message.text:
             return await self._place_shared(exchange)
         if message.type is InboundType.ORDER and message.catalog and "order" in self._agents:
             return await self._catalog_cart(exchange)
-        if message.type not in ACTIONABLE:
+        if message.type not in ACTIONABLE and message.type not in MEDIA_TYPES:
             return BotReply(
                 exchange.profile.greeting()
                 if exchange.conversation.created
@@ -320,6 +333,19 @@ class Router:
         if said := exchange.classification.entities.get(CLOSING):  # "vale gracias": thanks
             return self._small_talk(exchange, Intent(said))
         return BotReply(replies.say("nothing_pending", exchange.language))
+
+    async def _unread_media(self, exchange: Exchange) -> BotReply:
+        """Media the bot cannot read (no caption, a voice note not transcribed) is said so
+        honestly; a second in a row means the customer needs a person (stickers never do).
+        Media with a caption or transcript is read as that text instead."""
+        kind, state = exchange.message.type, exchange.state
+        if state.unread_media and kind is not InboundType.STICKER:
+            state.unread_media = False
+            return await self._handoff(
+                exchange, f"{kind.value} the bot cannot read, twice in a row"
+            )
+        state.unread_media = kind is not InboundType.STICKER
+        return BotReply(replies.say(f"media_{kind.value}", exchange.language))
 
     async def _place_shared(self, exchange: Exchange) -> BotReply:
         """A shared location answers the agent at work (a delivery address); with none at work

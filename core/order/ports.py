@@ -111,7 +111,18 @@ class PaymentGateway(Protocol):
         ...
 
 
-class Notifier(Protocol):
-    """Tells the customer on WhatsApp; `key` makes a repeated notice a no-op."""
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What to tell the customer: the text, and the tenant's template that says it outside
+    the 24-hour window, with its variables."""
 
-    async def notify(self, order: Order, text: str, key: str) -> None: ...
+    text: str
+    template: str
+    parameters: tuple[str, ...]
+
+
+class Notifier(Protocol):
+    """Tells the customer on WhatsApp, by the notice's template when their window closed;
+    `key` makes a repeated notice a no-op."""
+
+    async def notify(self, order: Order, notice: Notice, key: str) -> None: ...

@@ -11,11 +11,17 @@ from adapters.grpc.messaging_servicer import MessagingServicer
 from adapters.grpc.orchestrator_client import GrpcReplyEngine
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.grpc.usage_reporter import GrpcUsageReporter
+from adapters.local.usage import LoggedUsage
+from adapters.openai.client import OpenAIGateway, build_client
+from adapters.openai.transcription import OpenAITranscriber
 from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
 from adapters.whatsapp.cloud_api import CloudApiSender
+from adapters.whatsapp.media import CloudApiMedia
+from adapters.whatsapp.templates import CloudApiTemplates
 from core.messaging.drain import Drainer
 from core.messaging.handlers import InboxWorker, OutboxSender
+from core.messaging.media_intake import MediaIntake
 from core.messaging.relay import UsageRelay
 from services.assembly import peer_client
 
@@ -33,6 +39,34 @@ async def cloud_api_sender(
         yield sender
     finally:
         await sender.aclose()
+
+
+async def cloud_api_templates(base_url: str, version: str, token: str):
+    templates = CloudApiTemplates(base_url=base_url, version=version, token=token)
+    try:
+        yield templates
+    finally:
+        await templates.aclose()
+
+
+async def cloud_api_media(base_url: str, version: str, token: str):
+    media = CloudApiMedia(base_url=base_url, version=version, token=token)
+    try:
+        yield media
+    finally:
+        await media.aclose()
+
+
+async def transcriber(api_key: str | None, base_url: str | None, model: str):
+    """OpenAI's speech to text when a key is set; without one, voice notes stay unread."""
+    if not api_key:
+        yield None
+        return
+    client = build_client(api_key, base_url)
+    try:
+        yield OpenAITranscriber(OpenAIGateway(client, LoggedUsage()), model)
+    finally:
+        await client.close()
 
 
 def _drainer(name: str, worker, concurrency: int, poll_seconds: float) -> Drainer:
@@ -59,6 +93,12 @@ class MessagingContainer(containers.DeclarativeContainer):
         config.whatsapp.attempts,
         config.lease_seconds,
     )
+    cloud_templates = providers.Resource(
+        cloud_api_templates,
+        config.whatsapp.base_url,
+        config.whatsapp.version,
+        config.whatsapp.token,
+    )
     outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     replies = providers.Resource(peer_client, GrpcReplyEngine, config.orchestrator_address)
     windows = providers.Resource(peer_client, GrpcCustomerWindow, config.conversation_address)
@@ -69,6 +109,18 @@ class MessagingContainer(containers.DeclarativeContainer):
     outbox = providers.Singleton(
         _drainer, "outbox", outbox_sender, config.concurrency, config.poll_seconds
     )
+    media_source = providers.Resource(
+        cloud_api_media, config.whatsapp.base_url, config.whatsapp.version, config.whatsapp.token
+    )
+    speech = providers.Resource(
+        transcriber,
+        config.openai.api_key,
+        config.openai.base_url,
+        config.openai.transcription_model,
+    )
+    media_intake = providers.Singleton(
+        MediaIntake, unit_of_work, media_source, config.whatsapp.media_max_bytes, speech
+    )
     inbox_worker = providers.Singleton(
         InboxWorker,
         unit_of_work,
@@ -77,6 +129,7 @@ class MessagingContainer(containers.DeclarativeContainer):
         outbox.provided.wake,
         lease,
         receipts=sender,
+        media=media_intake,
     )
     inbox = providers.Singleton(
         _drainer, "inbox", inbox_worker, config.concurrency, config.poll_seconds
@@ -90,4 +143,5 @@ class MessagingContainer(containers.DeclarativeContainer):
         outlets=outlets,
         windows=windows,
         on_enqueued=outbox.provided.wake,
+        cloud_templates=cloud_templates,
     )

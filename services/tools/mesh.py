@@ -20,6 +20,7 @@ from adapters.postgres.urls import plain
 from core.tenant.model import UserRole
 from services import admin_token, gateway
 from services.catalog import SERVICES
+from services.launcher import cloud_api_standin
 from services.mesh_identity import credentials_folder
 from services.probe import wait_until_serving
 from services.seed import DEMO_STAFF
@@ -110,9 +111,7 @@ class Mesh:
                     self.settings.address_of("order"), "--tls-dir",
                     str(credentials_folder(self.settings, "payments"))]  # fmt: skip
         if name == "cloud-api":
-            return [sys.executable, "-m", "adapters.local.cloud_api_standin", "--port",
-                    str(self.settings.cloud_api_standin_port), "--token",
-                    self.settings.whatsapp_token]  # fmt: skip
+            return cloud_api_standin(self.settings)
         return [sys.executable, "-m", "services.cli", "serve", name]
 
     def members(self, name: str) -> list[str]:

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from core.messaging.model import ListPiece, OutboundContent, ReplyOption, TextPiece
+from core.messaging.model import ListPiece, OutboundContent, ReplyOption, TextPiece, WindowState
 from core.messaging.sending import SendMessage, send_message
 from core.shared.errors import FailedPrecondition, InvalidInput
 
@@ -18,11 +18,11 @@ class Outlets:
 
 
 class Window:
-    def __init__(self, open_: bool) -> None:
-        self.open = open_
+    def __init__(self, open_: bool, language: str = "") -> None:
+        self.open, self.language = open_, language
 
-    async def is_open(self, tenant_id, conversation_id) -> bool:
-        return self.open
+    async def state(self, tenant_id, conversation_id) -> WindowState:
+        return WindowState(self.open, self.language)
 
 
 def command(text="Your table is ready", key="", options=(), to="+34600000001") -> SendMessage:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from core.messaging.model import OutboundContent
+from core.messaging.model import OutboundContent, WindowState
 from core.messaging.opt_out import OPTED_OUT
 from core.messaging.sending import SendMessage, send_message
 from core.shared.errors import FailedPrecondition
@@ -24,8 +24,8 @@ class Directory:
 
 
 class OpenWindow:
-    async def is_open(self, tenant_id, conversation_id) -> bool:
-        return True
+    async def state(self, tenant_id, conversation_id) -> WindowState:
+        return WindowState(open=True)
 
 
 def said(wamid: str, text: str):

@@ -193,7 +193,7 @@ class HeldNotifier:
         self.notices: list[uuid.UUID] = []
         self._told = asyncio.Condition()
 
-    async def notify(self, order, text: str, key: str) -> None:
+    async def notify(self, order, notice, key: str) -> None:
         async with self._told:
             self.notices.append(order.id)
             self._told.notify_all()

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.billing.model import UsageType
+
 from .base import (
     Base,
     CreatedAt,
@@ -36,7 +38,7 @@ from .base import (
 SCHEMA = "billing"
 
 SUBSCRIPTION_STATUSES: tuple[str, ...] = ("trialing", "active", "past_due", "cancelled", "expired")
-USAGE_TYPES: tuple[str, ...] = ("messages_in", "messages_out", "llm_tokens", "storage_mb")
+USAGE_TYPES: tuple[str, ...] = tuple(kind.value for kind in UsageType)
 DEPOSIT_STATUSES: tuple[str, ...] = ("active", "exhausted", "refunded")
 
 
@@ -131,7 +133,7 @@ class UsageRecordRow(Base):
 
     id: Mapped[UuidPk]
     tenant_id: Mapped[TenantId]
-    usage_type: Mapped[str] = mapped_column(String(20))
+    usage_type: Mapped[str] = mapped_column(String(32))
     count: Mapped[int] = mapped_column(BigInteger, server_default="0")
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
@@ -162,7 +164,7 @@ class UsageEventRow(Base):
         UUID(as_uuid=True),
         index=True,
     )
-    usage_type: Mapped[str] = mapped_column(String(20))
+    usage_type: Mapped[str] = mapped_column(String(32))
     quantity: Mapped[int] = mapped_column(BigInteger, server_default="1")
     # E.g. the inbound WhatsApp message id: a retried RecordUsage is counted once.
     idempotency_key: Mapped[str] = mapped_column(String(200))

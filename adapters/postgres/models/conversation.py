@@ -74,6 +74,8 @@ class ConversationRow(Base):
     outlet_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     customer_phone: Mapped[str] = mapped_column(String(32))
     customer_name: Mapped[str | None] = mapped_column(String(200))
+    # The language the bot last answered in: what the business starts later speaks it.
+    language: Mapped[str] = mapped_column(String(16), server_default="")
     status: Mapped[str] = mapped_column(String(20), server_default=CONVERSATION_STATUSES[0])
     handoff_requested: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     # tenant.users.id (another service).
@@ -116,6 +118,7 @@ class MessageRow(Base):
     sender_id: Mapped[str | None] = mapped_column(String(128))
     message_type: Mapped[str] = mapped_column(String(20), server_default=MESSAGE_TYPES[0])
     content: Mapped[str] = mapped_column(Text, server_default="")
+    language: Mapped[str] = mapped_column(String(16), server_default="")  # en, es, id; "" unknown
     whatsapp_message_id: Mapped[str | None] = mapped_column(String(128))
     timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # `metadata` is reserved on declarative classes: the attribute differs, the column doesn't.

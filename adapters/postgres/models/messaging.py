@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.messaging.model import DeliveryStatus, InboundType
+from core.messaging.templates import TemplateCategory, TemplateStatus
 from core.messaging.usage import USAGE_TYPES
 
 from .base import Base, CreatedAt, UpdatedAt, UuidPk, one_of, same_tenant, tenant_key
@@ -85,6 +86,12 @@ class InboxItemRow(Base):
     )
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reply_outbound_message_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The customer's reaction to this message (an emoji); NULL when none or taken back.
+    reaction: Mapped[str | None] = mapped_column(String(32))
+    # The text as first sent, kept when the customer edited it; and when they edited or deleted it.
+    original_text: Mapped[str | None] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -141,6 +148,8 @@ class OutboxMessageRow(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The customer's reaction to this message (an emoji); NULL when none or taken back.
+    reaction: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -169,7 +178,7 @@ class UsagePendingRow(Base):
     # The unique rule's index (tenant first) serves the row-level security policy.
     tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    usage_type: Mapped[str] = mapped_column(String(20))
+    usage_type: Mapped[str] = mapped_column(String(32))
     # What billing deduplicates on within the tenant: the wamid, or `out:<outbox id>`.
     idempotency_key: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer, server_default="1")
@@ -197,3 +206,39 @@ class OptOutRow(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     refused_sends: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class MessageTemplateRow(Base):
+    """A WhatsApp template of one of the tenant's business accounts, in one language, as the
+    Cloud API last reported it: what may be sent outside the customer's 24-hour window."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (
+        one_of("category", tuple(c.value for c in TemplateCategory)),
+        one_of("status", tuple(s.value for s in TemplateStatus)),
+        UniqueConstraint(
+            "tenant_id",
+            "business_account_id",
+            "name",
+            "language",
+            name="uq_message_templates_tenant_account_name_language",
+        ),
+        {"schema": SCHEMA},
+    )
+
+    id: Mapped[UuidPk]
+    # The unique rule's index (tenant first) serves the row-level security policy.
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    business_account_id: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(64), server_default="")
+    name: Mapped[str] = mapped_column(String(512))
+    language: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    header: Mapped[str] = mapped_column(String(60), server_default="")
+    body: Mapped[str] = mapped_column(Text)
+    footer: Mapped[str] = mapped_column(String(60), server_default="")
+    quick_replies: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    rejected_reason: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]

@@ -56,7 +56,7 @@ class FakeConversations:
         self.log.append(Turn("customer", message.text))
         return False
 
-    async def record_bot(self, conversation, tenant_id, text) -> None:
+    async def record_bot(self, conversation, tenant_id, text, language) -> None:
         self.log.append(Turn("bot", text))
 
     async def recent(self, conversation, tenant_id, limit):

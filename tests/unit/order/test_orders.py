@@ -91,6 +91,9 @@ async def test_payment_moves_to_paid_and_tells_the_customer(uow, payments, notif
     paid = await order_handlers.record_payment(command, uow, notifier, clock)
     assert (paid.status, paid.payment_status) == (OrderStatus.PAID, PaymentStatus.PAID)
     assert notifier.sent == [(PHONE, notifier.sent[0][1], f"order:{order.id}:paid")]
+    # outside the window, the tenant's order_paid template says it with the number and total
+    told = notifier.sent[0][1]
+    assert (told.template, told.parameters) == ("order_paid", (order.order_number, "4.00"))
     again = await order_handlers.record_payment(command, uow, notifier, clock)
     assert again == paid and len(notifier.sent) == 1  # a provider's repeat changes nothing
 
@@ -119,7 +122,8 @@ async def test_staff_steps_notify_and_a_failing_notifier_changes_nothing(
             c.OrderRef(TENANT, order.id, status=status), uow, notifier
         )
     assert [key.rsplit(":", 1)[1] for _, _, key in notifier.sent] == ["paid", "ready", "delivered"]
-    assert "ready for pickup" in notifier.sent[1][1]
+    assert "ready for pickup" in notifier.sent[1][1].text
+    assert notifier.sent[1][1].template == "order_ready"
 
 
 async def test_staff_cannot_skip_or_pay(uow, payments, notifier, menu):
@@ -159,7 +163,7 @@ async def test_sweeper_cancels_overdue_orders_only(uow, payments, notifier, cloc
     assert (await uow.orders.get(TENANT, late.id)).status is OrderStatus.CANCELLED
     assert (await uow.orders.get(TENANT, fresh.id)).status is OrderStatus.PENDING_PAYMENT
     assert await stock_of(uow, pizza) == 49
-    assert "did not arrive in time" in notifier.sent[-1][1]
+    assert "did not arrive in time" in notifier.sent[-1][1].text
 
 
 async def test_adjust_stock_checks_the_sign_and_never_goes_negative(uow, menu):

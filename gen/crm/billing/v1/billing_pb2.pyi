@@ -30,6 +30,9 @@ class UsageType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     USAGE_TYPE_MESSAGES_OUT: _ClassVar[UsageType]
     USAGE_TYPE_LLM_TOKENS: _ClassVar[UsageType]
     USAGE_TYPE_STORAGE_MB: _ClassVar[UsageType]
+    USAGE_TYPE_TEMPLATE_MARKETING: _ClassVar[UsageType]
+    USAGE_TYPE_TEMPLATE_UTILITY: _ClassVar[UsageType]
+    USAGE_TYPE_TEMPLATE_AUTHENTICATION: _ClassVar[UsageType]
 
 class PlanLimit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -62,6 +65,9 @@ USAGE_TYPE_MESSAGES_IN: UsageType
 USAGE_TYPE_MESSAGES_OUT: UsageType
 USAGE_TYPE_LLM_TOKENS: UsageType
 USAGE_TYPE_STORAGE_MB: UsageType
+USAGE_TYPE_TEMPLATE_MARKETING: UsageType
+USAGE_TYPE_TEMPLATE_UTILITY: UsageType
+USAGE_TYPE_TEMPLATE_AUTHENTICATION: UsageType
 PLAN_LIMIT_UNSPECIFIED: PlanLimit
 PLAN_LIMIT_OUTLETS: PlanLimit
 PLAN_LIMIT_KNOWLEDGE_BASES: PlanLimit

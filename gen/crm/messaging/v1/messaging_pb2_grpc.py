@@ -66,6 +66,21 @@ class MessagingServiceStub:
                 request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryOutboxMessageRequest.SerializeToString,
                 response_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryOutboxMessageResponse.FromString,
                 _registered_method=True)
+        self.ListMessageTemplates = channel.unary_unary(
+                '/crm.messaging.v1.MessagingService/ListMessageTemplates',
+                request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListMessageTemplatesRequest.SerializeToString,
+                response_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListMessageTemplatesResponse.FromString,
+                _registered_method=True)
+        self.CreateMessageTemplate = channel.unary_unary(
+                '/crm.messaging.v1.MessagingService/CreateMessageTemplate',
+                request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.CreateMessageTemplateRequest.SerializeToString,
+                response_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.CreateMessageTemplateResponse.FromString,
+                _registered_method=True)
+        self.SyncMessageTemplates = channel.unary_unary(
+                '/crm.messaging.v1.MessagingService/SyncMessageTemplates',
+                request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.SyncMessageTemplatesRequest.SerializeToString,
+                response_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.SyncMessageTemplatesResponse.FromString,
+                _registered_method=True)
         self.GetInboxItem = channel.unary_unary(
                 '/crm.messaging.v1.MessagingService/GetInboxItem',
                 request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.GetInboxItemRequest.SerializeToString,
@@ -85,6 +100,11 @@ class MessagingServiceStub:
                 '/crm.messaging.v1.MessagingService/ListOptOuts',
                 request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsRequest.SerializeToString,
                 response_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsResponse.FromString,
+                _registered_method=True)
+        self.GetMedia = channel.unary_unary(
+                '/crm.messaging.v1.MessagingService/GetMedia',
+                request_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.GetMediaRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
 
 
@@ -140,6 +160,30 @@ class MessagingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMessageTemplates(self, request, context):
+        """The tenant's WhatsApp message templates, as the Cloud API last reported them (see
+        SyncMessageTemplates). Only approved ones can reach a customer whose 24-hour window closed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateMessageTemplate(self, request, context):
+        """Submits a template to Meta for review through the outlet's business account; it can be
+        sent once its status is APPROVED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SyncMessageTemplates(self, request, context):
+        """Reads every template of the tenant's business accounts from the Cloud API (status, category,
+        text) into the registry; templates deleted at Meta are removed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetInboxItem(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -162,6 +206,17 @@ class MessagingServiceServicer:
     def ListOptOuts(self, request, context):
         """The customers who wrote STOP (or BAJA, BERHENTI) to the business: nothing the business
         starts reaches them until they write START. Most recent first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMedia(self, request, context):
+        """A photo, document, audio or video a customer sent, as they sent it (the body is the
+        bytes, the Content-Type its MIME type). The media id is the one an InboxItem's media
+        names. NOT_FOUND when the tenant keeps no such media, FAILED_PRECONDITION when it was
+        not kept (see InboundMedia.refusal).
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -200,6 +255,21 @@ def add_MessagingServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryOutboxMessageRequest.FromString,
                     response_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.RetryOutboxMessageResponse.SerializeToString,
             ),
+            'ListMessageTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMessageTemplates,
+                    request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListMessageTemplatesRequest.FromString,
+                    response_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListMessageTemplatesResponse.SerializeToString,
+            ),
+            'CreateMessageTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateMessageTemplate,
+                    request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.CreateMessageTemplateRequest.FromString,
+                    response_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.CreateMessageTemplateResponse.SerializeToString,
+            ),
+            'SyncMessageTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.SyncMessageTemplates,
+                    request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.SyncMessageTemplatesRequest.FromString,
+                    response_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.SyncMessageTemplatesResponse.SerializeToString,
+            ),
             'GetInboxItem': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInboxItem,
                     request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.GetInboxItemRequest.FromString,
@@ -219,6 +289,11 @@ def add_MessagingServiceServicer_to_server(servicer, server):
                     servicer.ListOptOuts,
                     request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsRequest.FromString,
                     response_serializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsResponse.SerializeToString,
+            ),
+            'GetMedia': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMedia,
+                    request_deserializer=crm_dot_messaging_dot_v1_dot_messaging__pb2.GetMediaRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -395,6 +470,87 @@ class MessagingService:
             _registered_method=True)
 
     @staticmethod
+    def ListMessageTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.messaging.v1.MessagingService/ListMessageTemplates',
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.ListMessageTemplatesRequest.SerializeToString,
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.ListMessageTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateMessageTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.messaging.v1.MessagingService/CreateMessageTemplate',
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.CreateMessageTemplateRequest.SerializeToString,
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.CreateMessageTemplateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SyncMessageTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.messaging.v1.MessagingService/SyncMessageTemplates',
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.SyncMessageTemplatesRequest.SerializeToString,
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.SyncMessageTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetInboxItem(request,
             target,
             options=(),
@@ -492,6 +648,33 @@ class MessagingService:
             '/crm.messaging.v1.MessagingService/ListOptOuts',
             crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsRequest.SerializeToString,
             crm_dot_messaging_dot_v1_dot_messaging__pb2.ListOptOutsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMedia(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.messaging.v1.MessagingService/GetMedia',
+            crm_dot_messaging_dot_v1_dot_messaging__pb2.GetMediaRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
             insecure,

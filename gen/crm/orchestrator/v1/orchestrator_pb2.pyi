@@ -124,7 +124,7 @@ class DialogueState(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., active_agent: _Optional[str] = ..., last_intent: _Optional[_Union[Intent, str]] = ..., agent_state: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., confirmation_pending: _Optional[bool] = ..., turn_count: _Optional[int] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class HandleMessageRequest(_message.Message):
-    __slots__ = ("tenant_id", "outlet_id", "conversation_id", "customer_phone", "customer_name", "text", "message_type", "whatsapp_message_id", "interactive_reply_id", "message_time", "context_message_id", "catalog_items")
+    __slots__ = ("tenant_id", "outlet_id", "conversation_id", "customer_phone", "customer_name", "text", "message_type", "whatsapp_message_id", "interactive_reply_id", "message_time", "context_message_id", "catalog_items", "media_id")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -137,6 +137,7 @@ class HandleMessageRequest(_message.Message):
     MESSAGE_TIME_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     CATALOG_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_ID_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     outlet_id: str
     conversation_id: str
@@ -149,7 +150,8 @@ class HandleMessageRequest(_message.Message):
     message_time: _timestamp_pb2.Timestamp
     context_message_id: str
     catalog_items: _containers.RepeatedCompositeFieldContainer[CatalogItem]
-    def __init__(self, tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., customer_phone: _Optional[str] = ..., customer_name: _Optional[str] = ..., text: _Optional[str] = ..., message_type: _Optional[_Union[InboundMessageType, str]] = ..., whatsapp_message_id: _Optional[str] = ..., interactive_reply_id: _Optional[str] = ..., message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., context_message_id: _Optional[str] = ..., catalog_items: _Optional[_Iterable[_Union[CatalogItem, _Mapping]]] = ...) -> None: ...
+    media_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., customer_phone: _Optional[str] = ..., customer_name: _Optional[str] = ..., text: _Optional[str] = ..., message_type: _Optional[_Union[InboundMessageType, str]] = ..., whatsapp_message_id: _Optional[str] = ..., interactive_reply_id: _Optional[str] = ..., message_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., context_message_id: _Optional[str] = ..., catalog_items: _Optional[_Iterable[_Union[CatalogItem, _Mapping]]] = ..., media_id: _Optional[str] = ...) -> None: ...
 
 class CatalogItem(_message.Message):
     __slots__ = ("product_retailer_id", "quantity")
