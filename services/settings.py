@@ -100,12 +100,17 @@ class Settings(BaseSettings):
     messaging_lease_seconds: float = Field(default=30.0, gt=0)
     messaging_poll_seconds: float = Field(default=0.25, gt=0)
     whatsapp_send_attempts: int = Field(default=4, ge=1)
+    # Customer media is kept up to Meta's limit for its kind (image 5 MB, audio and video
+    # 16 MB, document 100 MB) and never above this ceiling: a worker holds a file in memory.
+    media_max_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
 
     # Language models: OpenAI when a key is set, else the local adapters (no network).
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_chat_model: str = "gpt-4o-mini"
     openai_embedding_model: str = "text-embedding-3-small"
+    # Voice notes are transcribed with this model when OPENAI_API_KEY is set, else not at all.
+    openai_transcription_model: str = "gpt-4o-mini-transcribe"
 
     # Orders: unpaid orders are cancelled (their stock released) after the timeout; the
     # sweeper looks every order_sweep_seconds. Payment links come from the local stand-in.

@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 import numpy as np
@@ -71,7 +73,8 @@ def _error(status: int, message: str = "", headers: dict[str, str] | None = None
 async def openai_front(request: web.Request, handler: Any) -> web.StreamResponse:
     """Log every request, then play the planned fault, if any, instead of the handler."""
     state = request.app[STATE]
-    body = json.loads(await request.read() or b"{}")
+    raw = await request.read()  # multipart (transcriptions) is kept, and read by its handler
+    body = json.loads(raw or b"{}") if request.content_type != "multipart/form-data" else {}
     entry = {"path": request.path, "body": body}
     state.requests.append(entry)
     if not request.headers.get("Authorization", "").startswith("Bearer "):
@@ -146,6 +149,32 @@ async def embeddings(request: web.Request) -> web.Response:
     )
 
 
+async def transcriptions(request: web.Request) -> web.Response:
+    """The "speech" of a test is its text, UTF-8: what it says is what it holds."""
+    form = _multipart(request.headers["Content-Type"], await request.read())
+    if "file" not in form or "model" not in form:
+        return _error(400, "file and model are required")
+    filename, content_type, audio = form["file"]
+    request[BODY].update(model=form["model"][2].decode(), filename=filename, type=content_type)
+    text = audio.decode("utf-8", "replace")
+    usage = {"type": "tokens", "input_tokens": _tokens(text), "output_tokens": _tokens(text)}
+    return web.json_response({"text": text, "usage": usage})
+
+
+def _multipart(content_type: str, raw: bytes) -> dict[str, tuple[str, str, bytes]]:
+    """A multipart/form-data body (already read by the front) as name -> (filename, type, bytes)."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    parsed = BytesParser(policy=HTTP).parsebytes(head + raw)
+    return {
+        part.get_param("name", header="content-disposition"): (
+            part.get_filename() or "",
+            part.get_content_type(),
+            part.get_payload(decode=True),
+        )
+        for part in parsed.iter_parts()
+    }
+
+
 def _hashed_vector(text: str, dimensions: int) -> np.ndarray:
     """A bag of hashed words, deliberately not unit length: texts sharing words point alike."""
     vector = np.zeros(dimensions, dtype=np.float32)
@@ -185,6 +214,7 @@ async def running_openai_server() -> AsyncIterator[tuple[str, OpenAIServerState]
     app[STATE] = state
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/v1/embeddings", embeddings)
+    app.router.add_post("/v1/audio/transcriptions", transcriptions)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()

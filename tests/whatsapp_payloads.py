@@ -164,6 +164,16 @@ def reaction_message(message_id: str = "wamid.ours", emoji: str = "👍", **fiel
     return message("reaction", content, **fields)
 
 
+def edit_message(original_id: str, text: str = "Mesa para 5, perdón") -> dict:
+    """A customer's edit (WhatsApp Business app numbers): the new message under `edit`."""
+    edited = {"type": "text", "text": {"body": text}}
+    return message("edit", {"original_message_id": original_id, "message": edited})
+
+
+def revoke_message(original_id: str) -> dict:
+    return message("revoke", {"original_message_id": original_id})
+
+
 def order_message(text: str = "For tonight, please") -> dict:
     item = {"product_retailer_id": "paella-2", "quantity": 1, "item_price": 32, "currency": "EUR"}
     return message("order", {"catalog_id": "983247", "text": text, "product_items": [item]})

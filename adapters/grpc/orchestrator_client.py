@@ -3,6 +3,7 @@
 from crm.orchestrator.v1 import orchestrator_pb2 as pb
 from crm.orchestrator.v1 import orchestrator_pb2_grpc
 
+from core.messaging.media import media_id
 from core.messaging.model import InboundMessage, InboundType, OutboundContent, ReplyOption
 from core.messaging.queue import OutletRef
 
@@ -35,6 +36,7 @@ class GrpcReplyEngine:
                 message_time=timestamp(message.sent_at),
                 context_message_id=message.context_message_id,
                 catalog_items=catalog_items(message),
+                media_id=media_id(message),
             ),
         )
         if answer.handoff_active or not answer.HasField("reply") or not answer.reply.text:

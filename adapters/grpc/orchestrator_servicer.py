@@ -38,6 +38,8 @@ def customer_message(request: pb.HandleMessageRequest) -> CustomerMessage:
         sent_at=sent_at,
         reply_id=request.interactive_reply_id,
         catalog=tuple((i.product_retailer_id, i.quantity) for i in request.catalog_items),
+        context_message_id=request.context_message_id,
+        media_id=request.media_id,
     )
 
 

@@ -26,6 +26,12 @@ MEDIA = {"image", "audio", "video", "document", "sticker"}
 DIRECT = {kind.value for kind in InboundType} - {"button_reply", "list_reply"}
 INTERACTIVE = {"button_reply": InboundType.BUTTON_REPLY, "list_reply": InboundType.LIST_REPLY}
 STATUSES = {status.value for status in DeliveryStatus}
+# A reaction, edit or revoke changes an earlier message, named by this field of its object.
+TARGETS = {
+    InboundType.REACTION: "message_id",
+    InboundType.EDIT: "original_message_id",
+    InboundType.REVOKE: "original_message_id",
+}
 # What the inbox can hold (its columns' lengths); WhatsApp's own limits are well inside them.
 MAX_ID, MAX_PHONE, MAX_PHONE_NUMBER_ID, MAX_TYPE = 128, 32, 64, 20
 MAX_NAME, MAX_REPLY_ID, MAX_TEXT = 200, 200, 65_536
@@ -126,8 +132,8 @@ def _message(
         raise InvalidInput(f"{path}.from", "must be the sender's number, digits only")
     kind, text, reply_id = _content(message, _field(message, "type", path, MAX_TYPE))
     context_id = _obj(message, "context").get("id", "")
-    if kind is InboundType.REACTION:  # the message reacted to reads as the one replied to
-        context_id = _obj(message, "reaction").get("message_id", "")
+    if kind in TARGETS:  # the message changed reads as the one replied to
+        context_id = _obj(message, kind.value).get(TARGETS[kind], "")
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"{path}.text", f"is longer than {MAX_TEXT} characters")
     return InboundMessage(
@@ -172,6 +178,10 @@ def _content(message: dict[str, Any], wire_type: str) -> tuple[InboundType, str,
     text = body.get("caption") if wire_type in MEDIA else texts.get(wire_type)
     if wire_type == "location":
         text = _place(body)
+    if wire_type == "edit":  # the new text, or a media message's new caption
+        edited = _obj(body, "message")
+        inner = _obj(edited, str(edited.get("type", "")))
+        text = inner.get("body") or inner.get("caption")
     reply_id = body.get("payload", "") if wire_type == "button" else ""
     return InboundType(wire_type), clean_text(str(text or "")), str(reply_id or "")
 

@@ -4,6 +4,7 @@ import uuid
 
 from core.shared.errors import FailedPrecondition, NotFound
 
+from .media import StoredMedia
 from .model import DeliveryStatus
 from .ports import MessagingUnitOfWork
 from .queue import InboxItem, OutboxMessage, ProcessingStatus
@@ -60,3 +61,23 @@ async def retry_outbound_message(
         message = await uow.outbox.requeue(message_id)
         await uow.commit()
     return message
+
+
+async def media_content(
+    uow: MessagingUnitOfWork, tenant_id: uuid.UUID, media_id: str
+) -> StoredMedia:
+    """A customer's media with its bytes; another tenant's is NOT_FOUND, and media that was
+    not kept is FAILED_PRECONDITION with the reason."""
+    async with uow:
+        media = await uow.media.content(tenant_id, media_id)
+    if media is None:
+        raise NotFound("media", media_id)
+    if media.content is None:
+        raise FailedPrecondition(f"media {media_id} was not kept: {media.refusal}")
+    return media
+
+
+async def media_of(uow: MessagingUnitOfWork, items: list[InboxItem]) -> dict[str, StoredMedia]:
+    """The media of these inbox items, by their wamid, without the bytes."""
+    async with uow:
+        return await uow.media.of_messages([i.message.whatsapp_message_id for i in items])

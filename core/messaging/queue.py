@@ -38,6 +38,11 @@ class InboxItem:
     next_attempt_at: datetime | None = None
     received_at: datetime | None = None
     processed_at: datetime | None = None
+    # What the customer changed since: their reaction, the text before an edit, a deletion.
+    reaction: str = ""
+    original_text: str = ""
+    edited_at: datetime | None = None
+    revoked_at: datetime | None = None
 
     @property
     def conversation_key(self) -> str:
@@ -66,3 +71,4 @@ class OutboxMessage:
     error: dict[str, Any] = field(default_factory=dict)
     next_attempt_at: datetime | None = None
     created_at: datetime | None = None
+    reaction: str = ""  # the customer's reaction to it

@@ -28,6 +28,7 @@ class DialogueState:
     language: str = ""  # the customer's language, once a message made it clear
     concern: str = ""  # the customer's last dietary-safety message, read with the next one
     asked: str = ""  # the question the documents answered last turn, for "and on saturday?"
+    unread_media: bool = False  # the last message was media the bot could not read
 
     def switch_to(self, agent: str) -> None:
         """A new task: the previous agent's half-collected slots are dropped."""
@@ -54,6 +55,7 @@ class DialogueState:
             "language": self.language,
             "concern": self.concern,
             "asked": self.asked,
+            "unread_media": self.unread_media,
         }
 
     @classmethod

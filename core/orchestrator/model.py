@@ -38,6 +38,16 @@ class CustomerMessage:
     reply_id: str = ""
     # A cart from the business's WhatsApp catalog: (product retailer id, quantity) lines.
     catalog: tuple[tuple[str, int], ...] = ()
+    context_message_id: str = ""  # the wamid it replies or reacts to
+    media_id: str = ""  # a photo's, document's or voice note's, as messaging keeps it
+
+    def metadata(self) -> dict[str, str]:
+        """What staff reading the conversation need beside the text: the media to open, the
+        message a reaction is about."""
+        kept = {"media_id": self.media_id}
+        if self.type is InboundType.REACTION:
+            kept["reaction_to"] = self.context_message_id
+        return {key: value for key, value in kept.items() if value}
 
 
 @dataclass(frozen=True, slots=True)

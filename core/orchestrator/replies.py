@@ -39,6 +39,15 @@ CATALOGS: dict[str, dict[str, str]] = {
         "goodbye": GOODBYE,
         "location_noted": "Thanks for the location! Is it for a delivery? Order what you'd "
         "like and I'll ask for the address when we get there.",
+        "media_image": "Thanks for the photo! I can't see images, so could you tell me in a "
+        "message what you need?",
+        "media_document": "Thanks for the document! I can't open files myself. Could you tell "
+        "me in a message what you need? Our team can look at it if you'd like a person.",
+        "media_audio": "Thanks for the voice message! I can't listen to audio, so could you "
+        "write what you need?",
+        "media_video": "Thanks for the video! I can't watch videos, so could you write what "
+        "you need?",
+        "media_sticker": "😊 How can I help you?",
         "yes": "Yes, please",
         "no": "No, thanks",
         "out_of_scope": "I can help with bookings, orders and questions about {name}. "
@@ -61,6 +70,14 @@ CATALOGS: dict[str, dict[str, str]] = {
         "goodbye": "Gracias por escribirnos. ¡Que tengas un buen día!",
         "location_noted": "¡Gracias por la ubicación! ¿Es para una entrega? Pide lo que "
         "quieras y te pediré la dirección cuando lleguemos ahí.",
+        "media_image": "¡Gracias por la foto! No puedo ver imágenes: ¿me cuentas en un "
+        "mensaje lo que necesitas?",
+        "media_document": "¡Gracias por el documento! No puedo abrir archivos. ¿Me cuentas en "
+        "un mensaje lo que necesitas? Si prefieres, una persona de nuestro equipo lo revisa.",
+        "media_audio": "¡Gracias por el audio! No puedo escuchar mensajes de voz: ¿me escribes "
+        "lo que necesitas?",
+        "media_video": "¡Gracias por el vídeo! No puedo ver vídeos: ¿me escribes lo que necesitas?",
+        "media_sticker": "😊 ¿En qué te puedo ayudar?",
         "yes": "Sí, por favor",
         "no": "No, gracias",
         "out_of_scope": "Puedo ayudarte con reservas, pedidos y preguntas sobre {name}. "
@@ -84,6 +101,15 @@ CATALOGS: dict[str, dict[str, str]] = {
         "goodbye": "Terima kasih sudah menghubungi kami. Semoga harinya menyenangkan!",
         "location_noted": "Terima kasih atas lokasinya! Untuk pengantaran? Silakan pesan dulu, "
         "nanti saya tanyakan alamatnya.",
+        "media_image": "Terima kasih atas fotonya! Saya tidak bisa melihat gambar, bisa "
+        "tuliskan kebutuhan Anda dalam pesan?",
+        "media_document": "Terima kasih atas dokumennya! Saya tidak bisa membuka file. Bisa "
+        "tuliskan kebutuhan Anda? Kalau mau, tim kami bisa memeriksanya.",
+        "media_audio": "Terima kasih atas pesan suaranya! Saya tidak bisa mendengarkan audio, "
+        "bisa tuliskan kebutuhan Anda?",
+        "media_video": "Terima kasih atas videonya! Saya tidak bisa menonton video, bisa "
+        "tuliskan kebutuhan Anda?",
+        "media_sticker": "😊 Ada yang bisa saya bantu?",
         "yes": "Ya, boleh",
         "no": "Tidak, terima kasih",
         "out_of_scope": "Saya bisa membantu reservasi, pesanan, dan pertanyaan tentang {name}. "

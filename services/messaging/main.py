@@ -31,6 +31,12 @@ def configure(container: MessagingContainer, settings: Settings, database: dict[
                 "attempts": settings.whatsapp_send_attempts,
                 "app_secret": settings.whatsapp_app_secret,
                 "verify_token": settings.whatsapp_verify_token,
+                "media_max_bytes": settings.media_max_bytes,
+            },
+            "openai": {
+                "api_key": settings.openai_api_key,
+                "base_url": settings.openai_base_url,
+                "transcription_model": settings.openai_transcription_model,
             },
         }
     )

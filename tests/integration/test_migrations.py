@@ -42,7 +42,14 @@ EXPECTED_TABLES = {
         "facts_pending",
     },
     "analytics": {"events", "event_rollups"},
-    "messaging": {"inbox_items", "outbox_messages", "usage_pending", "opt_outs"},
+    "messaging": {
+        "inbox_items",
+        "outbox_messages",
+        "usage_pending",
+        "opt_outs",
+        "media",
+        "message_templates",
+    },
     "orchestrator": {"dialogue_states"},
 }
 

@@ -7,6 +7,7 @@ from . import (
     conversation,
     knowledge,
     messaging,
+    messaging_media,  # noqa: F401 (registers messaging.media; its schema is messaging's)
     orchestrator,
     order,
     tenant,

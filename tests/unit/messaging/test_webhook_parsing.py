@@ -120,6 +120,31 @@ def test_a_removed_reaction_has_no_emoji():
     assert parsed.text == "" and parsed.context_message_id == "wamid.ours"
 
 
+def test_an_edit_names_the_message_edited_and_its_new_text():
+    parsed = parse_one(wa.edit_message("wamid.earlier", "Mesa para 5"))
+    assert (parsed.type, parsed.text, parsed.context_message_id) == (
+        InboundType.EDIT,
+        "Mesa para 5",
+        "wamid.earlier",
+    )
+    assert not parsed.actionable
+
+
+def test_an_edited_caption_is_the_new_text():
+    edit = wa.edit_message("wamid.photo")
+    edit["edit"]["message"] = {"type": "image", "image": {"id": "1", "caption": "Table 4"}}
+    assert parse_one(edit).text == "Table 4"
+
+
+def test_a_revoke_names_the_message_deleted():
+    parsed = parse_one(wa.revoke_message("wamid.earlier"))
+    assert (parsed.type, parsed.text, parsed.context_message_id) == (
+        InboundType.REVOKE,
+        "",
+        "wamid.earlier",
+    )
+
+
 def test_order():
     parsed = parse_one(wa.order_message("For tonight"))
     assert (parsed.type, parsed.text) == (InboundType.ORDER, "For tonight")

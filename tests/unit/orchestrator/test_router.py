@@ -190,10 +190,10 @@ async def test_the_classifier_reads_dates_from_when_the_customer_wrote_in_the_ou
     assert parts["classifier"].nows == [datetime(2025, 11, 21, 0, 30)]
 
 
-async def test_media_gets_a_polite_text_only_reply_and_reactions_none(say, parts):
+async def test_contacts_get_a_polite_text_only_reply_and_reactions_none(say, parts):
     parts["classifier"].on("hola", Intent.GREETING)
     await say("hola")
-    assert (await say("", kind=InboundType.IMAGE)).reply.text == replies.TEXT_ONLY
+    assert (await say("", kind=InboundType.CONTACTS)).reply.text == replies.TEXT_ONLY
     assert (await say("👍", kind=InboundType.REACTION)).reply is None
 
 

@@ -217,6 +217,7 @@ class MessagingServiceServicer:
         names. NOT_FOUND when the tenant keeps no such media, FAILED_PRECONDITION when it was
         not kept (see InboundMedia.refusal).
         buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
