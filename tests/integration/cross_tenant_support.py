@@ -48,6 +48,7 @@ from adapters.postgres.database import session_factory
 from adapters.postgres.models import Base
 from adapters.postgres.models.billing import AlertRow, StatementRow
 from adapters.postgres.models.messaging import InboxItemRow, OutboxMessageRow
+from adapters.postgres.models.messaging_media import MediaRow
 from adapters.postgres.models.orchestrator import DialogueStateRow
 from adapters.postgres.urls import plain
 from core.billing.plans import SEED_TIERS
@@ -538,7 +539,7 @@ class Seeder:
         rows = self.rows
         t = uuid.UUID(rows.tenant)
         now = datetime.now(UTC)
-        inbox_id, outbox_id = uuid.uuid4(), uuid.uuid4()
+        inbox_id, outbox_id, media_id = uuid.uuid4(), uuid.uuid4(), digits(16)
         async with owner_view(self.owner) as conn:
             statement = await conn.scalar(
                 insert(StatementRow)
@@ -576,6 +577,12 @@ class Seeder:
                 )
             )  # fmt: skip
             await conn.execute(
+                insert(MediaRow).values(
+                    tenant_id=t, media_id=media_id, whatsapp_message_id=f"wamid.{media_id}",
+                    kind="image", mime_type="image/jpeg", size_bytes=3, content=b"jpg",
+                )
+            )  # fmt: skip
+            await conn.execute(
                 insert(DialogueStateRow).values(
                     conversation_id=uuid.UUID(rows.conversation), tenant_id=t,
                     state={
@@ -587,7 +594,7 @@ class Seeder:
             )  # fmt: skip
         rows.ids.update(
             statement=str(statement), alert=str(alert), inbox_item=str(inbox_id),
-            outbound=str(outbox_id),
+            outbound=str(outbox_id), media=media_id,
         )  # fmt: skip
 
 

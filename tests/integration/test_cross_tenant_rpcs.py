@@ -414,6 +414,8 @@ CASES: tuple[Case, ...] = (
         tenant_id=t), OWN),
     Case("messaging.ListOptOuts", lambda t, r, me: messaging.ListOptOutsRequest(
         tenant_id=t), OWN),
+    Case("messaging.GetMedia", lambda t, r, me: messaging.GetMediaRequest(
+        tenant_id=t, media_id=r.media)),
     Case("messaging.RetryInboxItem", lambda t, r, me: messaging.RetryInboxItemRequest(
         tenant_id=t, inbox_item_id=r.inbox_item),
         target=("messaging.inbox_items", "id", "inbox_item")),
