@@ -9,6 +9,7 @@ from rich.console import Console
 
 from adapters.local.customer_webhooks import customer_message, signed
 
+from .chat_commands import USAGE, CommandError, command_update
 from .seed import DEMO_PHONE_NUMBER_ID
 from .settings import Settings
 
@@ -31,8 +32,11 @@ class Chat:
         return f"http://127.0.0.1:{self.settings.gateway_port}"
 
     async def say(self, line: str) -> None:
-        tap = self._tap(line)
-        update = customer_message(DEMO_PHONE_NUMBER_ID, self.customer, self.name, line, tap)
+        if line.startswith("/"):
+            update = await command_update(line, self.settings, self.http, self.customer, self.name)
+        else:
+            tap = self._tap(line)
+            update = customer_message(DEMO_PHONE_NUMBER_ID, self.customer, self.name, line, tap)
         raw, headers = signed(update, self.settings.whatsapp_app_secret)
         answer = await self.http.post(
             f"{self.gateway}/webhooks/whatsapp", content=raw, headers=headers
@@ -102,7 +106,8 @@ async def run_chat(settings: Settings, customer: str, name: str) -> int:
             )
             return 1
         console.print(f"You are [bold]{name}[/] (+{customer}) writing to the demo outlet. "
-                      "Type a message; a number taps a menu option; Ctrl-D quits.")  # fmt: skip
+                      "Type a message; a number taps a menu option; Ctrl-D quits.\n"
+                      f"Commands: {USAGE}")  # fmt: skip
         while True:
             try:
                 line = (await asyncio.to_thread(console.input, "[bold]you> [/]")).strip()
@@ -113,6 +118,8 @@ async def run_chat(settings: Settings, customer: str, name: str) -> int:
             try:
                 await chat.say(line)
                 await chat.await_replies()
+            except CommandError as wrong:
+                console.print(f"[yellow]{wrong}[/]")
             except httpx.TransportError as down:
                 console.print(
                     f"[red]The mesh stopped answering ({down}). Is `make run` still up?[/]"

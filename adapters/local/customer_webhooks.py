@@ -26,6 +26,14 @@ def _update(phone_number_id: str, customer: str, name: str, message: dict[str, A
     }  # fmt: skip
 
 
+def _message(customer: str) -> dict[str, Any]:
+    return {
+        "from": customer,
+        "id": f"wamid.local.{uuid.uuid4().hex}",
+        "timestamp": str(int(time.time())),
+    }
+
+
 def customer_message(
     phone_number_id: str,
     customer: str,
@@ -34,11 +42,7 @@ def customer_message(
     reply: tuple[str, str, str] | None = None,
 ) -> dict[str, Any]:
     """A text, or with `reply` = (button_reply|list_reply, id, title) a tap on an option."""
-    message: dict[str, Any] = {
-        "from": customer,
-        "id": f"wamid.local.{uuid.uuid4().hex}",
-        "timestamp": str(int(time.time())),
-    }
+    message = _message(customer)
     if reply:
         kind, option_id, title = reply
         message.update(
@@ -47,6 +51,39 @@ def customer_message(
     else:
         message.update(type="text", text={"body": text})
     return _update(phone_number_id, customer, name, message)
+
+
+def customer_location(
+    phone_number_id: str,
+    customer: str,
+    name: str,
+    latitude: float,
+    longitude: float,
+    place: str = "",
+) -> dict[str, Any]:
+    """A shared location; with `place`, a shared place (its name)."""
+    location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+    if place:
+        location["name"] = place
+    message = {**_message(customer), "type": "location", "location": location}
+    return _update(phone_number_id, customer, name, message)  # fmt: skip
+
+
+def customer_media(
+    phone_number_id: str,
+    customer: str,
+    name: str,
+    kind: str,
+    media: dict[str, str],
+    caption: str = "",
+) -> dict[str, Any]:
+    """A photo, document or voice note already at the Cloud API: `media` holds its id,
+    mime_type and sha256 (and a document's filename)."""
+    content = {**media, **({"caption": caption} if caption and kind != "audio" else {})}
+    if kind == "audio":
+        content["voice"] = True
+    message = {**_message(customer), "type": kind, kind: content}
+    return _update(phone_number_id, customer, name, message)  # fmt: skip
 
 
 def signed(update: dict[str, Any], app_secret: str) -> tuple[bytes, dict[str, str]]:
