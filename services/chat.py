@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 
 from adapters.local.customer_webhooks import customer_message, signed
 
@@ -107,7 +108,7 @@ async def run_chat(settings: Settings, customer: str, name: str) -> int:
             return 1
         console.print(f"You are [bold]{name}[/] (+{customer}) writing to the demo outlet. "
                       "Type a message; a number taps a menu option; Ctrl-D quits.\n"
-                      f"Commands: {USAGE}")  # fmt: skip
+                      f"Commands: {escape(USAGE)}")  # fmt: skip
         while True:
             try:
                 line = (await asyncio.to_thread(console.input, "[bold]you> [/]")).strip()
@@ -119,7 +120,7 @@ async def run_chat(settings: Settings, customer: str, name: str) -> int:
                 await chat.say(line)
                 await chat.await_replies()
             except CommandError as wrong:
-                console.print(f"[yellow]{wrong}[/]")
+                console.print(f"[yellow]{escape(str(wrong))}[/]")
             except httpx.TransportError as down:
                 console.print(
                     f"[red]The mesh stopped answering ({down}). Is `make run` still up?[/]"
