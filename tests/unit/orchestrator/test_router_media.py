@@ -2,8 +2,13 @@
 answered honestly, and handed to a person when the customer keeps sending what the bot
 cannot read."""
 
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from core.messaging.model import InboundType
 from core.orchestrator import replies
+from core.orchestrator.model import CustomerMessage
 from core.orchestrator.nlu import Intent
 from core.orchestrator.router import Router
 
@@ -65,3 +70,14 @@ async def test_stickers_never_hand_off(say, parts):
         outcome = await say("", kind=InboundType.STICKER)
         assert outcome.reply.text == replies.say("media_sticker")
     assert not parts["conversations"].handoffs
+
+
+def test_the_conversation_keeps_the_media_id_and_what_a_reaction_is_about():
+    photo = CustomerMessage(
+        uuid.uuid4(), uuid.uuid4(), "+34600", "Ana", InboundType.IMAGE, "", "wamid.1",
+        datetime.now(UTC), media_id="1479537139650973",
+    )  # fmt: skip
+    assert photo.metadata() == {"media_id": "1479537139650973"}
+    reaction = replace(photo, type=InboundType.REACTION, media_id="", context_message_id="wamid.0")
+    assert reaction.metadata() == {"reaction_to": "wamid.0"}
+    assert replace(photo, type=InboundType.TEXT, media_id="").metadata() == {}
