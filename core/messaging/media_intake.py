@@ -1,5 +1,6 @@
 """The inbox worker's media step: download a customer's media once, keep it, transcribe voice."""
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -22,7 +23,8 @@ class MediaIntake:
     Media over its kind's limit (or `ceiling`, when lower) or gone from the Cloud API is kept
     as a refusal with its reason; a Cloud API that fails otherwise raises, and the inbox item
     is retried (what was already stored is not fetched again). With a transcriber, audio is
-    transcribed and the transcript becomes the message's text.
+    transcribed and the transcript becomes the message's text. A file is held in memory
+    while it is fetched and stored, so at most `downloads` are fetched at once.
     """
 
     def __init__(
@@ -31,8 +33,10 @@ class MediaIntake:
         source: MediaSource,
         ceiling: int,
         transcriber: Transcriber | None = None,
+        downloads: int = 4,
     ) -> None:
         self._uow = uow
+        self._downloads = asyncio.Semaphore(downloads)
         self._source = source
         self._ceiling = ceiling
         self._transcriber = transcriber
@@ -46,7 +50,8 @@ class MediaIntake:
             async with self._uow() as uow:
                 stored = await uow.media.get(outlet.tenant_id, ident)
             if stored is None:
-                stored = await self._download(message, ident, outlet)
+                async with self._downloads:
+                    stored = await self._download(message, ident, outlet)
             transcript = await self._transcript(stored)
         if transcript and not message.text:
             return dataclasses.replace(message, text=transcript)
