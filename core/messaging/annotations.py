@@ -13,7 +13,8 @@ from .queue import OutletRef
 if TYPE_CHECKING:  # the unit of work's port names this module's port
     from .ports import MessagingUnitOfWork
 
-CHANGES = frozenset({InboundType.REACTION, InboundType.EDIT, InboundType.REVOKE})
+REWRITES = frozenset({InboundType.EDIT, InboundType.REVOKE})
+CHANGES = REWRITES | {InboundType.REACTION}
 INBOX = "inbox"
 
 

@@ -9,7 +9,7 @@ from core.shared.backoff import Backoff
 from core.shared.errors import DomainError, FailedPrecondition, NotFound
 from core.shared.scope import across_tenants, acting_for
 
-from .annotations import CHANGES, apply_change
+from .annotations import CHANGES, REWRITES, apply_change
 from .fitting import fit
 from .media_intake import MediaIntake
 from .model import InboundMessage, InboundType, OutboundContent, SendFailure, WebhookBatch
@@ -139,7 +139,8 @@ class InboxWorker:
                 await _record(uow, outlet.tenant_id, item.message.customer_phone, opting)
             await uow.outbox.enqueue(queued)
             await uow.inbox.complete(item.id, outlet)
-            await uow.usage.add([used])
+            if item.message.type not in REWRITES:  # the message they change was counted
+                await uow.usage.add([used])
             await uow.commit()
         if queued:
             self._on_enqueued()

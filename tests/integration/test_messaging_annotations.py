@@ -67,6 +67,9 @@ async def test_an_edit_keeps_the_first_text_and_a_revoke_marks_the_message(messa
     assert (await inbox_item(messaging_uow, "w1")).revoked_at is not None
     assert replies.asked == ["w1"]  # the bot never sees an edit or a revoke
     assert len(await outbound(messaging_uow)) == 1
+    async with messaging_uow() as uow:
+        metered = [entry.idempotency_key for entry in await uow.usage.claim(10)]
+    assert metered == ["w1"]  # an edit or revoke is not another message
 
 
 async def test_another_customer_cannot_change_a_message(messaging_uow):
