@@ -1,6 +1,7 @@
 """Reactions, edits and revokes: a customer changing a message already stored, never a new
 thing for the bot to answer."""
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -15,6 +16,8 @@ if TYPE_CHECKING:  # the unit of work's port names this module's port
 
 REWRITES = frozenset({InboundType.EDIT, InboundType.REVOKE})
 CHANGES = REWRITES | {InboundType.REACTION}
+
+log = logging.getLogger(__name__)
 INBOX = "inbox"
 
 
@@ -38,9 +41,9 @@ class MessageAnnotations(Protocol):
 
 async def apply_change(
     uow: Callable[[], "MessagingUnitOfWork"], message: InboundMessage, outlet: OutletRef
-) -> bool:
-    """Record a reaction, edit or revoke on the message it names, within the outlet's tenant;
-    whether that message was found. Applied in arrival order, so the latest change stands."""
+) -> None:
+    """Record a reaction, edit or revoke on the message it names, within the outlet's tenant.
+    Applied in arrival order, so the latest change stands."""
     target, phone = message.context_message_id, message.customer_phone
     with acting_for(outlet.tenant_id, INBOX):
         async with uow() as work:
@@ -52,4 +55,5 @@ async def apply_change(
             else:
                 found = await notes.revoke(phone, target, message.sent_at)
             await work.commit()
-    return found
+    if not found:
+        log.info("%s %s names no message of this customer", message.type.value, target)
