@@ -36,7 +36,7 @@ from .media_repository import SqlAlchemyMediaRepository
 from .message_templates import SqlAlchemyTemplateRepository
 from .models.messaging import InboxItemRow, OutboxMessageRow, UsagePendingRow
 from .opt_outs import SqlAlchemyOptOutRepository
-from .paging import paginate, split_page
+from .paging import Keyset, paginate, split_page
 from .unit_of_work import SqlAlchemyUnitOfWork
 
 # Only the oldest open item of a conversation is claimable, and claimers skip rows another
@@ -268,12 +268,21 @@ class SqlAlchemyInboxRepository:
             statement = statement.where(InboxItemRow.tenant_id == tenant_id)
         if status is not None:
             statement = statement.where(InboxItemRow.status == status.value)
-        if customer_phone:
-            statement = statement.where(InboxItemRow.customer_phone == customer_phone)
+        if customer_phone:  # E.164 as asked; digits as WhatsApp sends them
+            phone = customer_phone.removeprefix("+")
+            statement = statement.where(InboxItemRow.customer_phone == phone)
+        order = _newest_first(InboxItemRow)
         rows, token = split_page(
-            (await self._session.scalars(paginate(statement, InboxItemRow, page))).all(), page
+            (await self._session.scalars(paginate(statement, InboxItemRow, page, order))).all(),
+            page,
+            order,
         )
         return Page([_inbox_item(row) for row in rows], token)
+
+
+def _newest_first(model: Any) -> Keyset:
+    """The order operators read the queues in, as the API promises."""
+    return Keyset(model.created_at, model.id, lambda row: row.created_at, descending=True)
 
 
 def _rank_of(column: Any) -> Any:
@@ -405,10 +414,13 @@ class SqlAlchemyOutboxRepository:
         statement = select(OutboxMessageRow)
         if tenant_id is not None:
             statement = statement.where(OutboxMessageRow.tenant_id == tenant_id)
-        if to_phone:
-            statement = statement.where(OutboxMessageRow.to_phone == to_phone)
+        if to_phone:  # E.164 as asked; stored as digits
+            statement = statement.where(OutboxMessageRow.to_phone == to_phone.removeprefix("+"))
+        order = _newest_first(OutboxMessageRow)
         rows, token = split_page(
-            (await self._session.scalars(paginate(statement, OutboxMessageRow, page))).all(), page
+            (await self._session.scalars(paginate(statement, OutboxMessageRow, page, order))).all(),
+            page,
+            order,
         )
         return Page([_outbox_message(row) for row in rows], token)
 

@@ -55,7 +55,7 @@ async def seed_demo_templates(settings: Settings, tenant: uuid.UUID, outlet: uui
             stub = messaging_pb2_grpc.MessagingServiceStub(channel)
             listed = await call(
                 stub.ListMessageTemplates,
-                pb.ListMessageTemplatesRequest(tenant_id=str(tenant), page={"page_size": 1000}),
+                pb.ListMessageTemplatesRequest(tenant_id=str(tenant), page={"page_size": 500}),
             )
             held = {(t.name, t.language) for t in listed.templates}
             created = 0

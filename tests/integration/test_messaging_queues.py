@@ -12,6 +12,7 @@ from core.messaging.model import (
     TextPiece,
 )
 from core.messaging.queue import OutboxMessage, OutletRef, ProcessingStatus
+from core.shared.paging import PageQuery
 
 LEASE = timedelta(seconds=30)
 OUTLET = OutletRef(uuid.uuid4(), uuid.uuid4())
@@ -104,7 +105,7 @@ async def test_a_dead_item_is_listed_for_operators_and_can_be_requeued(messaging
     async with messaging_uow() as uow:
         page = await uow.inbox.list(
             None,
-            __import__("core.shared.paging", fromlist=["PageQuery"]).PageQuery(),
+            PageQuery(),
             ProcessingStatus.DEAD,
             "",
         )
@@ -131,6 +132,19 @@ async def enqueue(uow_factory, *messages: OutboxMessage) -> None:
     async with uow_factory() as uow:
         await uow.outbox.enqueue(messages)
         await uow.commit()
+
+
+async def test_operators_read_a_recipients_messages_newest_first_by_e164_number(messaging_uow):
+    for key in ("r:1", "r:2", "r:3"):  # one transaction each: creation times differ
+        await enqueue(messaging_uow, outbound(key))
+    await enqueue(messaging_uow, outbound("s:1", to="2"))
+    async with messaging_uow() as uow:
+        first = await uow.outbox.list(None, PageQuery(size=2), "+34600000001")
+        rest = await uow.outbox.list(
+            None, PageQuery(size=2, token=first.next_token), "+34600000001"
+        )
+    listed = [m.idempotency_key for m in [*first.items, *rest.items]]
+    assert listed == ["r:3", "r:2", "r:1"] and rest.next_token == ""
 
 
 async def claim_outbox(uow_factory, limit: int = 10):

@@ -21,6 +21,7 @@ from .rules import (
     bare_number,
     closing,
     continuation,
+    finishing,
     safety_concern,
     stock_reply,
     task_verb,
@@ -87,6 +88,8 @@ class LocalIntentClassifier:
         if concern := safety_concern(text):
             entities[SAFETY] = concern
             return (Intent.SUPPORT if concern == "dietary" else Intent.HANDOFF), RULE_CONFIDENCE
+        if finishing(text, bot_text):
+            return Intent.ORDER_CHECKOUT, RULE_CONFIDENCE
         if stock := stock_reply(text):
             if stock in (Intent.CONFIRM_YES, Intent.CONFIRM_NO) and (said := closing(text)):
                 entities[CLOSING] = said.value

@@ -186,6 +186,24 @@ def continuation(text: str, entities: dict[str, str], bot_text: str) -> Intent |
     return None
 
 
+# "Nothing more" in the languages the bot speaks: after "anything else, or check out?" it
+# means check out ("finalizar", "eso es todo", "that's all", "udah itu aja").
+_DONE = re.compile(
+    r"^(?:(?:no|nope|ok|okay|vale|listo|ya|gracias|thanks|sudah|udah|sdh|gak|nggak|tidak)\W+)*"
+    r"(?:finali[sz]\w*|termin\w*|selesai|cukup|checkout|check out|pagar|bayar"
+    r"|(?:that'?s|that is|thats) (?:all|it)|nothing (?:else|more)|done"
+    r"|(?:eso )?es todo|nada m[aá]s|(?:ya )?est[aá]|itu (?:aja|saja)|(?:sudah|udah) (?:aja|saja|itu))"
+    r"(?:\W+(?:gracias|thanks|thank you|please|por favor|makasih|terima kasih))*\W*$"
+)
+
+
+def finishing(text: str, bot_text: str) -> bool:
+    """The customer has nothing to add to the order the bot asked about."""
+    return "?" in bot_text and topic(bot_text) is Intent.ORDER_ADD and bool(
+        _DONE.match(text.lower().strip())
+    )
+
+
 # A verb of cancelling or changing beside what it acts on, in the languages the bot speaks:
 # "batalin reservasi saya", "podemos cambiarla a las 21h?", "cancel my order".
 _CANCEL = re.compile(r"\b(?:cancel\w*|anul\w*|batal\w*|call off)\b")

@@ -114,6 +114,16 @@ def test_a_bare_product_after_an_order_question_adds_to_the_order():
     assert result.entities["products"] == "2x Coke"
 
 
+@pytest.mark.parametrize(
+    "text", ["finalizar", "no, eso es todo gracias", "nada más", "that's all", "udah itu aja"]
+)
+def test_nothing_more_after_anything_else_in_an_order_is_checking_out(text):
+    bot = "Añadido a tu pedido: 2x Coffee. ¿Algo más, o finalizamos el pedido?"
+    assert classify(text, bot=bot).intent is Intent.ORDER_CHECKOUT
+    # the same words with no order question asked are not a checkout
+    assert classify(text, bot="What time would you like?").intent is not Intent.ORDER_CHECKOUT
+
+
 class Ranked:
     """A model whose ranking is given: (intent, probability), likeliest first."""
 
