@@ -39,6 +39,7 @@ VALUES: dict[str, dict[str, Any]] = {
     "billing.usage_events": {"usage_type": "messages_in"},
     "billing.usage_records": {"usage_type": "messages_in"},
     "messaging.usage_pending": {"usage_type": "messages_in"},
+    "messaging.media": {"kind": "image", "refusal": "image: too big"},
     "booking.bookings": {"start_time": time(10), "end_time": time(11)},
     "booking.opening_hours": {"opens_at": time(9), "closes_at": time(17)},
     "booking.resources": {"type": "court"},
