@@ -12,7 +12,7 @@ from core.shared.scope import across_tenants, acting_for
 from .annotations import CHANGES, REWRITES, apply_change
 from .fitting import fit
 from .media_intake import MediaIntake
-from .model import InboundMessage, InboundType, OutboundContent, SendFailure, WebhookBatch
+from .model import InboundMessage, OutboundContent, SendFailure, WebhookBatch
 from .opt_out import OptCommand, OptRequest, confirmation, opt_request
 from .ports import (
     MessagingUnitOfWork,
@@ -148,12 +148,10 @@ class InboxWorker:
 
     async def _reply(self, message: InboundMessage, outlet: OutletRef) -> OutboundContent | None:
         """The bot's answer. A reaction, edit or revoke changes the message it names and is
-        never answered (a reaction still goes to the conversation's log); media is stored
-        first, and a voice note reaches the bot as its transcript."""
+        never answered, only logged in the conversation; media is stored first, and a voice
+        note reaches the bot as its transcript."""
         if message.type in CHANGES:
             await apply_change(self._uow, message, outlet)
-            if message.type is not InboundType.REACTION:
-                return None
         elif self._media is not None:
             message = await self._media.take(message, outlet)
         with acting_for(outlet.tenant_id, INBOX):

@@ -7,6 +7,13 @@ from typing import Any
 
 from core.messaging.model import InboundType, ReplyOption
 
+# A reaction, edit or revoke is logged with the message it changes, under this key.
+CHANGED_BY = {
+    InboundType.REACTION: "reaction_to",
+    InboundType.EDIT: "edit_of",
+    InboundType.REVOKE: "revoke_of",
+}
+
 # When even the tenant's own error message cannot be had.
 FALLBACK_ERROR = "Sorry, something went wrong on our side. Please try again in a moment."
 
@@ -43,10 +50,10 @@ class CustomerMessage:
 
     def metadata(self) -> dict[str, str]:
         """What staff reading the conversation need beside the text: the media to open, the
-        message a reaction is about."""
+        message a reaction, edit or revoke is about."""
         kept = {"media_id": self.media_id}
-        if self.type is InboundType.REACTION:
-            kept["reaction_to"] = self.context_message_id
+        if self.type in CHANGED_BY:
+            kept[CHANGED_BY[self.type]] = self.context_message_id
         return {key: value for key, value in kept.items() if value}
 
 

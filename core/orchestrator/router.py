@@ -13,6 +13,7 @@ from . import replies
 from .agents import Agent, AgentReply, AgentTurn
 from .dialogue import HANDOFF_OFFER, DialogueState, DialogueStore
 from .model import (
+    CHANGED_BY,
     FALLBACK_ERROR,
     BotReply,
     ConversationRef,
@@ -148,7 +149,7 @@ class Router:
                 None, "handoff", conversation.id, handoff_active=True, duplicate=duplicate
             )
         exchange = Exchange(message, conversation, profile, state)
-        answerable = message.type is not InboundType.REACTION  # a reaction is never answered
+        answerable = message.type not in CHANGED_BY  # nor held: it is never answered
         if (
             answerable
             and self._allowance
@@ -201,7 +202,7 @@ class Router:
         """The bot's answer to one message; the dialogue state is updated in place."""
         started = time.perf_counter()
         message = exchange.message
-        if message.type is InboundType.REACTION:
+        if message.type in CHANGED_BY:  # a reaction, edit or revoke: logged, never answered
             return None
         self._follow_language(exchange)
         if message.type in MEDIA_TYPES and not message.text:

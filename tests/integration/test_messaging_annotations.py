@@ -41,7 +41,7 @@ async def test_a_reaction_is_kept_on_the_business_message_and_on_the_customers_o
     [reply] = await outbound(messaging_uow)  # nothing new was queued
     assert reply.reaction == "👍"
     assert (await inbox_item(messaging_uow, "w1")).reaction == "❤️"
-    assert replies.asked == ["w1", "r1", "r2"]  # reactions still reach the conversation's log
+    assert replies.asked == ["w1", "r1", "r2"]  # logged in the conversation, not answered
 
     await store(messaging_uow, change("r3", InboundType.REACTION, "wamid.out1", ""))
     await work_all(worker(messaging_uow, replies))
@@ -65,7 +65,7 @@ async def test_an_edit_keeps_the_first_text_and_a_revoke_marks_the_message(messa
     await store(messaging_uow, change("v1", InboundType.REVOKE, "w1"))
     await work_all(worker(messaging_uow, replies))
     assert (await inbox_item(messaging_uow, "w1")).revoked_at is not None
-    assert replies.asked == ["w1"]  # the bot never sees an edit or a revoke
+    assert replies.asked == ["w1", "e1", "e2", "v1"]  # logged in the conversation
     assert len(await outbound(messaging_uow)) == 1
     async with messaging_uow() as uow:
         metered = [entry.idempotency_key for entry in await uow.usage.claim(10)]

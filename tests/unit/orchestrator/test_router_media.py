@@ -80,4 +80,11 @@ def test_the_conversation_keeps_the_media_id_and_what_a_reaction_is_about():
     assert photo.metadata() == {"media_id": "1479537139650973"}
     reaction = replace(photo, type=InboundType.REACTION, media_id="", context_message_id="wamid.0")
     assert reaction.metadata() == {"reaction_to": "wamid.0"}
+    edit = replace(reaction, type=InboundType.EDIT)
+    assert edit.metadata() == {"edit_of": "wamid.0"}
     assert replace(photo, type=InboundType.TEXT, media_id="").metadata() == {}
+
+
+async def test_edits_and_revokes_are_never_answered(say):
+    assert (await say("table for 5", kind=InboundType.EDIT)).reply is None
+    assert (await say("", kind=InboundType.REVOKE)).reply is None

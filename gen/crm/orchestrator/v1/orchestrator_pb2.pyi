@@ -42,6 +42,8 @@ class InboundMessageType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INBOUND_MESSAGE_TYPE_REACTION: _ClassVar[InboundMessageType]
     INBOUND_MESSAGE_TYPE_ORDER: _ClassVar[InboundMessageType]
     INBOUND_MESSAGE_TYPE_UNSUPPORTED: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_EDIT: _ClassVar[InboundMessageType]
+    INBOUND_MESSAGE_TYPE_REVOKE: _ClassVar[InboundMessageType]
 
 class ReplyStyle(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -72,6 +74,8 @@ INBOUND_MESSAGE_TYPE_CONTACTS: InboundMessageType
 INBOUND_MESSAGE_TYPE_REACTION: InboundMessageType
 INBOUND_MESSAGE_TYPE_ORDER: InboundMessageType
 INBOUND_MESSAGE_TYPE_UNSUPPORTED: InboundMessageType
+INBOUND_MESSAGE_TYPE_EDIT: InboundMessageType
+INBOUND_MESSAGE_TYPE_REVOKE: InboundMessageType
 REPLY_STYLE_UNSPECIFIED: ReplyStyle
 REPLY_STYLE_TEXT: ReplyStyle
 REPLY_STYLE_BUTTONS: ReplyStyle
