@@ -54,7 +54,12 @@ _CALLS: dict[str, dict[str, tuple[str, ...]]] = {
     "tenant": {"billing": ("CheckQuota",)},
     "conversation": {"analytics": ("IngestEvents",), "messaging": ("SendMessage",)},
     "knowledge": {"billing": ("CheckQuota",)},
-    "booking": {"analytics": ("IngestEvents",)},
+    "booking": {
+        "analytics": ("IngestEvents",),
+        # reminders: the customer's language, then the message
+        "conversation": ("GetConversation",),
+        "messaging": ("SendMessage",),
+    },
     "order": {
         "analytics": ("IngestEvents",),
         "conversation": ("GetConversation",),

@@ -44,6 +44,7 @@ async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
                         greeting_message="Hi! Welcome to Demo Bistro. How can we help?",
                         error_message="Sorry, something went wrong. A person will get back to you.",
                         contact_email="owner@demo.example",
+                        booking_reminder_minutes=180,
                     ),
                     uow(),
                 )

@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     # Voice notes are transcribed with this model when OPENAI_API_KEY is set, else not at all.
     openai_transcription_model: str = "gpt-4o-mini-transcribe"
 
+    # Bookings: how often the reminder sweeper looks for confirmed bookings inside their
+    # tenant's reminder lead time (each tenant's booking_reminder_minutes; 0 sends none).
+    booking_reminder_seconds: float = Field(default=60.0, gt=0)
+
     # Orders: unpaid orders are cancelled (their stock released) after the timeout; the
     # sweeper looks every order_sweep_seconds. Payment links come from the local stand-in.
     order_payment_timeout_minutes: float = Field(default=15.0, gt=0)

@@ -124,7 +124,8 @@ class GrpcConversationLog:
 
 
 class GrpcCustomerWindow:
-    """CustomerWindow over ConversationService.GetConversation."""
+    """CustomerWindow (messaging) and CustomerLanguages (booking reminders) over
+    ConversationService.GetConversation."""
 
     def __init__(self, address: str) -> None:
         self._channel = open_channel(address)
@@ -138,6 +139,9 @@ class GrpcCustomerWindow:
             ),
         )
         return WindowState(reply.conversation.window_open, reply.conversation.language)
+
+    async def language(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> str:
+        return (await self.state(tenant_id, conversation_id)).language
 
     async def aclose(self) -> None:
         await self._channel.close()

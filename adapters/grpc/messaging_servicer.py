@@ -11,6 +11,7 @@ from adapters.whatsapp.webhook import parse_webhook
 from core.messaging import handlers, operations
 from core.messaging.model import OutboundContent, ReplyOption
 from core.messaging.ports import (
+    BusinessAccounts,
     CloudTemplates,
     CustomerWindow,
     MessagingUnitOfWork,
@@ -102,6 +103,7 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         windows: CustomerWindow,
         on_enqueued: Callable[[], None],
         cloud_templates: CloudTemplates,
+        accounts: BusinessAccounts,
     ) -> None:
         self._uow = unit_of_work
         self._app_secret = app_secret
@@ -111,6 +113,7 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         self._windows = windows
         self._on_enqueued = on_enqueued
         self._cloud_templates = cloud_templates
+        self._accounts = accounts
 
     async def VerifyWebhook(self, request, context):
         hub = request.hub
@@ -219,7 +222,7 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
         templates, removed = await sync_templates(
             parse_id(request.tenant_id, "tenant_id"),
             self._uow(),
-            self._outlets,
+            self._accounts,
             self._cloud_templates,
         )
         return pb.SyncMessageTemplatesResponse(

@@ -57,6 +57,49 @@ class GrpcTenantDirectory:
     async def business_account_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         return (await self._outlet(tenant_id, outlet_id)).waba_business_account_id
 
+    async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
+        return (await self._outlet(tenant_id, outlet_id)).timezone or "UTC"
+
+    async def ensure_active_user(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """Asked afresh each time (no memory): a deactivated user stops taking work at once."""
+        reply = await call(
+            self._stub.GetUser, pb.GetUserRequest(tenant_id=str(tenant_id), user_id=str(user_id))
+        )
+        if reply.user.status != pb.USER_STATUS_ACTIVE:
+            raise FailedPrecondition(f"user {user_id} is inactive: pick an active user")
+
+    async def _tenant(self, tenant_id: uuid.UUID) -> pb.Tenant:
+        key = f"tenant:{tenant_id}"
+        if (known := self._memo.get(key)) is not None:
+            return known  # type: ignore[return-value]
+        reply = await call(self._stub.GetTenant, pb.GetTenantRequest(tenant_id=str(tenant_id)))
+        self._memo.put(key, reply.tenant)
+        return reply.tenant
+
+    async def profile(self, tenant_id: uuid.UUID) -> TenantProfile:
+        tenant = await self._tenant(tenant_id)
+        return TenantProfile(
+            tenant_id=tenant_id,
+            name=tenant.name,
+            greeting_message=tenant.greeting_message,
+            error_message=tenant.error_message,
+            tone=from_struct(tenant.llm_tone),
+        )
+
+    async def booking_reminder_minutes(self, tenant_id: uuid.UUID) -> int:
+        return (await self._tenant(tenant_id)).booking_reminder_minutes
+
+    async def aclose(self) -> None:
+        await self._channel.close()
+
+
+class GrpcBusinessAccounts:
+    """BusinessAccounts over TenantService.ListOutlets (messaging's template sync only)."""
+
+    def __init__(self, address: str) -> None:
+        self._channel = open_channel(address)
+        self._stub = tenant_pb2_grpc.TenantServiceStub(self._channel)
+
     async def business_accounts(self, tenant_id: uuid.UUID) -> list[str]:
         """Asked afresh: a sync after adding an outlet must see it."""
         accounts: set[str] = set()
@@ -72,32 +115,6 @@ class GrpcTenantDirectory:
             token = reply.page.next_page_token
             if not token:
                 return sorted(accounts - {""})
-
-    async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
-        return (await self._outlet(tenant_id, outlet_id)).timezone or "UTC"
-
-    async def ensure_active_user(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        """Asked afresh each time (no memory): a deactivated user stops taking work at once."""
-        reply = await call(
-            self._stub.GetUser, pb.GetUserRequest(tenant_id=str(tenant_id), user_id=str(user_id))
-        )
-        if reply.user.status != pb.USER_STATUS_ACTIVE:
-            raise FailedPrecondition(f"user {user_id} is inactive: pick an active user")
-
-    async def profile(self, tenant_id: uuid.UUID) -> TenantProfile:
-        key = f"tenant:{tenant_id}"
-        if (known := self._memo.get(key)) is not None:
-            return known  # type: ignore[return-value]
-        reply = await call(self._stub.GetTenant, pb.GetTenantRequest(tenant_id=str(tenant_id)))
-        profile = TenantProfile(
-            tenant_id=tenant_id,
-            name=reply.tenant.name,
-            greeting_message=reply.tenant.greeting_message,
-            error_message=reply.tenant.error_message,
-            tone=from_struct(reply.tenant.llm_tone),
-        )
-        self._memo.put(key, profile)
-        return profile
 
     async def aclose(self) -> None:
         await self._channel.close()

@@ -21,6 +21,7 @@ def tenant_message(tenant: Tenant) -> pb.Tenant:
         error_message=tenant.error_message,
         contact_email=tenant.contact_email,
         firebase_tenant_id=tenant.firebase_tenant_id or "",
+        booking_reminder_minutes=tenant.booking_reminder_minutes,
         create_time=timestamp(tenant.created_at),
         update_time=timestamp(tenant.updated_at),
     )

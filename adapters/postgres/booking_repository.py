@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from core.shared.errors import FailedPrecondition
 from core.shared.paging import Page
 
 from . import booking_rows as rows
+from .booking_reminders import SqlAlchemyReminderRepository
 from .errors import EXCLUSION_VIOLATION, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION
 from .fact_outbox import SqlAlchemyFactOutbox
 from .models.booking import BookingRow, PendingFactRow, ResourceRow
@@ -112,6 +113,18 @@ class SqlAlchemyBookingRepository(Table[Booking]):
         return await self._guarded(super().add(booking))
 
     async def update(self, booking: Booking) -> Booking:
+        # A booking moved to another time is reminded again, of the new time.
+        await self._session.execute(
+            update(BookingRow)
+            .where(
+                BookingRow.id == booking.id,
+                or_(
+                    BookingRow.booking_date != booking.booking_date,
+                    BookingRow.start_time != rows.to_time(booking.start),
+                ),
+            )
+            .values(reminded_at=None)
+        )
         return await self._guarded(super().update(booking))
 
     async def get(
@@ -168,10 +181,12 @@ class SqlAlchemyBookingUnitOfWork(SqlAlchemyUnitOfWork):
     resources: SqlAlchemyResourceRepository
     hours: SqlAlchemyOpeningHoursRepository
     bookings: SqlAlchemyBookingRepository
+    reminders: SqlAlchemyReminderRepository
     facts: SqlAlchemyFactOutbox
 
     def attach(self, session: AsyncSession) -> None:
         self.resources = SqlAlchemyResourceRepository(session)
         self.hours = SqlAlchemyOpeningHoursRepository(session)
         self.bookings = SqlAlchemyBookingRepository(session)
+        self.reminders = SqlAlchemyReminderRepository(session)
         self.facts = SqlAlchemyFactOutbox(session, PendingFactRow)

@@ -33,6 +33,7 @@ def _tenant(row: TenantRow) -> Tenant:
         error_message=row.error_message,
         contact_email=row.contact_email,
         firebase_tenant_id=row.firebase_tenant_id,
+        booking_reminder_minutes=row.booking_reminder_minutes,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

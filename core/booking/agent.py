@@ -8,6 +8,7 @@ from . import changes, new_booking
 from .model import utcnow
 from .ports import BookingUnitOfWork, Clock, OutletTimezones
 from .reading import side_question
+from .reminders import reminder_reply
 from .talk import BookingReply, BookingTurn, Talk
 
 Step = Callable[[Talk], Awaitable[BookingReply]]
@@ -33,6 +34,8 @@ EXECUTES: dict[str, Step] = {
 
 
 async def dispatch(talk: Talk) -> BookingReply:
+    if tapped := reminder_reply(talk.turn.reply_id):
+        return await changes.answer_reminder(talk, *tapped)
     intent, task = talk.intent, talk.state.get("task", "")
     if intent == "confirm.no":
         return talk.reply(talk.say("stopped"), done=True)

@@ -16,6 +16,7 @@ from .offers import (
     resource_names,
     wished,
 )
+from .reminders import CONFIRM
 from .talk import BookingReply, Talk
 from .times import hhmm
 
@@ -72,6 +73,20 @@ async def cancel(talk: Talk) -> BookingReply:
     when = talk.words.when(booking.booking_date, booking.start)
     text = talk.say("cancelled", number=booking.booking_number, when=when)
     return talk.reply(text, done=True, booking=booking)
+
+
+async def answer_reminder(talk: Talk, action: str, booking_id: uuid.UUID) -> BookingReply:
+    """A reminder's button: "I'll be there" is thanked; "Cancel booking" cancels at once,
+    the tap being the customer's yes. Only the customer's own upcoming booking is acted on."""
+    booking = next((b for b in await _upcoming(talk) if b.id == booking_id), None)
+    if booking is None:
+        return talk.reply(talk.say("none_found"), done=True)
+    if action == CONFIRM:
+        when = talk.words.when(booking.booking_date, booking.start)
+        return talk.reply(talk.say("see_you", when=when), done=True)
+    _begin(talk, "cancel")
+    talk.state["target"] = str(booking.id)
+    return await cancel(talk)
 
 
 async def start_move(talk: Talk) -> BookingReply:

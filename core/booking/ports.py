@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, Self
 
@@ -68,12 +69,26 @@ class BookingRepository(Protocol):
         ...
 
 
+class ReminderRepository(Protocol):
+    """Which confirmed bookings still await their reminder (core.booking.reminders)."""
+
+    async def candidates(self, first: date, last: date) -> list[Booking]:
+        """Confirmed bookings on those dates not yet reminded, soonest first."""
+
+    async def hold(self, booking_id: uuid.UUID) -> Booking | None:
+        """The booking, locked for this transaction, if it still awaits its reminder and no
+        other transaction holds it."""
+
+    async def mark_reminded(self, booking_id: uuid.UUID, at: datetime) -> None: ...
+
+
 class BookingUnitOfWork(Protocol):
     """One transaction over the booking context's repositories."""
 
     resources: ResourceRepository
     hours: OpeningHoursRepository
     bookings: BookingRepository
+    reminders: ReminderRepository
     facts: FactOutbox
 
     async def __aenter__(self) -> Self: ...
@@ -87,3 +102,37 @@ class OutletTimezones(Outlets, Protocol):
     async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         """The outlet's IANA zone; "today" and "now" of a booking are local to it."""
         ...
+
+
+class ReminderSettings(Protocol):
+    """The tenant service: how long before a booking each tenant reminds its customers."""
+
+    async def booking_reminder_minutes(self, tenant_id: uuid.UUID) -> int:
+        """0: the tenant sends no reminders."""
+        ...
+
+
+class CustomerLanguages(Protocol):
+    """The conversation service: the language the bot last spoke with a customer in."""
+
+    async def language(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A booking's reminder: the text and its two buttons (id, title) in the customer's
+    language, and the tenant's template that says it outside the window."""
+
+    booking: Booking
+    text: str
+    buttons: tuple[tuple[str, str], ...]
+    template: str
+    parameters: tuple[str, ...]
+
+
+class ReminderNotifier(Protocol):
+    """Messaging: sends the reminder (buttons inside the 24-hour window, the tenant's
+    template outside it). Raises FailedPrecondition or InvalidInput when it cannot be sent
+    at all, Unavailable when not now."""
+
+    async def remind(self, reminder: Reminder) -> None: ...

@@ -59,8 +59,11 @@ class OutletDirectory(Protocol):
         """The WhatsApp Business Account holding the outlet's number (and its templates);
         empty when the outlet has none on record."""
 
-    async def business_accounts(self, tenant_id: uuid.UUID) -> list[str]:
-        """Every business account the tenant's outlets send through."""
+
+class BusinessAccounts(Protocol):
+    """The tenant service: the WhatsApp Business Accounts a tenant's outlets send through."""
+
+    async def business_accounts(self, tenant_id: uuid.UUID) -> list[str]: ...
 
 
 class CustomerWindow(Protocol):

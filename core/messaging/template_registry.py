@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from core.shared.errors import AlreadyExists, FailedPrecondition, InvalidInput
 
-from .ports import CloudTemplates, MessagingUnitOfWork, OutletDirectory
+from .ports import BusinessAccounts, CloudTemplates, MessagingUnitOfWork, OutletDirectory
 from .templates import Template, check_new
 
 
@@ -40,14 +40,14 @@ async def create_template(
 async def sync_templates(
     tenant_id: uuid.UUID,
     uow: MessagingUnitOfWork,
-    outlets: OutletDirectory,
+    accounts: BusinessAccounts,
     cloud: CloudTemplates,
 ) -> tuple[list[Template], int]:
     """Every template of every business account of the tenant, as Meta has it now; the ones
     Meta no longer has are removed. Returns (templates, how many removed)."""
     synced: list[Template] = []
     removed = 0
-    for account in await outlets.business_accounts(tenant_id):
+    for account in await accounts.business_accounts(tenant_id):
         remote = await cloud.list(tenant_id, account)
         async with uow:
             synced += [await uow.templates.save(t) for t in remote]

@@ -57,6 +57,9 @@ MAX_ENTITY = 1000  # characters of an entity's value an agent's contract takes
 SWITCH_MID_TASK_WORDS = 5
 # Our own yes/no buttons answer for themselves, whatever the classifier thinks.
 BUTTON_INTENTS = {"yes": Intent.CONFIRM_YES, "no": Intent.CONFIRM_NO}
+# Buttons of a message an agent sent on its own (a booking reminder's "I'll be there" and
+# "Cancel booking"): their taps go straight back to that agent, whatever is under way.
+BUTTON_OWNERS = {"reminder:": "booking"}
 
 
 @dataclass
@@ -260,6 +263,10 @@ class Router:
     async def _route(self, exchange: Exchange) -> BotReply:
         intent = exchange.classification.intent
         state = exchange.state
+        owner = _button_owner(exchange.message.reply_id)
+        if owner in self._agents:
+            state.switch_to(owner)
+            return await self._delegate(exchange, owner)
         entities = exchange.classification.entities
         if entities.get(ABOUT) == "bot":
             return BotReply(replies.about_me(exchange.profile, exchange.language))
@@ -475,3 +482,10 @@ class Router:
                 value=value,
             )
         )
+
+
+def _button_owner(reply_id: str) -> str:
+    """The agent whose own message offered the tapped button, if one did."""
+    return next(
+        (agent for prefix, agent in BUTTON_OWNERS.items() if reply_id.startswith(prefix)), ""
+    )

@@ -19,6 +19,7 @@ class CreateTenant:
     error_message: str = ""
     contact_email: str = ""
     firebase_tenant_id: str = ""
+    booking_reminder_minutes: int = 0
 
 
 @dataclass(frozen=True)

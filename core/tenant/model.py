@@ -82,6 +82,7 @@ class Tenant:
     error_message: str = ""
     contact_email: str = ""
     firebase_tenant_id: str | None = None
+    booking_reminder_minutes: int = 0  # before a confirmed booking; 0: no reminders
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -131,6 +132,15 @@ def _firebase_tenant(value: str, field_name: str) -> str | None:
     return optional_text(128)(value, field_name) or None
 
 
+REMINDER_MINUTES_MAX = 7 * 24 * 60
+
+
+def _reminder_minutes(value: int, field_name: str) -> int:
+    if not 0 <= value <= REMINDER_MINUTES_MAX:
+        raise InvalidInput(field_name, f"minutes from 0 (no reminders) to {REMINDER_MINUTES_MAX}")
+    return value
+
+
 # Writable fields of each entity and the rule each must pass (create and update alike).
 # WhatsApp caps a text message at 4096 characters, hence the message limits.
 TENANT_FIELDS = {
@@ -141,6 +151,7 @@ TENANT_FIELDS = {
     "error_message": optional_text(4096),
     "contact_email": lambda v, f: valid_email(v, f, required=False),
     "firebase_tenant_id": _firebase_tenant,
+    "booking_reminder_minutes": _reminder_minutes,
 }
 OUTLET_FIELDS = {
     "name": required_text,

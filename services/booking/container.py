@@ -1,13 +1,19 @@
-"""Wiring of the booking service: engine, unit of work, the tenant peer (outlets) -> servicer."""
+"""Wiring of the booking service: engine, unit of work, the tenant peer (outlets) -> servicer;
+the reminder sweeper beside it (messaging, conversation languages)."""
 
 from functools import partial
 
 from dependency_injector import containers, providers
 
+from adapters.grpc.booking_reminders import GrpcReminderNotifier
 from adapters.grpc.booking_servicer import BookingServicer
+from adapters.grpc.conversation_client import GrpcCustomerWindow
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.postgres.booking_repository import SqlAlchemyBookingUnitOfWork
 from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.locks import held_alone
+from core.booking.model import utcnow
+from core.booking.reminders import ReminderSweeper
 from services.assembly import analytics_relay, peer_client
 
 
@@ -26,5 +32,19 @@ class BookingContainer(containers.DeclarativeContainer):
     # of a booking are the outlet's).
     outlets = providers.Resource(peer_client, GrpcTenantDirectory, config.tenant_address)
     servicer = providers.Singleton(BookingServicer, unit_of_work=unit_of_work, outlets=outlets)
+    # Reminders before confirmed bookings, through messaging, in the customer's language.
+    notifier = providers.Resource(peer_client, GrpcReminderNotifier, config.messaging_address)
+    languages = providers.Resource(peer_client, GrpcCustomerWindow, config.conversation_address)
+    reminders = providers.Singleton(
+        ReminderSweeper,
+        unit_of_work,
+        outlets,
+        outlets,
+        languages,
+        notifier,
+        providers.Object(utcnow),
+        config.reminder_seconds,
+        alone=providers.Singleton(partial, held_alone, sessions),
+    )
     # What happened to each booking, relayed from the outbox to analytics (core.shared.facts).
     fact_relay = analytics_relay(unit_of_work, config, "booking")

@@ -17,8 +17,15 @@ async def assemble(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Regis
     container = BookingContainer()
     container.config.from_dict(await database_config(settings, spec.name))
     container.config.tenant_address.from_value(settings.address_of("tenant"))
-    container.config.from_dict(facts_config(settings))
+    container.config.from_dict(
+        {
+            "messaging_address": settings.address_of("messaging"),
+            "conversation_address": settings.address_of("conversation"),
+            "reminder_seconds": settings.booking_reminder_seconds,
+            **facts_config(settings),
+        }
+    )
     async with serving(container, spec) as register:
-        relay = await container.fact_relay()
-        async with running_beside([relay.run], settings.shutdown_grace_seconds):
+        workers = [await container.fact_relay(), await container.reminders()]
+        async with running_beside([w.run for w in workers], settings.shutdown_grace_seconds):
             yield register

@@ -44,7 +44,24 @@ TEMPLATES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "id": ("Pesanan #{{1}} Anda dibatalkan. Hubungi kami jika ada pertanyaan.", ()),
     },
 }
-EXAMPLES = {"order_paid": ("A1B2C3", "24.50 EUR")}
+TEMPLATES["booking_reminder"] = {
+    "en": (
+        "A reminder of your booking {{1}}, {{2}}. Will you be coming?",
+        ("I'll be there", "Cancel booking"),
+    ),
+    "es": (
+        "Te recordamos tu reserva {{1}}, {{2}}. ¿Vendrás?",
+        ("Allí estaré", "Cancelar reserva"),
+    ),
+    "id": (
+        "Pengingat reservasi Anda {{1}}, {{2}}. Apakah Anda akan datang?",
+        ("Saya akan datang", "Batalkan reservasi"),
+    ),
+}
+EXAMPLES = {
+    "order_paid": ("A1B2C3", "24.50 EUR"),
+    "booking_reminder": ("B-1042", "Fri 11 Dec at 8 PM"),
+}
 
 
 async def seed_demo_templates(settings: Settings, tenant: uuid.UUID, outlet: uuid.UUID) -> int:

@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 from adapters.grpc.conversation_client import GrpcCustomerWindow
 from adapters.grpc.messaging_servicer import MessagingServicer
 from adapters.grpc.orchestrator_client import GrpcReplyEngine
-from adapters.grpc.tenant_client import GrpcTenantDirectory
+from adapters.grpc.tenant_client import GrpcBusinessAccounts, GrpcTenantDirectory
 from adapters.grpc.usage_reporter import GrpcUsageReporter
 from adapters.local.usage import LoggedUsage
 from adapters.openai.client import OpenAIGateway, build_client
@@ -144,4 +144,5 @@ class MessagingContainer(containers.DeclarativeContainer):
         windows=windows,
         on_enqueued=outbox.provided.wake,
         cloud_templates=cloud_templates,
+        accounts=providers.Resource(peer_client, GrpcBusinessAccounts, config.tenant_address),
     )

@@ -283,6 +283,7 @@ class Seeder:
                     outlet=tenant.Outlet(
                         tenant_id=t, name=f"{rows.label} {name}", timezone="UTC",
                         waba_phone_number=f"+1555{number_id[:7]}", waba_phone_number_id=number_id,
+                        waba_business_account_id=digits(15),
                     )
                 ),
             )  # fmt: skip

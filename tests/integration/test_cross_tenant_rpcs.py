@@ -414,6 +414,14 @@ CASES: tuple[Case, ...] = (
         tenant_id=t), OWN),
     Case("messaging.ListOptOuts", lambda t, r, me: messaging.ListOptOutsRequest(
         tenant_id=t), OWN),
+    Case("messaging.ListMessageTemplates", lambda t, r, me: messaging.ListMessageTemplatesRequest(
+        tenant_id=t), OWN),
+    Case("messaging.CreateMessageTemplate", lambda t, r, me: messaging.CreateMessageTemplateRequest(
+        tenant_id=t, outlet_id=r.outlet, template=messaging.MessageTemplate(
+            name=f"notice_{fresh()}", language="en", category=messaging.TEMPLATE_CATEGORY_UTILITY,
+            body="Your order is ready."))),
+    Case("messaging.SyncMessageTemplates", lambda t, r, me: messaging.SyncMessageTemplatesRequest(
+        tenant_id=t), TENANT),
     Case("messaging.GetMedia", lambda t, r, me: messaging.GetMediaRequest(
         tenant_id=t, media_id=r.media)),
     Case("messaging.RetryInboxItem", lambda t, r, me: messaging.RetryInboxItemRequest(

@@ -20,7 +20,7 @@ TENANT = uuid.uuid4()
 @pytest.fixture
 async def stub(grpc_channel_to, messaging_uow):
     servicer = MessagingServicer(
-        messaging_uow, "secret", "verify", lambda: None, None, None, lambda: None, None
+        messaging_uow, "secret", "verify", lambda: None, None, None, lambda: None, None, None
     )
     channel = await grpc_channel_to(
         lambda server: messaging_pb2_grpc.add_MessagingServiceServicer_to_server(servicer, server),

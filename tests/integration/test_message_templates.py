@@ -41,7 +41,7 @@ class Outlets:
     async def business_account_id(self, tenant_id, outlet_id) -> str:
         return ACCOUNT
 
-    async def business_accounts(self, tenant_id) -> list[str]:
+    async def business_accounts(self, tenant_id) -> list[str]:  # BusinessAccounts too
         return [ACCOUNT]
 
 

@@ -40,6 +40,7 @@ VALUES: dict[str, dict[str, Any]] = {
     "billing.usage_records": {"usage_type": "messages_in"},
     "messaging.usage_pending": {"usage_type": "messages_in"},
     "messaging.media": {"kind": "image", "refusal": "image: too big"},
+    "messaging.message_templates": {"category": "utility", "status": "approved"},
     "booking.bookings": {"start_time": time(10), "end_time": time(11)},
     "booking.opening_hours": {"opens_at": time(9), "closes_at": time(17)},
     "booking.resources": {"type": "court"},

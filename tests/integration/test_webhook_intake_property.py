@@ -109,7 +109,7 @@ class Intake:
         sessions = session_factory(self._engine)
         servicer = MessagingServicer(
             lambda: SqlAlchemyMessagingUnitOfWork(sessions),
-            SECRET, "verify", lambda: None, None, None, lambda: None,
+            SECRET, "verify", lambda: None, None, None, lambda: None, None, None,
         )  # fmt: skip
         self._server, _ = build_server(
             lambda s: messaging_pb2_grpc.add_MessagingServiceServicer_to_server(servicer, s),

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The members that are not services, and the code that is them (whole modules).
 OUTSIDE_SERVICES = {
     "payments": [("adapters/local/payment_standin.py", None)],
-    "seed": [("services/demo/knowledge.py", None)],
+    "seed": [("services/demo/knowledge.py", None), ("services/demo/templates.py", None)],
 }
 # Every member: the access interceptor's user directory.
 EVERY_MEMBER = [("adapters/grpc/identity.py", "GrpcUserDirectory")]

@@ -199,8 +199,10 @@ _DONE = re.compile(
 
 def finishing(text: str, bot_text: str) -> bool:
     """The customer has nothing to add to the order the bot asked about."""
-    return "?" in bot_text and topic(bot_text) is Intent.ORDER_ADD and bool(
-        _DONE.match(text.lower().strip())
+    return (
+        "?" in bot_text
+        and topic(bot_text) is Intent.ORDER_ADD
+        and bool(_DONE.match(text.lower().strip()))
     )
 
 

@@ -92,6 +92,12 @@ class BookingRow(Base):
         ),
         Index("ix_bookings_resource_id_booking_date", "resource_id", "booking_date"),
         Index("ix_bookings_outlet_id_booking_date", "outlet_id", "booking_date"),
+        # The reminder sweeper's scan: confirmed bookings not yet reminded, by date.
+        Index(
+            "ix_bookings_awaiting_reminder",
+            "booking_date",
+            postgresql_where=text("status = 'confirmed' AND reminded_at IS NULL"),
+        ),
         {"schema": SCHEMA},
     )
 
@@ -117,6 +123,8 @@ class BookingRow(Base):
     cancel_reason: Mapped[str] = mapped_column(Text, server_default="")
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the customer was reminded on WhatsApp (core.booking.reminders); NULL until then.
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +34,7 @@ class TenantRow(Base):
     error_message: Mapped[str] = mapped_column(Text, server_default="")
     contact_email: Mapped[str] = mapped_column(String(320), server_default="")
     firebase_tenant_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    booking_reminder_minutes: Mapped[int] = mapped_column(Integer, server_default="0")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

@@ -143,6 +143,23 @@ async def test_cancel_my_booking_finds_the_next_one_and_cancels_on_yes(customer,
     assert done.done and done.booking.status is BookingStatus.CANCELLED
 
 
+async def test_a_reminders_buttons_act_on_that_booking_at_once(customer, uow, clock):
+    booking = await _booked(uow, clock, "19:00")
+    coming = await customer.says("I'll be there", reply_id=f"reminder:confirm:{booking.id}")
+    assert coming.done and coming.text == "Thank you! See you Fri 14 Mar at 7 PM."
+    cancelled = await customer.says("Cancel booking", reply_id=f"reminder:cancel:{booking.id}")
+    assert cancelled.done and cancelled.booking.status is BookingStatus.CANCELLED
+    assert not cancelled.confirmation_pending  # the tap was the customer's yes
+
+
+async def test_a_reminder_button_naming_no_booking_of_theirs_changes_nothing(customer, uow, clock):
+    await _booked(uow, clock, "19:00")
+    stranger = "00000000-0000-4000-8000-00000000beef"
+    reply = await customer.says("Cancel booking", reply_id=f"reminder:cancel:{stranger}")
+    assert reply.done and "couldn't find" in reply.text
+    assert [b.status for b in uow.bookings.rows.values()] == [BookingStatus.CONFIRMED]
+
+
 async def test_cancel_without_bookings_says_so(customer):
     reply = await customer.says("cancel my booking", "booking.cancel")
     assert reply.done and "couldn't find" in reply.text

@@ -55,6 +55,17 @@ async def test_a_new_intent_mid_flow_switches_agent_cleanly(say, parts):
     assert len(parts["agents"]["booking"].turns) == 1
 
 
+async def test_a_booking_reminders_button_goes_to_the_booking_agent_whatever_is_under_way(
+    say, parts
+):
+    parts["classifier"].on("2 pizzas", Intent.ORDER_ADD, quantity="2")
+    await say("2 pizzas")
+    tapped = "reminder:cancel:00000000-0000-4000-8000-00000000b001"
+    await say("Cancel booking", reply_id=tapped)  # short, mid-order: would be the order's
+    (turn,) = parts["agents"]["booking"].turns
+    assert turn.reply_id == tapped and len(parts["agents"]["order"].turns) == 1
+
+
 async def test_yes_with_nothing_pending_is_not_guessed(say, parts):
     parts["classifier"].on("yes", Intent.CONFIRM_YES)
     outcome = await say("yes")

@@ -57,7 +57,7 @@ USER_STATUS_ACTIVE: UserStatus
 USER_STATUS_INACTIVE: UserStatus
 
 class Tenant(_message.Message):
-    __slots__ = ("id", "name", "slug", "status", "llm_tone", "greeting_message", "error_message", "contact_email", "firebase_tenant_id", "create_time", "update_time")
+    __slots__ = ("id", "name", "slug", "status", "llm_tone", "greeting_message", "error_message", "contact_email", "firebase_tenant_id", "create_time", "update_time", "booking_reminder_minutes")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SLUG_FIELD_NUMBER: _ClassVar[int]
@@ -69,6 +69,7 @@ class Tenant(_message.Message):
     FIREBASE_TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_REMINDER_MINUTES_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     slug: str
@@ -80,7 +81,8 @@ class Tenant(_message.Message):
     firebase_tenant_id: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., slug: _Optional[str] = ..., status: _Optional[_Union[TenantStatus, str]] = ..., llm_tone: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., greeting_message: _Optional[str] = ..., error_message: _Optional[str] = ..., contact_email: _Optional[str] = ..., firebase_tenant_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    booking_reminder_minutes: int
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., slug: _Optional[str] = ..., status: _Optional[_Union[TenantStatus, str]] = ..., llm_tone: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., greeting_message: _Optional[str] = ..., error_message: _Optional[str] = ..., contact_email: _Optional[str] = ..., firebase_tenant_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., booking_reminder_minutes: _Optional[int] = ...) -> None: ...
 
 class Outlet(_message.Message):
     __slots__ = ("id", "tenant_id", "name", "waba_phone_number", "waba_phone_number_id", "waba_business_account_id", "status", "timezone", "create_time", "update_time")
