@@ -89,7 +89,7 @@ _CALLS: dict[str, dict[str, tuple[str, ...]]] = {
     "payments": {"order": ("RecordPayment",)},  # the payment provider's bridge
     "seed": {  # `make run` uploading the demo business's documents and templates
         "knowledge": ("ListKnowledgeBases", "CreateKnowledgeBase", "UploadDocument"),
-        "messaging": ("ListMessageTemplates", "CreateMessageTemplate"),
+        "messaging": ("SyncMessageTemplates", "CreateMessageTemplate"),
     },
 }
 CALLS: dict[str, dict[str, frozenset[str]]] = {

@@ -65,6 +65,9 @@ async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
                 with contextlib.suppress(AlreadyExists):
                     await handlers.create_user(staff, uow())
             outlet, _ = await handlers.resolve_outlet(DEMO_PHONE_NUMBER_ID, uow())
+            if not outlet.waba_business_account_id:  # seeded before outlets had one
+                account = {"waba_business_account_id": DEMO_BUSINESS_ACCOUNT_ID}
+                await handlers.update_outlet(c.UpdateOutlet(tenant.id, outlet.id, account), uow())
     return tenant.id, outlet.id
 
 

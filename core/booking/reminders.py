@@ -5,7 +5,8 @@ Each reminder is sent once: one pass runs at a time across replicas, each bookin
 (row lock, skipped when another holds it) from the send until it is marked reminded, and
 messaging queues a repeated idempotency key once. A reminder that can never go (no template
 outside the window, the customer opted out) is marked too, so it is not tried forever; one
-that cannot go now (messaging down) is tried on the next pass.
+that cannot go now (messaging down) is tried on the next pass. A booking made inside its
+lead time gets none: its confirmation was the reminder.
 """
 
 import asyncio
@@ -15,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -69,6 +71,12 @@ def reminder_of(booking: Booking, language: str) -> Reminder:
     )
 
 
+class _Decision(Enum):
+    SEND = "send"
+    SKIP = "skip"  # marked reminded without a message
+    WAIT = "wait"
+
+
 class RunAlone(Protocol):
     def __call__(self, key: str) -> AbstractAsyncContextManager[bool]: ...
 
@@ -117,19 +125,35 @@ class ReminderSweeper:
         sent = 0
         for booking in waiting:
             with acting_for(booking.tenant_id, CALLER):
-                if await self._due(booking, now):
+                decision = await self._decide(booking, now)
+                if decision is _Decision.SEND:
                     sent += await self._remind(booking.id, now)
+                elif decision is _Decision.SKIP:
+                    await self._mark(booking.id, now)
         if sent:
             log.info("sent %d booking reminders", sent)
         return sent
 
-    async def _due(self, booking: Booking, now: datetime) -> bool:
+    async def _decide(self, booking: Booking, now: datetime) -> _Decision:
+        """Send once the lead time is reached; skip a booking made inside it (its
+        confirmation said it all a moment ago) or already begun; else wait."""
         lead = await self._settings.booking_reminder_minutes(booking.tenant_id)
         if not lead:
-            return False
+            return _Decision.WAIT
         zone = await self._outlets.outlet_timezone(booking.tenant_id, booking.outlet_id)
         start = starts_at(booking, zone)
-        return start - timedelta(minutes=lead) <= now < start
+        opens = start - timedelta(minutes=lead)
+        if now < opens:
+            return _Decision.WAIT
+        if now >= start or (booking.confirmed_at is not None and booking.confirmed_at >= opens):
+            return _Decision.SKIP
+        return _Decision.SEND
+
+    async def _mark(self, booking_id: uuid.UUID, now: datetime) -> None:
+        async with self._uow() as uow:
+            if await uow.reminders.hold(booking_id) is not None:
+                await uow.reminders.mark_reminded(booking_id, now)
+                await uow.commit()
 
     async def _remind(self, booking_id: uuid.UUID, now: datetime) -> int:
         """Send and mark in one transaction holding the booking: 1 when sent."""

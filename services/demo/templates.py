@@ -65,16 +65,17 @@ EXAMPLES = {
 
 
 async def seed_demo_templates(settings: Settings, tenant: uuid.UUID, outlet: uuid.UUID) -> int:
-    """Create each template the demo lacks, through messaging; how many were created."""
+    """Create each template the demo's business account lacks, through messaging; how many
+    were created. The registry is synced first: the account is the truth (the local Cloud API
+    stand-in starts empty each run)."""
     with acting_for(tenant, SEEDER, OPERATOR):
         seeder = credentials_of(settings, SEED_MEMBER)
         async with open_channel(settings.address_of("messaging"), seeder) as channel:
             stub = messaging_pb2_grpc.MessagingServiceStub(channel)
-            listed = await call(
-                stub.ListMessageTemplates,
-                pb.ListMessageTemplatesRequest(tenant_id=str(tenant), page={"page_size": 500}),
+            synced = await call(
+                stub.SyncMessageTemplates, pb.SyncMessageTemplatesRequest(tenant_id=str(tenant))
             )
-            held = {(t.name, t.language) for t in listed.templates}
+            held = {(t.name, t.language) for t in synced.templates}
             created = 0
             for name, languages in TEMPLATES.items():
                 for language, (body, quick_replies) in languages.items():

@@ -59,13 +59,15 @@ def sweeper(booking_uow, notifier, tenants=None, at=FRIDAY_AFTERNOON) -> Reminde
     return ReminderSweeper(booking_uow, tenants, tenants, Languages(), notifier, clock, 60)
 
 
-async def book(booking_uow, start: int, confirmed: bool = True):
+THURSDAY = datetime.combine(FRIDAY - timedelta(days=1), time(10), tzinfo=UTC)
+
+
+async def book(booking_uow, start: int, confirmed: bool = True, at: datetime = THURSDAY):
     command = c.CreateBooking(
         TENANT, OUTLET, PHONE, FRIDAY, start, party_size=2,
         conversation_id=CONVERSATION, confirmed=confirmed,
     )  # fmt: skip
-    thursday = FakeClock(datetime.combine(FRIDAY - timedelta(days=1), time(10), tzinfo=UTC))
-    return await handlers.create_booking(command, booking_uow(), thursday)
+    return await handlers.create_booking(command, booking_uow(), FakeClock(at))
 
 
 async def test_a_confirmed_booking_inside_the_lead_time_is_reminded_once_in_spanish(
@@ -94,6 +96,15 @@ async def test_sweepers_on_several_replicas_send_each_reminder_once(booking_uow,
     counts = await asyncio.gather(*(sweeper(booking_uow, notifier).sweep() for _ in range(4)))
     assert sum(counts) == len(notifier.sent) == 3
     assert len({r.booking.id for r in notifier.sent}) == 3
+
+
+async def test_a_booking_made_inside_its_lead_time_gets_no_reminder(booking_uow, restaurant):
+    await book(booking_uow, 19 * 60, at=FRIDAY_AFTERNOON)  # "Booked! ... See you then!"
+    notifier = Notifier()
+    assert await sweeper(booking_uow, notifier).sweep() == 0
+    later = FRIDAY_AFTERNOON + timedelta(minutes=30)
+    assert await sweeper(booking_uow, notifier, at=later).sweep() == 0
+    assert notifier.sent == []
 
 
 async def test_no_lead_time_no_reminders(booking_uow, restaurant):

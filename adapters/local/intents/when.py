@@ -19,7 +19,12 @@ import dateparser
 
 NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
 _WORD = "|".join(NUMBER_WORDS)
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Months in English, Spanish and Indonesian ("9 de diciembre", "9 desember"), by the stems
+# their names and abbreviations start with.
+_MONTH = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+    r"|ene|abr|ago|dic|mei|agu|okt|des)[a-z]*\.?"
+)
 _DAY = r"(?:mon|tues?|wed(?:nes)?|weds|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 # Days from today, for words dateparser misses or reads as a time of day ("tonight").
 _RELATIVE = {
@@ -41,8 +46,8 @@ _DATE = re.compile(
     rf"|\b(?:(?:next|this|coming)\s+)?(?:{_DAY}|lunes|martes|miércoles|jueves|viernes"
     r"|sábado|domingo|senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b"
     r"|\b\d{1,2}[/-]\d{1,2}(?:[/-]\d{2,4})?\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?=\W|$)"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?:of|de)\s+)?{_MONTH}(?=\W|$)"
+    rf"|\b(?!ago\b){_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"  # not "2 weeks ago 3 people"
     r"|\b\d{1,2}(?:st|nd|rd|th)\b"
 )
 _MORNING_OF = re.compile(r"\b(?:de|por) la $")  # "de la mañana" is the morning, not tomorrow

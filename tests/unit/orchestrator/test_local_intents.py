@@ -158,10 +158,18 @@ def test_the_model_alone_never_hands_off_and_gives_small_talk_only_to_short_mess
         ("on the 3rd", "2025-12-03"),
         ("dec 5th", "2025-12-05"),
         ("mañana", "2025-11-21"),
+        ("el 9 de diciembre", "2025-12-09"),
+        ("el 12 de enero", "2026-01-12"),
+        ("tanggal 17 agustus", "2026-08-17"),
+        ("9 desember", "2025-12-09"),
     ],
 )
 def test_dates_are_read_forward_from_now(text, date):
     assert extract(f"book {text}", NOW)["date"] == date
+
+
+def test_ago_is_no_month():
+    assert "date" not in extract("we came 2 weeks ago 3 people", NOW)
 
 
 @pytest.mark.parametrize(
