@@ -18,6 +18,8 @@ from .order.seed import seed_demo_catalog
 DEMO_SLUG = "demo"
 DEMO_PHONE_NUMBER_ID = "100000000000001"
 DEMO_BUSINESS_ACCOUNT_ID = "200000000000001"  # the WhatsApp Business Account holding it
+# Puerta del Sol, Madrid, delivering within 5 km.
+DEMO_LOCATION = {"latitude": 40.41690, "longitude": -3.70350, "delivery_radius_km": 5.0}
 # Whom the seeds act as: onboarding is platform work.
 SEEDER = "demo-seed"
 # One user per role: Firebase uid (what `crm admin token` signs for), email, name.
@@ -57,6 +59,7 @@ async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
                         waba_phone_number_id=DEMO_PHONE_NUMBER_ID,
                         waba_business_account_id=DEMO_BUSINESS_ACCOUNT_ID,
                         timezone="UTC",
+                        **DEMO_LOCATION,
                     ),
                     uow(),
                 )
@@ -65,9 +68,11 @@ async def seed_demo(database_url: str) -> tuple[uuid.UUID, uuid.UUID]:
                 with contextlib.suppress(AlreadyExists):
                     await handlers.create_user(staff, uow())
             outlet, _ = await handlers.resolve_outlet(DEMO_PHONE_NUMBER_ID, uow())
-            if not outlet.waba_business_account_id:  # seeded before outlets had one
-                account = {"waba_business_account_id": DEMO_BUSINESS_ACCOUNT_ID}
-                await handlers.update_outlet(c.UpdateOutlet(tenant.id, outlet.id, account), uow())
+            # An outlet seeded before outlets had a business account or a location gets them.
+            missing = {"waba_business_account_id": DEMO_BUSINESS_ACCOUNT_ID, **DEMO_LOCATION}
+            missing = {k: v for k, v in missing.items() if not getattr(outlet, k)}
+            if missing:
+                await handlers.update_outlet(c.UpdateOutlet(tenant.id, outlet.id, missing), uow())
     return tenant.id, outlet.id
 
 

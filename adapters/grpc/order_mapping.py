@@ -9,6 +9,7 @@ from core.order.agent.turn import OrderReply, OrderTurn
 from core.order.orders import FulfillmentType, Order, OrderItem, OrderStatus, PaymentStatus
 from core.shared.errors import InvalidInput
 from core.shared.ids import parse_id
+from core.shared.places import Point
 
 from .catalog_mapping import text_id
 from .convert import (
@@ -54,6 +55,8 @@ def order_message(order: Order, currency: str) -> pb.Order:
         customer_phone=order.customer_phone,
         customer_name=order.customer_name,
         delivery_address=order.delivery_address,
+        delivery_latitude=order.delivery_latitude,
+        delivery_longitude=order.delivery_longitude,
         notes=order.notes,
         items=[item_message(order, item, currency) for item in order.items],
         payment_link=order.payment_link,
@@ -89,7 +92,18 @@ def create_order_command(order: pb.Order) -> c.CreateOrder:
         customer_name=order.customer_name,
         delivery_address=order.delivery_address,
         notes=order.notes,
+        delivery_point=_point(order),
     )
+
+
+def _point(order: pb.Order) -> Point | None:
+    """The shared location, when both coordinates are given."""
+    given = order.HasField("delivery_latitude"), order.HasField("delivery_longitude")
+    if given == (False, False):
+        return None
+    if given != (True, True):
+        raise InvalidInput("order.delivery_latitude", "give both coordinates or neither")
+    return Point(order.delivery_latitude, order.delivery_longitude)
 
 
 def list_orders_command(request: pb.ListOrdersRequest) -> c.ListOrders:

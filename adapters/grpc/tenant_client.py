@@ -8,6 +8,7 @@ from crm.tenant.v1 import tenant_pb2_grpc
 from core.messaging.queue import OutletRef
 from core.orchestrator.model import TenantProfile
 from core.shared.errors import FailedPrecondition
+from core.shared.places import Point
 
 from .convert import from_struct
 from .memo import Memo
@@ -56,6 +57,15 @@ class GrpcTenantDirectory:
 
     async def business_account_id(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         return (await self._outlet(tenant_id, outlet_id)).waba_business_account_id
+
+    async def delivery_area(
+        self, tenant_id: uuid.UUID, outlet_id: uuid.UUID
+    ) -> tuple[Point, float] | None:
+        outlet = await self._outlet(tenant_id, outlet_id)
+        located = (outlet.latitude, outlet.longitude) != (0.0, 0.0)
+        if not located or not outlet.delivery_radius_km:
+            return None
+        return Point(outlet.latitude, outlet.longitude), outlet.delivery_radius_km
 
     async def outlet_timezone(self, tenant_id: uuid.UUID, outlet_id: uuid.UUID) -> str:
         return (await self._outlet(tenant_id, outlet_id)).timezone or "UTC"

@@ -37,6 +37,9 @@ def outlet_message(outlet: Outlet) -> pb.Outlet:
         waba_business_account_id=outlet.waba_business_account_id,
         status=enum_to_proto(outlet.status, pb.OutletStatus),
         timezone=outlet.timezone,
+        latitude=outlet.latitude,
+        longitude=outlet.longitude,
+        delivery_radius_km=outlet.delivery_radius_km,
         create_time=timestamp(outlet.created_at),
         update_time=timestamp(outlet.updated_at),
     )

@@ -29,7 +29,7 @@ _NUMERIC = "^[0-9]{1,18}$"
 # Columns copied as they are from the row to the order.
 _PLAIN = (
     "id", "tenant_id", "outlet_id", "conversation_id", "order_number", "pickup_delivery_date",
-    "delivery_address", "notes", "payment_link", "payment_reference", "cancel_reason",
+    "delivery_address", "delivery_latitude", "delivery_longitude", "notes", "payment_link", "payment_reference", "cancel_reason",
     "paid_at", "cancelled_at", "created_at", "updated_at",
 )  # fmt: skip
 

@@ -49,6 +49,9 @@ def _outlet(row: OutletRow) -> Outlet:
         waba_business_account_id=row.waba_business_account_id,
         status=OutletStatus(row.status),
         timezone=row.timezone,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        delivery_radius_km=row.delivery_radius_km,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

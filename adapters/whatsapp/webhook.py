@@ -15,6 +15,7 @@ from core.messaging.model import (
     WebhookBatch,
 )
 from core.shared.errors import InvalidInput
+from core.shared.places import Point, described
 
 from .cleaning import clean_json, clean_text
 
@@ -191,10 +192,10 @@ def _place(location: dict[str, Any]) -> str:
     ("Casa Lucio, Calle Cava Baja 35, Madrid (40.41173, -3.70801)")."""
     words = [str(location.get(k) or "").strip() for k in ("name", "address")]
     try:
-        where = f"({float(location['latitude']):.5f}, {float(location['longitude']):.5f})"
+        point = Point(float(location["latitude"]), float(location["longitude"]))
     except (KeyError, TypeError, ValueError):
-        where = ""
-    return " ".join([", ".join(w for w in words if w), where]).strip()
+        point = None
+    return described(", ".join(w for w in words if w), point)
 
 
 def _status(status: dict[str, Any], path: str, phone_number_id: str) -> StatusUpdate | None:

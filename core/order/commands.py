@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.shared.paging import PageQuery
+from core.shared.places import Point
 
 from .catalog import ProductStatus
 from .orders import FulfillmentType, OrderStatus, PaymentStatus
@@ -94,6 +95,7 @@ class CreateOrder:
     customer_name: str = ""
     delivery_address: str = ""
     notes: str = ""
+    delivery_point: Point | None = None
 
 
 @dataclass(frozen=True)

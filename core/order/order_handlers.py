@@ -94,6 +94,8 @@ async def create_order(
             customer_phone=cmd.customer_phone,
             customer_name=cmd.customer_name.strip()[:200],
             delivery_address=cmd.delivery_address.strip(),
+            delivery_latitude=cmd.delivery_point.latitude if cmd.delivery_point else None,
+            delivery_longitude=cmd.delivery_point.longitude if cmd.delivery_point else None,
             notes=cmd.notes,
         )
         order = await uow.orders.add(order)

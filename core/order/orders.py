@@ -79,6 +79,9 @@ class Order:
     customer_phone: str = ""
     customer_name: str = ""
     delivery_address: str = ""
+    # Where the customer shared as the delivery address, when they shared a location.
+    delivery_latitude: float | None = None
+    delivery_longitude: float | None = None
     notes: str = ""
     payment_link: str = ""
     payment_reference: str = ""

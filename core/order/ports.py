@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from core.shared.facts import FactOutbox
 from core.shared.paging import Page, PageQuery
+from core.shared.places import Point
 
 from .catalog import Category, Product
 from .commands import ListOrders, ListProducts, ListStockAdjustments
@@ -126,3 +127,14 @@ class Notifier(Protocol):
     `key` makes a repeated notice a no-op."""
 
     async def notify(self, order: Order, notice: Notice, key: str) -> None: ...
+
+
+class DeliveryAreas(Protocol):
+    """The tenant service: where an outlet is and how far it delivers."""
+
+    async def delivery_area(
+        self, tenant_id: uuid.UUID, outlet_id: uuid.UUID
+    ) -> tuple[Point, float] | None:
+        """(the outlet's location, its radius in km); None when it delivers anywhere or its
+        location is not on record."""
+        ...

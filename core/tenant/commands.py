@@ -42,6 +42,9 @@ class CreateOutlet:
     waba_phone_number: str = ""
     waba_business_account_id: str = ""
     timezone: str = "UTC"
+    latitude: float = 0.0
+    longitude: float = 0.0
+    delivery_radius_km: float = 0.0
 
 
 @dataclass(frozen=True)

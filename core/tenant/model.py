@@ -101,6 +101,9 @@ class Outlet:
     waba_business_account_id: str = ""
     status: OutletStatus = OutletStatus.ACTIVE
     timezone: str = "UTC"
+    latitude: float = 0.0  # both 0: where it is is not on record
+    longitude: float = 0.0
+    delivery_radius_km: float = 0.0  # 0: delivers anywhere
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -132,6 +135,13 @@ def _firebase_tenant(value: str, field_name: str) -> str | None:
     return optional_text(128)(value, field_name) or None
 
 
+def _within(value: float, field_name: str, most: float, least: float | None = None) -> float:
+    least = -most if least is None else least
+    if not least <= value <= most:
+        raise InvalidInput(field_name, f"must be from {least:g} to {most:g}")
+    return float(value)
+
+
 REMINDER_MINUTES_MAX = 7 * 24 * 60
 
 
@@ -159,6 +169,9 @@ OUTLET_FIELDS = {
     "waba_phone_number_id": lambda v, f: valid_numeric_id(v, f, required=True),
     "waba_business_account_id": lambda v, f: valid_numeric_id(v, f, required=False),
     "timezone": lambda v, _: valid_timezone(v),
+    "latitude": lambda v, f: _within(v, f, 90),
+    "longitude": lambda v, f: _within(v, f, 180),
+    "delivery_radius_km": lambda v, f: _within(v, f, 500, least=0),
 }
 USER_FIELDS = {
     "firebase_uid": lambda v, f: required_text(v, f, 128),

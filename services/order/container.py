@@ -40,7 +40,9 @@ class OrderContainer(containers.DeclarativeContainer):
     conversations = providers.Resource(peer_client, GrpcConversations, config.conversation_address)
     references = providers.Singleton(OrderReferences, outlets, conversations)
 
-    shop = providers.Singleton(Shop, unit_of_work, payments, references, clock, config.currency)
+    shop = providers.Singleton(
+        Shop, unit_of_work, payments, references, clock, config.currency, areas=outlets
+    )
     agent = providers.Singleton(TransactionAgent, shop, config.payment_timeout_minutes)
     sweeper = providers.Singleton(
         PaymentSweeper,

@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Double,
     Index,
     Integer,
     String,
@@ -125,6 +126,8 @@ class OrderRow(Base):
     customer_phone: Mapped[str | None] = mapped_column(String(32))
     customer_name: Mapped[str | None] = mapped_column(String(200))
     delivery_address: Mapped[str] = mapped_column(Text, server_default="")
+    delivery_latitude: Mapped[float | None] = mapped_column(Double)
+    delivery_longitude: Mapped[float | None] = mapped_column(Double)
     notes: Mapped[str] = mapped_column(Text, server_default="")
     payment_link: Mapped[str] = mapped_column(Text, server_default="")
     payment_reference: Mapped[str] = mapped_column(String(200), server_default="")

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Double, ForeignKey, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +56,9 @@ class OutletRow(Base):
     waba_business_account_id: Mapped[str] = mapped_column(String(64), server_default="")
     status: Mapped[str] = mapped_column(String(20), server_default=OutletStatus.ACTIVE.value)
     timezone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    latitude: Mapped[float] = mapped_column(Double, server_default="0")
+    longitude: Mapped[float] = mapped_column(Double, server_default="0")
+    delivery_radius_km: Mapped[float] = mapped_column(Double, server_default="0")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

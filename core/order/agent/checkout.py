@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 from core.shared.errors import DomainError
+from core.shared.places import point_in
 
 from ..inventory import OutOfStock
 from ..orders import FulfillmentType
@@ -95,7 +96,11 @@ def absorb(turn: OrderTurn, talk: Dialogue, address: bool = False) -> bool:
     talk.day = _day(turn) or talk.day
     if address:
         talk.address = turn.text.strip()[:500]
-    asked = {FULFILMENT: talk.fulfillment, ADDRESS: talk.address, DAY: talk.day}
+        point = point_in(turn.entities.get("location", ""))
+        talk.point = str(point) if point else ""
+    # "Pickup" instead of an address answers the address question too.
+    picked_up = talk.fulfillment == FulfillmentType.PICKUP.value
+    asked = {FULFILMENT: talk.fulfillment, ADDRESS: talk.address or picked_up, DAY: talk.day}
     return bool(asked.get(talk.step))
 
 
@@ -140,7 +145,9 @@ class CheckoutFlow:
     async def place(self, turn: OrderTurn, talk: Dialogue) -> OrderReply:
         how, day = FulfillmentType(talk.fulfillment), date.fromisoformat(talk.day)
         try:
-            order = await self._shop.place(turn, talk.cart, how, day, talk.address)
+            address = talk.address if how is FulfillmentType.DELIVERY else ""
+            point = point_in(talk.point) if address else None
+            order = await self._shop.place(turn, talk.cart, how, day, address, point)
         except OutOfStock as short:
             return self._lost_race(talk, short)
         except DomainError as refused:

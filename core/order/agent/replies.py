@@ -28,6 +28,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "EMPTY_CART": "Your cart is empty. What would you like to order?",
         "PICKUP_OR_DELIVERY": "Would you like to pick it up or have it delivered?",
         "ADDRESS": "What is the delivery address?",
+        "OUTSIDE_AREA": "Sorry, that place is {distance} km from us and we deliver within "
+        "{radius} km. Would you like to pick it up instead, or send another address?",
         "WHICH_DAY": "For which day? (today, tomorrow or a date like 2025-03-14)",
         "SUMMARY": "Your order:\n{cart}\n{how} on {day}.\n\nShall I place it?",
         "PICKUP": "Pickup",
@@ -85,6 +87,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "EMPTY_CART": "Tu pedido está vacío. ¿Qué te gustaría pedir?",
         "PICKUP_OR_DELIVERY": "¿Lo recoges tú o te lo llevamos a domicilio?",
         "ADDRESS": "¿Cuál es la dirección de entrega?",
+        "OUTSIDE_AREA": "Lo siento, ese sitio está a {distance} km y repartimos hasta "
+        "{radius} km. ¿Prefieres recogerlo, o me mandas otra dirección?",
         "WHICH_DAY": "¿Para qué día? (hoy, mañana o una fecha como 2025-03-14)",
         "SUMMARY": "Tu pedido:\n{cart}\n{how}, el {day}.\n\n¿Lo confirmo?",
         "PICKUP": "Para recoger",
@@ -142,6 +146,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "EMPTY_CART": "Keranjang Anda kosong. Mau pesan apa?",
         "PICKUP_OR_DELIVERY": "Mau diambil sendiri atau diantar?",
         "ADDRESS": "Alamat pengantarannya di mana?",
+        "OUTSIDE_AREA": "Maaf, lokasi itu {distance} km dari kami dan kami mengantar sampai "
+        "{radius} km. Mau ambil sendiri, atau kirim alamat lain?",
         "WHICH_DAY": "Untuk hari apa? (hari ini, besok, atau tanggal seperti 2025-03-14)",
         "SUMMARY": "Pesanan Anda:\n{cart}\n{how}, tanggal {day}.\n\nPesanan dibuat sekarang?",
         "PICKUP": "Ambil sendiri",

@@ -6,12 +6,13 @@ from datetime import date
 
 from core.shared.errors import FailedPrecondition
 from core.shared.paging import MAX_PAGE_SIZE, PageQuery
+from core.shared.places import Point, distance_km
 
 from .. import catalog_handlers, order_handlers
 from .. import commands as c
 from ..catalog import Category, Product, ProductStatus
 from ..orders import FulfillmentType, Order
-from ..ports import Clock, OrderUnitOfWork, PaymentGateway
+from ..ports import Clock, DeliveryAreas, OrderUnitOfWork, PaymentGateway
 from ..references import OrderReferences
 from .cart import Cart
 from .turn import OrderTurn
@@ -27,12 +28,25 @@ class Shop:
         references: OrderReferences,
         clock: Clock,
         currency: str,
+        areas: DeliveryAreas | None = None,
     ) -> None:
         self._uow = unit_of_work
         self._payments = payments
         self._references = references
         self._now = clock
         self.currency = currency
+        self._areas = areas
+
+    async def beyond_reach(self, turn: OrderTurn, point: Point) -> tuple[float, float] | None:
+        """(distance, radius) in km when the outlet does not deliver to `point`."""
+        area = (
+            await self._areas.delivery_area(turn.tenant_id, turn.outlet_id) if self._areas else None
+        )
+        if area is None:
+            return None
+        centre, radius = area
+        distance = distance_km(centre, point)
+        return (distance, radius) if distance > radius else None
 
     async def categories(self, tenant_id: uuid.UUID) -> list[Category]:
         page = PageQuery(MAX_PAGE_SIZE)
@@ -45,7 +59,13 @@ class Shop:
         return [p for p in page.items if p.status is not ProductStatus.INACTIVE]
 
     async def place(
-        self, turn: OrderTurn, cart: Cart, how: FulfillmentType, day: date, address: str
+        self,
+        turn: OrderTurn,
+        cart: Cart,
+        how: FulfillmentType,
+        day: date,
+        address: str,
+        point: Point | None = None,
     ) -> Order:
         """Create the order and check it out; a checkout that finds the stock gone cancels it."""
         command = c.CreateOrder(
@@ -58,6 +78,7 @@ class Shop:
             customer_phone=turn.customer_phone,
             customer_name=turn.customer_name,
             delivery_address=address,
+            delivery_point=point,
         )
         order = await order_handlers.create_order(command, self._uow(), self._references)
         ref = c.OrderRef(turn.tenant_id, order.id, reason="stock ran out at checkout")

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from core.shared.errors import FailedPrecondition
+from core.shared.places import point_in
 
 from ..catalog import Product
 from ..orders import OrderStatus
@@ -59,11 +60,24 @@ class TransactionAgent:
         talk = Dialogue.from_state(turn.state, turn.language)
         address = talk.step == ADDRESS and await self._is_address(turn)
         if absorb(turn, talk, address):
+            if address and (far := await self._beyond_reach(turn, talk)):
+                return far
             return self._checkout.next(turn, talk)
         answer = yes_or_no(turn) if talk.step in (CONFIRM, CANCEL) else ""
         if answer:
             return await self._confirmed(turn, talk, answer)
         return await self._by_intent(turn, talk)
+
+    async def _beyond_reach(self, turn: OrderTurn, talk: Dialogue) -> OrderReply | None:
+        """A shared location outside the outlet's delivery area is told so, and asked again."""
+        point = point_in(talk.point)
+        far = await self._shop.beyond_reach(turn, point) if point else None
+        if far is None:
+            return None
+        talk.address, talk.point = "", ""
+        w = talk.words
+        text = w.OUTSIDE_AREA.format(distance=f"{far[0]:.1f}", radius=f"{far[1]:g}")
+        return talk.reply(text, options(("pickup", w.BUTTON_PICKUP, "")))
 
     async def _is_address(self, turn: OrderTurn) -> bool:
         """The answer to "what is the delivery address?" is the address, whatever the Router

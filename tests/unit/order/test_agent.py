@@ -7,6 +7,7 @@ import pytest
 
 from adapters.local.intents import LocalIntentClassifier
 from core.orchestrator.nlu import Turn, Vocabulary
+from core.shared.places import Point
 from core.order import catalog_handlers
 from core.order import commands as c
 from core.order.agent.shop import Shop
@@ -238,6 +239,42 @@ async def test_a_location_shared_while_the_address_is_asked_is_the_address(route
     assert ids(day) == ["date:2025-03-01", "date:2025-03-02"], day.text
     summary = await routed.says("tomorrow")
     assert f"Delivery to {place} on 2025-03-02" in summary.text
+
+
+class SolArea:
+    """An outlet at Puerta del Sol delivering within 3 km."""
+
+    async def delivery_area(self, tenant_id, outlet_id):
+        return Point(40.41690, -3.70350), 3.0
+
+
+@pytest.fixture
+def near_sol(uow, payments, clock, menu) -> RoutedChat:
+    shop = Shop(lambda: uow, payments, REFERENCES, clock, "EUR", areas=SolArea())
+    return RoutedChat(TransactionAgent(shop, payment_minutes=15), tuple(menu))
+
+
+async def test_a_location_beyond_the_delivery_area_is_refused_with_the_distance(near_sol, uow):
+    await _to_the_address(near_sol)
+    airport = "Aeropuerto Madrid-Barajas (40.49829, -3.56766)"  # about 14 km away
+    far = await near_sol.say(airport, "out_of_scope", location=airport)
+    assert far.text.startswith("Sorry, that place is 14.") and "within 3 km" in far.text
+    assert ids(far) == ["pickup"]
+    day = await near_sol.say("Pickup", "out_of_scope", reply_id="pickup")
+    assert ids(day) == ["date:2025-03-01", "date:2025-03-02"], day.text
+    summary = await near_sol.says("tomorrow")
+    assert "Pickup on 2025-03-02" in summary.text and "Aeropuerto" not in summary.text
+
+
+async def test_a_location_inside_the_area_is_kept_on_the_order(near_sol, uow):
+    await _to_the_address(near_sol)
+    retiro = "Parque del Retiro (40.41530, -3.68440)"  # under 2 km
+    await near_sol.say(retiro, "out_of_scope", location=retiro)
+    await near_sol.says("tomorrow")
+    placed = await near_sol.say("yes", "confirm.yes")
+    order = placed.order
+    assert order.delivery_address == retiro
+    assert (order.delivery_latitude, order.delivery_longitude) == (40.4153, -3.6844)
 
 
 async def test_a_dish_named_while_the_address_is_asked_is_still_a_dish(routed):

@@ -29,6 +29,9 @@ async def test_create_outlet_and_resolve_it_by_phone_number_id(uow, tenant):
         ({"waba_phone_number": "600111222"}, "waba_phone_number"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"waba_business_account_id": "abc"}, "waba_business_account_id"),
+        ({"latitude": 91.0}, "latitude"),
+        ({"longitude": -180.5}, "longitude"),
+        ({"delivery_radius_km": -1.0}, "delivery_radius_km"),
     ],
 )
 async def test_create_outlet_refuses_bad_fields(uow, tenant, extra, field):

@@ -190,7 +190,7 @@ class OrderItem(_message.Message):
     def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., product_id: _Optional[str] = ..., product_name: _Optional[str] = ..., product_price: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., quantity: _Optional[int] = ..., subtotal: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Order(_message.Message):
-    __slots__ = ("id", "tenant_id", "outlet_id", "conversation_id", "order_number", "status", "total", "payment_status", "fulfillment_type", "pickup_delivery_date", "customer_phone", "customer_name", "delivery_address", "notes", "items", "payment_link", "payment_reference", "cancel_reason", "paid_time", "cancel_time", "create_time", "update_time")
+    __slots__ = ("id", "tenant_id", "outlet_id", "conversation_id", "order_number", "status", "total", "payment_status", "fulfillment_type", "pickup_delivery_date", "customer_phone", "customer_name", "delivery_address", "notes", "items", "payment_link", "payment_reference", "cancel_reason", "paid_time", "cancel_time", "create_time", "update_time", "delivery_latitude", "delivery_longitude")
     ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     OUTLET_ID_FIELD_NUMBER: _ClassVar[int]
@@ -213,6 +213,8 @@ class Order(_message.Message):
     CANCEL_TIME_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_LATITUDE_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_LONGITUDE_FIELD_NUMBER: _ClassVar[int]
     id: str
     tenant_id: str
     outlet_id: str
@@ -235,7 +237,9 @@ class Order(_message.Message):
     cancel_time: _timestamp_pb2.Timestamp
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., order_number: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., payment_status: _Optional[_Union[PaymentStatus, str]] = ..., fulfillment_type: _Optional[_Union[FulfillmentType, str]] = ..., pickup_delivery_date: _Optional[str] = ..., customer_phone: _Optional[str] = ..., customer_name: _Optional[str] = ..., delivery_address: _Optional[str] = ..., notes: _Optional[str] = ..., items: _Optional[_Iterable[_Union[OrderItem, _Mapping]]] = ..., payment_link: _Optional[str] = ..., payment_reference: _Optional[str] = ..., cancel_reason: _Optional[str] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    delivery_latitude: float
+    delivery_longitude: float
+    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., outlet_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., order_number: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., payment_status: _Optional[_Union[PaymentStatus, str]] = ..., fulfillment_type: _Optional[_Union[FulfillmentType, str]] = ..., pickup_delivery_date: _Optional[str] = ..., customer_phone: _Optional[str] = ..., customer_name: _Optional[str] = ..., delivery_address: _Optional[str] = ..., notes: _Optional[str] = ..., items: _Optional[_Iterable[_Union[OrderItem, _Mapping]]] = ..., payment_link: _Optional[str] = ..., payment_reference: _Optional[str] = ..., cancel_reason: _Optional[str] = ..., paid_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delivery_latitude: _Optional[float] = ..., delivery_longitude: _Optional[float] = ...) -> None: ...
 
 class ReplyOption(_message.Message):
     __slots__ = ("id", "title", "description")

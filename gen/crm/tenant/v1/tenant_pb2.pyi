@@ -85,7 +85,7 @@ class Tenant(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., slug: _Optional[str] = ..., status: _Optional[_Union[TenantStatus, str]] = ..., llm_tone: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., greeting_message: _Optional[str] = ..., error_message: _Optional[str] = ..., contact_email: _Optional[str] = ..., firebase_tenant_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., booking_reminder_minutes: _Optional[int] = ...) -> None: ...
 
 class Outlet(_message.Message):
-    __slots__ = ("id", "tenant_id", "name", "waba_phone_number", "waba_phone_number_id", "waba_business_account_id", "status", "timezone", "create_time", "update_time")
+    __slots__ = ("id", "tenant_id", "name", "waba_phone_number", "waba_phone_number_id", "waba_business_account_id", "status", "timezone", "create_time", "update_time", "latitude", "longitude", "delivery_radius_km")
     ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -96,6 +96,9 @@ class Outlet(_message.Message):
     TIMEZONE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LATITUDE_FIELD_NUMBER: _ClassVar[int]
+    LONGITUDE_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_RADIUS_KM_FIELD_NUMBER: _ClassVar[int]
     id: str
     tenant_id: str
     name: str
@@ -106,7 +109,10 @@ class Outlet(_message.Message):
     timezone: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., waba_phone_number: _Optional[str] = ..., waba_phone_number_id: _Optional[str] = ..., waba_business_account_id: _Optional[str] = ..., status: _Optional[_Union[OutletStatus, str]] = ..., timezone: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    latitude: float
+    longitude: float
+    delivery_radius_km: float
+    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., waba_phone_number: _Optional[str] = ..., waba_phone_number_id: _Optional[str] = ..., waba_business_account_id: _Optional[str] = ..., status: _Optional[_Union[OutletStatus, str]] = ..., timezone: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., latitude: _Optional[float] = ..., longitude: _Optional[float] = ..., delivery_radius_km: _Optional[float] = ...) -> None: ...
 
 class User(_message.Message):
     __slots__ = ("id", "tenant_id", "firebase_uid", "email", "role", "display_name", "status", "create_time", "update_time")
