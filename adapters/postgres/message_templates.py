@@ -3,10 +3,11 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.messaging.model import TemplateReview
 from core.messaging.templates import Template, TemplateCategory, TemplateStatus
 from core.shared.paging import Page, PageQuery
 
@@ -96,6 +97,18 @@ class SqlAlchemyTemplateRepository:
         ).returning(MessageTemplateRow)
         row = (await self._session.scalars(statement)).one()
         return _template(row)
+
+    async def review(self, review: TemplateReview) -> int:
+        changed = await self._session.execute(
+            update(MessageTemplateRow)
+            .where(
+                MessageTemplateRow.business_account_id == review.business_account_id,
+                MessageTemplateRow.name == review.name,
+                MessageTemplateRow.language == review.language,
+            )
+            .values(status=review.status, rejected_reason=review.reason, updated_at=func.now())
+        )
+        return changed.rowcount
 
     async def keep_only(
         self, tenant_id: uuid.UUID, business_account_id: str, kept: Sequence[Template]

@@ -12,8 +12,10 @@ from core.messaging.model import (
     InboundType,
     RejectedMessage,
     StatusUpdate,
+    TemplateReview,
     WebhookBatch,
 )
+from core.messaging.templates import TemplateStatus
 from core.shared.errors import InvalidInput
 from core.shared.places import Point, described
 
@@ -27,6 +29,17 @@ MEDIA = {"image", "audio", "video", "document", "sticker"}
 DIRECT = {kind.value for kind in InboundType} - {"button_reply", "list_reply"}
 INTERACTIVE = {"button_reply": InboundType.BUTTON_REPLY, "list_reply": InboundType.LIST_REPLY}
 STATUSES = {status.value for status in DeliveryStatus}
+# Meta's template review events, as the registry's statuses.
+TEMPLATE_REVIEW = "message_template_status_update"
+REVIEWS = {
+    "APPROVED": TemplateStatus.APPROVED.value,
+    "REJECTED": TemplateStatus.REJECTED.value,
+    "PAUSED": TemplateStatus.PAUSED.value,
+    "DISABLED": TemplateStatus.DISABLED.value,
+    "PENDING": TemplateStatus.PENDING.value,
+    "REINSTATED": TemplateStatus.APPROVED.value,
+    "FLAGGED": TemplateStatus.APPROVED.value,  # still sendable; quality is falling
+}
 # A reaction, edit or revoke changes an earlier message, named by this field of its object.
 TARGETS = {
     InboundType.REACTION: "message_id",
@@ -60,13 +73,30 @@ def parse_webhook(raw_body: bytes) -> WebhookBatch:
         for c, change in enumerate(changes):
             path = f"entry[{e}].changes[{c}]"
             try:
-                if _dict(change, path).get("field") == "messages":
-                    _parse_value(
-                        _dict(change.get("value"), f"{path}.value"), f"{path}.value", batch
-                    )
+                kind = _dict(change, path).get("field")
+                value = _dict(change.get("value"), f"{path}.value")
+                if kind == "messages":
+                    _parse_value(value, f"{path}.value", batch)
+                elif kind == TEMPLATE_REVIEW and (review := _review(entry, value)):
+                    batch.reviews.append(review)
             except InvalidInput as error:
                 batch.rejected.append(_rejected(change, error))
     return batch
+
+
+def _review(entry: dict[str, Any], value: dict[str, Any]) -> TemplateReview | None:
+    """A template's new status; None for an event the registry does not track (a template
+    pending deletion is simply gone at the next sync), or one missing its names."""
+    status = REVIEWS.get(str(value.get("event", "")).upper())
+    fields = [
+        str(value.get(k) or "") for k in ("message_template_name", "message_template_language")
+    ]
+    account = str(entry.get("id") or "")
+    if status is None or not all(fields) or not account:
+        return None
+    reason = str(value.get("reason") or "").removeprefix("NONE")
+    return TemplateReview(clean_text(account)[:64], *(clean_text(f)[:512] for f in fields),
+                          status, clean_text(reason)[:1000])  # fmt: skip
 
 
 def _load(raw_body: bytes) -> dict[str, Any]:

@@ -53,6 +53,8 @@ async def receive_webhook(
         stored = await uow.inbox.add_new(batch.messages)
         await uow.inbox.add_rejected(batch.rejected)
         applied = await uow.outbox.apply_statuses(batch.statuses)
+        for review in batch.reviews:
+            await uow.templates.review(review)
         await uow.commit()
     return stored, applied
 

@@ -98,12 +98,25 @@ class RejectedMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateReview:
+    """Meta's word on a template of a business account (message_template_status_update):
+    approved, rejected, paused, disabled... as the registry names it."""
+
+    business_account_id: str
+    name: str
+    language: str
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookBatch:
     """Everything one webhook delivery carried (up to 1,000 updates)."""
 
     messages: list[InboundMessage] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
     rejected: list[RejectedMessage] = field(default_factory=list)
+    reviews: list[TemplateReview] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from .model import (
     RejectedMessage,
     SendResult,
     StatusUpdate,
+    TemplateReview,
     WindowState,
 )
 from .opt_out import OptOut
@@ -183,6 +184,10 @@ class TemplateRepository(Protocol):
         self, tenant_id: uuid.UUID, business_account_id: str, kept: Sequence[Template]
     ) -> int:
         """Remove the account's templates not in `kept`; how many went."""
+
+    async def review(self, review: TemplateReview) -> int:
+        """Set the status Meta reported on that template, in whichever tenant holds the
+        account (the webhook names no tenant); how many templates changed."""
 
 
 class MessagingUnitOfWork(Protocol):

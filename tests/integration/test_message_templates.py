@@ -11,7 +11,8 @@ import pytest
 from adapters.local.cloud_api_standin import running_standin
 from adapters.whatsapp.cloud_api import CloudApiSender
 from adapters.whatsapp.templates import CloudApiTemplates
-from core.messaging.handlers import OutboxSender
+from adapters.whatsapp.webhook import parse_webhook
+from core.messaging.handlers import OutboxSender, receive_webhook
 from core.messaging.model import OutboundContent, SendFailure, TemplatePiece, WindowState
 from core.messaging.sending import SendMessage, send_message
 from core.messaging.template_registry import create_template, sync_templates
@@ -23,10 +24,11 @@ from core.messaging.templates import (
 )
 from core.shared.errors import AlreadyExists, FailedPrecondition, InvalidInput
 from core.shared.paging import PageQuery
-from core.shared.scope import acting_for
+from core.shared.scope import across_tenants, acting_for
+from tests import whatsapp_payloads as wa
 
 TENANT, OUTLET, CONVERSATION = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-PHONE_ID, ACCOUNT, TOKEN = "1001", "2001", "test-token"
+PHONE_ID, ACCOUNT, TOKEN, SECRET = "1001", "2001", "test-token", "app-secret"
 CUSTOMER = "+34600000001"
 BODIES = {
     "en": "Your order #{{1}} is ready.",
@@ -155,6 +157,39 @@ async def test_a_closed_window_without_an_approved_template_is_refused_with_the_
     await sync_templates_as_tenant(messaging_uow, templates)
     with pytest.raises(InvalidInput, match="takes 1 variables, 0 given"):
         await sent(messaging_uow, notice(TemplateFallback("order_ready")), Window(False))
+
+
+def review(event: str, language: str = "en", reason: str = "NONE") -> bytes:
+    """Meta's message_template_status_update webhook for order_ready of our account."""
+    value = {"event": event, "message_template_id": 7001, "message_template_name": "order_ready",
+             "message_template_language": language, "reason": reason}  # fmt: skip
+    root = {"object": "whatsapp_business_account", "entry": [
+        {"id": ACCOUNT, "changes": [{"field": "message_template_status_update", "value": value}]}
+    ]}  # fmt: skip
+    return wa.body(root)
+
+
+async def test_metas_review_webhook_moves_the_registry_and_so_what_may_be_sent(
+    messaging_uow, cloud
+):
+    templates, _, _, _ = cloud
+    await created(messaging_uow, templates, ready("en"))
+    raw = review("PAUSED", reason="LOW_QUALITY")
+    with across_tenants("webhook"):
+        await receive_webhook(raw, wa.sign(SECRET, raw), SECRET, parse_webhook, messaging_uow())
+    with pytest.raises(FailedPrecondition, match=r"\(en: paused\)"):
+        await sent(messaging_uow, notice(TemplateFallback("order_ready", ("A1",))), Window(False))
+    with acting_for(TENANT, "test"):
+        async with messaging_uow() as uow:
+            (kept,) = (await uow.templates.list(TENANT, PageQuery(), None)).items
+    assert kept.rejected_reason == "LOW_QUALITY"
+    raw = review("REINSTATED")
+    with across_tenants("webhook"):
+        await receive_webhook(raw, wa.sign(SECRET, raw), SECRET, parse_webhook, messaging_uow())
+    (queued,) = await sent(
+        messaging_uow, notice(TemplateFallback("order_ready", ("A1",))), Window(False)
+    )
+    assert queued.piece.name == "order_ready"
 
 
 async def sync_templates_as_tenant(messaging_uow, templates):
