@@ -15,10 +15,10 @@ from tenacity import (
 from core.messaging.model import Piece, SendFailure, SendResult
 
 from .payloads import message_payload, read_payload
-from .responses import json_body, refusal
+from .responses import GraphClient, json_body, refusal
 
 
-class CloudApiSender:
+class CloudApiSender(GraphClient):
     """Sends through `POST {base_url}/{version}/{phone_number_id}/messages`.
 
     429, 5xx, Meta's throttling codes and connection errors are retried with exponential
@@ -40,10 +40,7 @@ class CloudApiSender:
         max_delay: float = 8.0,
         deadline: float = 15.0,
     ) -> None:
-        self._base = f"{base_url.rstrip('/')}/{version}"
-        self._headers = {"Authorization": f"Bearer {token}"}
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        super().__init__(base_url, version, token, client)
         self._attempts = attempts
         self._backoff = wait_exponential_jitter(
             multiplier=base_delay, max=max_delay, jitter=base_delay
@@ -64,11 +61,6 @@ class CloudApiSender:
 
     async def mark_read(self, phone_number_id: str, whatsapp_message_id: str) -> None:
         await self._post(phone_number_id, read_payload(whatsapp_message_id))
-
-    async def aclose(self) -> None:
-        """Close the HTTP client, unless the caller supplied (and so owns) it."""
-        if self._owns_client:
-            await self._client.aclose()
 
     async def _post(self, phone_number_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         retrying = AsyncRetrying(

@@ -6,11 +6,13 @@ import httpx
 
 from core.messaging.media import Download, MediaGone, MediaTooLarge
 
+from .responses import GraphClient
+
 # Meta answers 400 (code 100) for a media id it does not know, 404 for an expired URL.
 GONE = frozenset({400, 404, 410})
 
 
-class CloudApiMedia:
+class CloudApiMedia(GraphClient):
     """`GET {base_url}/{version}/{media_id}` for the URL, then the bytes from that URL, both
     with the bearer token. Nothing past `limit` is read; a digest that differs from Meta's
     sha256 is an error, as is any other refusal: the inbox worker tries again later."""
@@ -22,10 +24,7 @@ class CloudApiMedia:
         token: str = "",
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._base = f"{base_url.rstrip('/')}/{version}"
-        self._headers = {"Authorization": f"Bearer {token}"}
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
+        super().__init__(base_url, version, token, client, timeout=30.0)
 
     async def fetch(self, media_id: str, limit: int) -> Download:
         answer = await self._client.get(f"{self._base}/{media_id}", headers=self._headers)
@@ -50,10 +49,6 @@ class CloudApiMedia:
                     raise MediaTooLarge(size, limit)
                 chunks.append(chunk)
         return b"".join(chunks)
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
 
 
 def _check(answer: httpx.Response, media_id: str) -> None:

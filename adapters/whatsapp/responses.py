@@ -1,4 +1,5 @@
-"""Reading the Cloud API's answers: Meta's error object as a SendFailure, JSON that may not be."""
+"""Reading the Cloud API's answers (Meta's error object as a SendFailure, JSON that may
+not be), and the client base every Cloud API adapter shares."""
 
 from typing import Any
 
@@ -40,3 +41,25 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(float(response.headers["Retry-After"]), 0.0)
     except (KeyError, ValueError):
         return None
+
+
+class GraphClient:
+    """What every Cloud API client shares: the versioned base URL, the bearer token, and an
+    HTTP client it closes unless the caller supplied (and so owns) it."""
+
+    def __init__(
+        self,
+        base_url: str = "https://graph.facebook.com",
+        version: str = "v23.0",
+        token: str = "",
+        client: httpx.AsyncClient | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self._base = f"{base_url.rstrip('/')}/{version}"
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._owns_client = client is None
+        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()

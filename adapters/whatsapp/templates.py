@@ -11,28 +11,16 @@ import httpx
 from core.messaging.templates import Template, TemplateCategory, TemplateStatus
 from core.shared.errors import AlreadyExists, InvalidInput, Unavailable
 
-from .responses import json_body, refusal
+from .responses import GraphClient, json_body, refusal
 
 # Meta's answer when a template of that name and language exists already.
 DUPLICATE_SUBCODE = 2388024
 PAGE = 100
 
 
-class CloudApiTemplates:
+class CloudApiTemplates(GraphClient):
     """One call per page or creation: these are an administrator's requests, who sees the
     Cloud API's reason when it refuses and may simply try again when it is down."""
-
-    def __init__(
-        self,
-        base_url: str = "https://graph.facebook.com",
-        version: str = "v23.0",
-        token: str = "",
-        client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self._base = f"{base_url.rstrip('/')}/{version}"
-        self._headers = {"Authorization": f"Bearer {token}"}
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
 
     async def list(self, tenant_id: uuid.UUID, business_account_id: str) -> list[Template]:
         url = f"{self._base}/{business_account_id}/message_templates"
@@ -56,10 +44,6 @@ class CloudApiTemplates:
             external_id=str(body.get("id", "")),
             status=TemplateStatus(status) if status in _STATUSES else TemplateStatus.PENDING,
         )
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
 
     async def _call(self, method: str, url: str, named: str, **kwargs: Any) -> dict[str, Any]:
         try:

@@ -14,14 +14,12 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from core.shared.errors import FailedPrecondition, InvalidInput, Unavailable
-from core.shared.periodic import every
+from core.shared.periodic import RunAlone, alone, every
 from core.shared.scope import across_tenants, acting_for
 
 from .model import Booking
@@ -77,10 +75,6 @@ class _Decision(Enum):
     WAIT = "wait"
 
 
-class RunAlone(Protocol):
-    def __call__(self, key: str) -> AbstractAsyncContextManager[bool]: ...
-
-
 class ReminderSweeper:
     def __init__(
         self,
@@ -105,11 +99,7 @@ class ReminderSweeper:
 
     async def sweep(self) -> int:
         """One pass (none while another replica's runs); the number of reminders sent."""
-        if self._alone is None:
-            return await self._sweep()
-        with across_tenants(CALLER):
-            async with self._alone(ALONE) as mine:
-                return await self._sweep() if mine else 0
+        return await alone(self._alone, ALONE, CALLER, self._sweep)
 
     async def run(self, stopping: asyncio.Event) -> None:
         await every(self._poll, stopping, self.sweep, "booking reminders")

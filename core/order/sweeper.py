@@ -3,12 +3,10 @@
 import asyncio
 import logging
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
-from typing import Protocol
 
 from core.shared.errors import FailedPrecondition
-from core.shared.periodic import every
+from core.shared.periodic import RunAlone, alone, every
 from core.shared.scope import across_tenants, acting_for
 
 from .order_handlers import cancel_order, expired_orders
@@ -20,12 +18,6 @@ BATCH = 100
 CALLER = "payment-sweeper"
 # Every order replica runs a sweeper; passes hold this key, so one runs at a time.
 ALONE = "orders.payment-sweeper"
-
-
-class RunAlone(Protocol):
-    """Holds `key` across every replica while the block runs; yields False when another holds it."""
-
-    def __call__(self, key: str) -> AbstractAsyncContextManager[bool]: ...
 
 
 class PaymentSweeper:
@@ -52,11 +44,7 @@ class PaymentSweeper:
 
     async def sweep(self) -> int:
         """One pass (none while another replica's runs); the number of orders cancelled."""
-        if self._alone is None:
-            return await self._sweep()
-        with across_tenants(CALLER):
-            async with self._alone(ALONE) as mine:
-                return await self._sweep() if mine else 0
+        return await alone(self._alone, ALONE, CALLER, self._sweep)
 
     async def _sweep(self) -> int:
         cancelled = 0

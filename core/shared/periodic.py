@@ -4,6 +4,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from .scope import across_tenants
 
 log = logging.getLogger(__name__)
 
@@ -20,3 +24,21 @@ async def every(
             log.warning("%s failed; trying again next pass", what, exc_info=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), seconds)
+
+
+class RunAlone(Protocol):
+    """Holds `key` across every replica while the block runs; yields False when another holds it."""
+
+    def __call__(self, key: str) -> AbstractAsyncContextManager[bool]: ...
+
+
+async def alone(
+    run_alone: RunAlone | None, key: str, caller: str, one_pass: Callable[[], Awaitable[int]]
+) -> int:
+    """One pass, unless another replica's pass holds `key` (then 0): a sweep runs once, not
+    once per replica. Without `run_alone` the pass just runs."""
+    if run_alone is None:
+        return await one_pass()
+    with across_tenants(caller):
+        async with run_alone(key) as mine:
+            return await one_pass() if mine else 0

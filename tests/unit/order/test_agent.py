@@ -7,13 +7,13 @@ import pytest
 
 from adapters.local.intents import LocalIntentClassifier
 from core.orchestrator.nlu import Turn, Vocabulary
-from core.shared.places import Point
 from core.order import catalog_handlers
 from core.order import commands as c
 from core.order.agent.shop import Shop
 from core.order.agent.transaction import TransactionAgent
 from core.order.agent.turn import OrderTurn
 from core.order.orders import OrderStatus
+from core.shared.places import Point
 
 from .conftest import OUTLET, PHONE, REFERENCES, TENANT
 
