@@ -79,6 +79,14 @@ class Settings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     knowledge_storage_dir: Path | None = None
+    # Where uploaded originals are kept: "local" (knowledge_storage_dir, one replica) or "s3"
+    # (any S3-compatible store, shared by every replica; credentials from the standard AWS
+    # settings: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or a workload role).
+    document_store: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_prefix: str = "documents/"
+    s3_endpoint_url: str | None = None  # unset: AWS itself; set for MinIO, GCS, R2...
+    s3_region: str = "us-east-1"
     # "local": all-MiniLM-L6-v2 on the CPU (`make models` fetches it); "hashing": no model,
     # words hashed into a vector (tests, or a machine without the weights).
     embedder: Literal["local", "hashing"] = "local"
@@ -186,6 +194,12 @@ class Settings(BaseSettings):
         """One host talking to the Cloud API stand-in: `make run`, the tests, the benchmarks."""
         host = urlsplit(self.whatsapp_api_base_url).hostname or ""
         return not self.peer_namespace and host in LOOPBACK_HOSTS
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> "Settings":
+        if self.document_store == "s3" and not self.s3_bucket:
+            raise ValueError("S3_BUCKET must name the bucket when DOCUMENT_STORE is s3")
+        return self
 
     @model_validator(mode="after")
     def _replicas_need_an_ip(self) -> "Settings":

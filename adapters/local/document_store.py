@@ -1,18 +1,10 @@
 """Uploaded files kept under one directory: <tenant>/<knowledge base>/<document>/<safe name>."""
 
 import asyncio
-import re
 from pathlib import Path
 
+from core.knowledge.keys import document_key
 from core.knowledge.model import Document
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_name(filename: str) -> str:
-    """Letters, digits, dot, dash and underscore only, never hidden, never empty."""
-    name = _UNSAFE.sub("_", filename).lstrip(".")[-120:]
-    return name or "file"
 
 
 class LocalDocumentStore:
@@ -22,8 +14,7 @@ class LocalDocumentStore:
         self._root = root.resolve()
 
     def path_for(self, document: Document) -> str:
-        parts = (document.tenant_id, document.knowledge_base_id, document.id)
-        return "/".join([*(str(part) for part in parts), safe_name(document.filename)])
+        return document_key(document)
 
     def _file(self, path: str) -> Path:
         file = (self._root / path).resolve()

@@ -14,6 +14,7 @@ from adapters.local.hashing_embedder import HashingEmbedder
 from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
 from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
 from adapters.qdrant.vector_index import open_vector_index, qdrant_client
+from adapters.s3.document_store import s3_document_store
 from core.knowledge.ports import Pipeline
 from services.assembly import peer_client
 
@@ -29,6 +30,18 @@ def bm25_encoder():
     from adapters.local.bm25 import HashingBm25Encoder
 
     return HashingBm25Encoder()
+
+
+async def document_store(
+    kind: str, storage_dir: Path, bucket: str, prefix: str, endpoint_url: str | None, region: str
+):
+    """The originals' store the settings name: this pod's disk, or a shared S3 bucket (whose
+    client is opened only then)."""
+    if kind != "s3":
+        yield LocalDocumentStore(storage_dir)
+        return
+    async for store in s3_document_store(bucket, prefix, endpoint_url, region):
+        yield store
 
 
 class KnowledgeContainer(containers.DeclarativeContainer):
@@ -52,7 +65,15 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         qdrant_client, config.qdrant.url, config.qdrant.api_key, config.qdrant.path
     )
     index = providers.Resource(open_vector_index, qdrant, embedder, config.hybrid)
-    store = providers.Singleton(LocalDocumentStore, config.storage_dir)
+    store = providers.Resource(
+        document_store,
+        config.document_store,
+        config.storage_dir,
+        config.s3.bucket,
+        config.s3.prefix,
+        config.s3.endpoint_url,
+        config.s3.region,
+    )
     pipeline = providers.Singleton(
         Pipeline,
         store=store,

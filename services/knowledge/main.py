@@ -25,6 +25,13 @@ def configure(container: KnowledgeContainer, settings: Settings, database: dict[
             "embedding_model_dir": str(model_dir),
             "hybrid": settings.knowledge_search == "hybrid",
             "storage_dir": settings.knowledge_storage_dir or data / "documents",
+            "document_store": settings.document_store,
+            "s3": {
+                "bucket": settings.s3_bucket,
+                "prefix": settings.s3_prefix,
+                "endpoint_url": settings.s3_endpoint_url,
+                "region": settings.s3_region,
+            },
             "qdrant": {
                 "url": settings.qdrant_url,
                 "api_key": settings.qdrant_api_key,
