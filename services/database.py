@@ -6,10 +6,12 @@ of one tenant, crm_S_platform for the work that spans tenants by design.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import URL
 
 from adapters.postgres.admin import ensure_database
+from adapters.postgres.database import PoolSettings
 from adapters.postgres.embedded import start_embedded
 from adapters.postgres.migrate import upgrade
 from adapters.postgres.urls import async_url, plain
@@ -60,10 +62,18 @@ async def service_urls(settings: Settings, service: str) -> ServiceUrls:
     )
 
 
-async def database_config(settings: Settings, service: str) -> dict[str, str]:
-    """The container configuration of a service's two database URLs."""
+async def database_config(settings: Settings, service: str) -> dict[str, Any]:
+    """The container configuration of a service's two database URLs and their pools."""
     urls = await service_urls(settings, service)
-    return {"database_url": urls.tenant, "platform_database_url": urls.platform}
+    pooled = settings.database_pooler == "pgbouncer"
+    overflow = settings.database_max_overflow
+    return {
+        "database_url": urls.tenant,
+        "platform_database_url": urls.platform,
+        "pool": PoolSettings(settings.database_pool_size, overflow, pooled),
+        # Platform work is a few statements at a time (claims, sweeps, look-ups).
+        "platform_pool": PoolSettings(settings.database_platform_pool_size, overflow, pooled),
+    }
 
 
 async def prepare(settings: Settings) -> str:

@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     # A service's platform role (crm_<service>_platform), used only for work that spans
     # tenants. Unset: database_url with that user and no password, like service_database_url.
     platform_database_url: str | None = None
+    # Connections of each service process, per engine (it has two: its tenants' role and its
+    # platform role): database_pool_size kept open, up to database_max_overflow more at a peak;
+    # the platform engine keeps database_platform_pool_size. Multiply by the pods to size
+    # PostgreSQL's max_connections, or put PgBouncer (transaction pooling) in front and say so
+    # with DATABASE_POOLER=pgbouncer (no prepared statement then outlives a transaction).
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
+    database_platform_pool_size: int = Field(default=5, ge=1, le=100)
+    database_pooler: Literal["none", "pgbouncer"] = "none"
     database_name: str = "crm"
     data_dir: Path = ROOT / ".data"
     bind_host: str = "127.0.0.1"

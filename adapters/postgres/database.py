@@ -1,9 +1,11 @@
 """The async engine as a resource, and sessions that tell the database whom they act for."""
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
@@ -43,8 +45,40 @@ def _set_scope(session: Session, transaction: SessionTransaction, connection: Co
     connection.execute(SET_SCOPE, scope_settings(scope.current()))
 
 
-async def engine_resource(url: str, pool_size: int = 10) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(async_url(url), pool_size=pool_size, pool_pre_ping=True)
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """How many connections an engine keeps and how far it may go beyond them at a peak, and
+    whether a transaction-pooling PgBouncer sits in front of PostgreSQL."""
+
+    size: int = 10
+    overflow: int = 10
+    through_pgbouncer: bool = False
+
+
+def engine_options(pool: PoolSettings) -> dict[str, Any]:
+    """create_async_engine's pool options. Through PgBouncer (transaction pooling, before
+    1.21) a server connection serves another client between transactions, so no prepared
+    statement may outlive one: asyncpg's and SQLAlchemy's statement caches are off and the
+    statements SQLAlchemy must prepare get names no other client uses. Everything else the
+    services do is transaction-scoped already (the tenant scope, advisory locks)."""
+    options: dict[str, Any] = {
+        "pool_size": pool.size,
+        "max_overflow": pool.overflow,
+        "pool_pre_ping": True,
+    }
+    if pool.through_pgbouncer:
+        options["connect_args"] = {
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            "prepared_statement_name_func": lambda: f"__crm_{uuid.uuid4().hex}__",
+        }
+    return options
+
+
+async def engine_resource(
+    url: str, pool: PoolSettings = PoolSettings()
+) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(async_url(url), **engine_options(pool))
     try:
         yield engine
     finally:
@@ -54,9 +88,6 @@ async def engine_resource(url: str, pool_size: int = 10) -> AsyncIterator[AsyncE
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ScopedSession)
 
-
-# Platform work is a few statements at a time (claims, sweeps, look-ups): a small pool.
-PLATFORM_POOL_SIZE = 5
 
 # What units of work open sessions from: an async_sessionmaker, or ScopedSessions.
 Sessions = Callable[[], AsyncSession]

@@ -6,16 +6,16 @@ from dependency_injector import containers, providers
 
 from adapters.grpc.analytics_servicer import AnalyticsServicer
 from adapters.postgres.analytics_repository import SqlAlchemyAnalyticsUnitOfWork
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import ScopedSessions, engine_resource
 
 
 class AnalyticsContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    engine = providers.Resource(engine_resource, url=config.database_url)
+    engine = providers.Resource(engine_resource, url=config.database_url, pool=config.pool)
     # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
     platform_engine = providers.Resource(
-        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+        engine_resource, url=config.platform_database_url, pool=config.platform_pool
     )
     sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     # A plain callable: each RPC opens its own unit of work without going through the container.

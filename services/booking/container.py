@@ -10,7 +10,7 @@ from adapters.grpc.booking_servicer import BookingServicer
 from adapters.grpc.conversation_client import GrpcCustomerWindow
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.postgres.booking_repository import SqlAlchemyBookingUnitOfWork
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import ScopedSessions, engine_resource
 from adapters.postgres.locks import held_alone
 from core.booking.model import utcnow
 from core.booking.reminders import ReminderSweeper
@@ -20,10 +20,10 @@ from services.assembly import analytics_relay, peer_client
 class BookingContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    engine = providers.Resource(engine_resource, url=config.database_url)
+    engine = providers.Resource(engine_resource, url=config.database_url, pool=config.pool)
     # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
     platform_engine = providers.Resource(
-        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+        engine_resource, url=config.platform_database_url, pool=config.platform_pool
     )
     sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     # A plain callable, so each RPC opens its own unit of work (see the conversation service).

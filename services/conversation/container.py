@@ -11,7 +11,7 @@ from adapters.grpc.messaging_client import GrpcOutbound
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.local.memory_cache import InProcessHistoryCache, NoHistoryCache
 from adapters.postgres.conversation_repository import SqlAlchemyConversationUnitOfWork
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import ScopedSessions, engine_resource
 from adapters.redis.history_cache import RedisHistoryCache
 from core.conversation.ports import HistoryCache
 from services.assembly import analytics_relay, peer_client
@@ -35,10 +35,10 @@ async def history_resource(
 class ConversationContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    engine = providers.Resource(engine_resource, url=config.database_url)
+    engine = providers.Resource(engine_resource, url=config.database_url, pool=config.pool)
     # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
     platform_engine = providers.Resource(
-        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+        engine_resource, url=config.platform_database_url, pool=config.platform_pool
     )
     sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     # A plain callable, so each RPC opens its own unit of work without going through the

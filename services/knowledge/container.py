@@ -11,7 +11,7 @@ from adapters.grpc.knowledge_servicer import KnowledgeServicer
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.local.document_store import LocalDocumentStore
 from adapters.local.hashing_embedder import HashingEmbedder
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import ScopedSessions, engine_resource
 from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
 from adapters.qdrant.vector_index import open_vector_index, qdrant_client
 from adapters.s3.document_store import s3_document_store
@@ -47,10 +47,10 @@ async def document_store(
 class KnowledgeContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    engine = providers.Resource(engine_resource, url=config.database_url)
+    engine = providers.Resource(engine_resource, url=config.database_url, pool=config.pool)
     # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
     platform_engine = providers.Resource(
-        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+        engine_resource, url=config.platform_database_url, pool=config.platform_pool
     )
     sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     unit_of_work = providers.Singleton(partial, SqlAlchemyKnowledgeUnitOfWork, sessions)

@@ -14,7 +14,7 @@ from adapters.grpc.usage_reporter import GrpcUsageReporter
 from adapters.local.usage import LoggedUsage
 from adapters.openai.client import OpenAIGateway, build_client
 from adapters.openai.transcription import OpenAITranscriber
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import ScopedSessions, engine_resource
 from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
 from adapters.whatsapp.cloud_api import CloudApiSender
 from adapters.whatsapp.media import CloudApiMedia
@@ -76,10 +76,10 @@ def _drainer(name: str, worker, concurrency: int, poll_seconds: float) -> Draine
 class MessagingContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
+    engine = providers.Resource(engine_resource, url=config.database_url, pool=config.pool)
     # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
     platform_engine = providers.Resource(
-        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+        engine_resource, url=config.platform_database_url, pool=config.platform_pool
     )
     sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     unit_of_work = providers.Singleton(partial, SqlAlchemyMessagingUnitOfWork, sessions)

@@ -39,7 +39,12 @@ class OrchestratorContainer(containers.DeclarativeContainer):
     booking = providers.Resource(peer_client, booking_agent, config.booking_address)
     order = providers.Resource(peer_client, order_agent, config.order_address)
     dialogue = providers.Resource(
-        dialogue_store, config.redis_url, config.database_url, config.platform_database_url
+        dialogue_store,
+        config.redis_url,
+        config.database_url,
+        config.platform_database_url,
+        config.pool,
+        config.platform_pool,
     )
     language = providers.Resource(language_models, settings)
     events = providers.Resource(analytics_emitter, config.analytics_address)

@@ -5,14 +5,18 @@ from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import PoolSettings, ScopedSessions, engine_resource
 from adapters.postgres.dialogue_store import PostgresDialogueStore
 from adapters.redis.dialogue_store import RedisDialogueStore
 from core.orchestrator.dialogue import DialogueStore
 
 
 async def dialogue_store(
-    redis_url: str | None, database_url: str, platform_database_url: str
+    redis_url: str | None,
+    database_url: str,
+    platform_database_url: str,
+    pool: PoolSettings,
+    platform_pool: PoolSettings,
 ) -> AsyncIterator[DialogueStore]:
     if redis_url:
         redis = Redis.from_url(redis_url)
@@ -26,7 +30,7 @@ async def dialogue_store(
     # As in every service, work across tenants runs as the platform role.
     engines = asynccontextmanager(engine_resource)
     async with (
-        engines(database_url) as engine,
-        engines(platform_database_url, PLATFORM_POOL_SIZE) as platform,
+        engines(database_url, pool) as engine,
+        engines(platform_database_url, platform_pool) as platform,
     ):
         yield PostgresDialogueStore(ScopedSessions(engine, platform))

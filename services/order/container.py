@@ -10,7 +10,7 @@ from adapters.grpc.messaging_notifier import GrpcMessagingNotifier
 from adapters.grpc.order_servicer import OrderServicer
 from adapters.grpc.tenant_client import GrpcTenantDirectory
 from adapters.local.payment_gateway import StandinPaymentGateway
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import ScopedSessions, engine_resource
 from adapters.postgres.locks import held_alone
 from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.conversation.model import utcnow
@@ -24,10 +24,10 @@ from services.assembly import analytics_relay, peer_client
 class OrderContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    engine = providers.Resource(engine_resource, url=config.database_url, pool_size=20)
+    engine = providers.Resource(engine_resource, url=config.database_url, pool=config.pool)
     # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
     platform_engine = providers.Resource(
-        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+        engine_resource, url=config.platform_database_url, pool=config.platform_pool
     )
     sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     unit_of_work = providers.Singleton(partial, SqlAlchemyOrderUnitOfWork, sessions)

@@ -6,7 +6,7 @@ from dependency_injector import containers, providers
 
 from adapters.grpc.billing_client import GrpcPlanLimits
 from adapters.grpc.tenant_servicer import TenantServicer
-from adapters.postgres.database import PLATFORM_POOL_SIZE, ScopedSessions, engine_resource
+from adapters.postgres.database import ScopedSessions, engine_resource
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
 from services.assembly import peer_client
 
@@ -14,10 +14,10 @@ from services.assembly import peer_client
 class TenantContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
 
-    engine = providers.Resource(engine_resource, url=config.database_url)
+    engine = providers.Resource(engine_resource, url=config.database_url, pool=config.pool)
     # Work that spans tenants (core.shared.scope.across_tenants) runs as the platform role.
     platform_engine = providers.Resource(
-        engine_resource, url=config.platform_database_url, pool_size=PLATFORM_POOL_SIZE
+        engine_resource, url=config.platform_database_url, pool=config.platform_pool
     )
     sessions = providers.Singleton(ScopedSessions, engine, platform_engine)
     # A plain callable, so each RPC opens its own unit of work without going through the
