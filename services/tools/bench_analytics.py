@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.postgres import analytics_synthetic as synthetic
 from adapters.postgres.analytics_repository import SqlAlchemyAnalyticsUnitOfWork
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PoolSettings, engine_resource, session_factory
 from core.analytics import queries
 from core.analytics.model import Window
 
@@ -68,7 +68,7 @@ async def _measure(engine: AsyncEngine, events: int) -> dict[str, Any]:
 
 async def run(database_url: str, events: int = 1_000_000) -> dict[str, Any]:
     """Query timings over `events` synthetic events of one tenant (a migrated database)."""
-    engines = engine_resource(database_url, pool_size=2)
+    engines = engine_resource(database_url, PoolSettings(2))
     try:
         return await _measure(await anext(engines), events)
     finally:

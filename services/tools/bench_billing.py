@@ -14,7 +14,7 @@ from adapters.grpc.access import AccessInterceptor, NoUsers
 from adapters.grpc.billing_servicer import BillingServicer
 from adapters.grpc.usage_reporter import GrpcUsageReporter
 from adapters.postgres.billing_repository import SqlAlchemyBillingUnitOfWork
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PoolSettings, engine_resource, session_factory
 from adapters.postgres.messaging_repository import SqlAlchemyMessagingUnitOfWork
 from core.conversation.model import utcnow
 from core.messaging.model import InboundMessage, InboundType
@@ -96,7 +96,7 @@ async def _measure(uow, address: str, messages: int) -> dict[str, Any]:
 async def run(database_url: str, messages: int = 4_000) -> dict[str, Any]:
     """Complete `messages` inbox items over `database_url`, half of them storing their usage,
     then relay the usage to a billing server over the same database."""
-    engines = engine_resource(database_url, pool_size=5)
+    engines = engine_resource(database_url, PoolSettings(5))
     sessions = session_factory(await anext(engines))
     servicer = BillingServicer(partial(SqlAlchemyBillingUnitOfWork, sessions), utcnow, "EUR")
     server, _ = build_server(

@@ -6,7 +6,7 @@ import uuid
 from functools import partial
 from typing import Any
 
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PoolSettings, engine_resource, session_factory
 from adapters.postgres.order_repository import SqlAlchemyOrderUnitOfWork
 from core.order import catalog_handlers, order_handlers
 from core.order import commands as c
@@ -77,7 +77,7 @@ async def _contend(uow, tasks: int) -> dict[str, Any]:
 
 async def run(database_url: str, tasks: int = 200) -> dict[str, Any]:
     """Fire `tasks` concurrent checkouts of one product with STOCK in stock, on a fresh tenant."""
-    engines = engine_resource(database_url, pool_size=20)
+    engines = engine_resource(database_url, PoolSettings(20))
     sessions = session_factory(await anext(engines))
     try:
         return await _contend(partial(SqlAlchemyOrderUnitOfWork, sessions), tasks)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from adapters.postgres.analytics_repository import SqlAlchemyAnalyticsUnitOfWork
-from adapters.postgres.database import engine_resource, session_factory
+from adapters.postgres.database import PoolSettings, engine_resource, session_factory
 from adapters.postgres.tenant_repository import SqlAlchemyTenantUnitOfWork
 from core.analytics import model as m
 from core.analytics import queries
@@ -87,7 +87,7 @@ def render(figures: Figures) -> str:
 
 async def report_html(database_url: str, slug: str, days: int, currency: str) -> str:
     """The report of tenant `slug` over its last `days` days, amounts in `currency`."""
-    engines = engine_resource(database_url, pool_size=2)
+    engines = engine_resource(database_url, PoolSettings(2))
     try:
         sessions = session_factory(await anext(engines))
         figures = await gather(sessions, slug, days, utcnow(), currency)

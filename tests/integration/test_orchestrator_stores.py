@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from adapters.postgres.database import PoolSettings
 from adapters.postgres.models.orchestrator import DialogueStateRow
 from adapters.postgres.urls import plain
 from core.orchestrator.dialogue import DialogueState
@@ -27,7 +28,7 @@ async def test_a_connection_closed_by_the_server_is_replaced(empty_database_url)
         tenant, conversation = uuid.uuid4(), uuid.uuid4()
         store_of = asynccontextmanager(dialogue_store)
         url = plain(empty_database_url)  # the owner, for both of the service's connections
-        async with store_of(None, url, url) as store:
+        async with store_of(None, url, url, PoolSettings(), PoolSettings(2)) as store:
             await store.save(tenant, conversation, DialogueState("booking"))
             async with admin.connect() as conn:  # the store's pooled connection, among others
                 assert await conn.scalar(CLOSE_OTHERS) >= 1

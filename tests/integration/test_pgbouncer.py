@@ -30,6 +30,7 @@ from services.database import platform_role, service_role
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 SERVER_CONNECTIONS = 4  # PgBouncer's pool per (database, role)
 CLIENT_SESSIONS = 40
+APP = "via-pgbouncer"  # what PgBouncer's server connections are named, to count them
 
 
 def _free_port() -> int:
@@ -46,7 +47,8 @@ def pgbouncer(database_url: URL, tmp_path: Path):
              platform_role("messaging")]  # fmt: skip
     (tmp_path / "users.txt").write_text("".join(f'"{role}" ""\n' for role in roles))
     (tmp_path / "pgbouncer.ini").write_text(
-        f"[databases]\n* = host={database_url.host or '127.0.0.1'} port={database_url.port}\n"
+        f"[databases]\n* = host={database_url.host or '127.0.0.1'} port={database_url.port}"
+        f" connect_query='SET application_name = ''{APP}'''\n"
         "[pgbouncer]\nlisten_addr = 127.0.0.1\n"
         f"listen_port = {port}\nunix_socket_dir =\nauth_type = trust\n"
         f"auth_file = {tmp_path / 'users.txt'}\npool_mode = transaction\n"
@@ -91,9 +93,9 @@ async def server_connections(engine, database: str) -> int:
     async with engine.connect() as connection:
         return await connection.scalar(
             text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND usename LIKE 'crm_%'"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND application_name = :app"
             ),
-            {"db": database},
+            {"db": database, "app": APP},
         )
 
 
