@@ -5,20 +5,14 @@ import uuid
 import grpc
 import pytest
 from crm.knowledge.v1 import knowledge_pb2 as pb
-from crm.knowledge.v1 import knowledge_pb2_grpc
 from google.protobuf.field_mask_pb2 import FieldMask
 
-from adapters.extraction.text import DocumentTextExtractor
-from adapters.grpc.knowledge_servicer import KnowledgeServicer
 from adapters.local.document_store import LocalDocumentStore
-from adapters.local.hashing_embedder import HashingEmbedder
 from adapters.postgres.database import session_factory
-from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
-from adapters.qdrant.vector_index import open_vector_index, qdrant_client
-from core.knowledge.ports import Pipeline
-from tests.fakes import FakeOutlets, FakeSparseEncoder
+from adapters.qdrant.vector_index import qdrant_client
 
 from .grpc_support import expect
+from .knowledge_support import knowledge_stub
 
 CODE = grpc.StatusCode
 TENANT, OTHER_TENANT, OUTLET = (str(uuid.uuid4()) for _ in range(3))
@@ -30,22 +24,9 @@ async def stub(db, tmp_path, grpc_channel_to):
     sessions = session_factory(db)
     client_resource = qdrant_client(None, None, tmp_path / "qdrant")
     client = await anext(client_resource)
-    embedder = HashingEmbedder()
-    pipeline = Pipeline(
-        LocalDocumentStore(tmp_path / "documents"),
-        DocumentTextExtractor(),
-        embedder,
-        FakeSparseEncoder(),
-        await open_vector_index(client, embedder, hybrid=True),
+    yield await knowledge_stub(
+        sessions, client, LocalDocumentStore(tmp_path / "documents"), grpc_channel_to
     )
-    servicer = KnowledgeServicer(
-        lambda: SqlAlchemyKnowledgeUnitOfWork(sessions), pipeline, FakeOutlets()
-    )
-    channel = await grpc_channel_to(
-        lambda server: knowledge_pb2_grpc.add_KnowledgeServiceServicer_to_server(servicer, server),
-        ["crm.knowledge.v1.KnowledgeService"],
-    )
-    yield knowledge_pb2_grpc.KnowledgeServiceStub(channel)
     await client_resource.aclose()
 
 

@@ -7,20 +7,15 @@ import uuid
 import pytest
 from aiobotocore.session import get_session
 from crm.knowledge.v1 import knowledge_pb2 as pb
-from crm.knowledge.v1 import knowledge_pb2_grpc
 from moto.server import ThreadedMotoServer
 
-from adapters.extraction.text import DocumentTextExtractor
-from adapters.grpc.knowledge_servicer import KnowledgeServicer
 from adapters.local.document_store import LocalDocumentStore
-from adapters.local.hashing_embedder import HashingEmbedder
 from adapters.postgres.database import session_factory
-from adapters.postgres.knowledge_repository import SqlAlchemyKnowledgeUnitOfWork
-from adapters.qdrant.vector_index import open_vector_index, qdrant_client
+from adapters.qdrant.vector_index import qdrant_client
 from adapters.s3.document_store import S3DocumentStore, s3_document_store
 from core.knowledge.model import Document
-from core.knowledge.ports import Pipeline
-from tests.fakes import FakeOutlets, FakeSparseEncoder
+
+from .knowledge_support import knowledge_stub
 
 BUCKET = "crm-documents"
 
@@ -96,27 +91,6 @@ async def test_the_service_resource_opens_a_working_store(s3_url, client):
     await resource.aclose()
 
 
-async def replica(sessions, qdrant, store, grpc_channel_to):
-    """A knowledge replica: its own servicer and document store client; the database and
-    the vector index are the shared services every replica uses."""
-    embedder = HashingEmbedder()
-    pipeline = Pipeline(
-        store,
-        DocumentTextExtractor(),
-        embedder,
-        FakeSparseEncoder(),
-        await open_vector_index(qdrant, embedder, hybrid=True),
-    )
-    servicer = KnowledgeServicer(
-        lambda: SqlAlchemyKnowledgeUnitOfWork(sessions), pipeline, FakeOutlets()
-    )
-    channel = await grpc_channel_to(
-        lambda server: knowledge_pb2_grpc.add_KnowledgeServiceServicer_to_server(servicer, server),
-        ["crm.knowledge.v1.KnowledgeService"],
-    )
-    return knowledge_pb2_grpc.KnowledgeServiceStub(channel)
-
-
 @pytest.mark.parametrize(("shared", "status"), [(True, "READY"), (False, "FAILED")])
 async def test_a_document_uploaded_through_one_replica_is_reindexed_by_another(
     db, tmp_path, s3_url, client, grpc_channel_to, shared, status
@@ -135,7 +109,7 @@ async def test_a_document_uploaded_through_one_replica_is_reindexed_by_another(
             if shared
             else (LocalDocumentStore(tmp_path / "a"), LocalDocumentStore(tmp_path / "b"))
         )
-        first, second = [await replica(sessions, qdrant, s, grpc_channel_to) for s in stores]
+        first, second = [await knowledge_stub(sessions, qdrant, s, grpc_channel_to) for s in stores]
         tenant = str(uuid.uuid4())
         kb = (
             await first.CreateKnowledgeBase(
