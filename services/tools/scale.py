@@ -28,8 +28,10 @@ from adapters.postgres.admin import drop_database, ensure_database
 from adapters.postgres.migrate import upgrade
 from adapters.postgres.urls import plain
 from services.catalog import SERVICES
+from services.database import platform_role, service_role
 from services.demo.knowledge import seed_demo_documents
 from services.seed import DEMO_PHONE_NUMBER_ID, seed_demo_business
+from services.tools.pgbouncer import running_pgbouncer, server_connections, through
 
 from .loadgen import summary
 from .mesh import Mesh, mesh_environment
@@ -48,7 +50,10 @@ MIX = {"question": 0.6, "booking": 0.25, "order": 0.15}
 # Webhook deliveries in flight at once. Each holds a database connection in messaging while it
 # is stored, and the whole mesh shares one server's connections (100 by default).
 DELIVERIES_IN_FLIGHT = 12
-LOW_STOCK = {"MN-PAELLA": 6}  # three orders of two, then "sold out", until timeouts give back
+LOW_STOCK = {"MN-PAELLA": 6}
+# PgBouncer's server connections per (database, role): 18 roles, so at most 72 of the
+# server's 100 however many processes and pools the replicas open.
+SERVER_POOL = 4  # three orders of two, then "sold out", until timeouts give back
 
 ENVIRONMENT = {
     "LOG_LEVEL": "WARNING",
@@ -222,6 +227,7 @@ class Run:
     facts: dict[str, Any]
     disruptions: list[Disruption]
     seconds: float
+    peak_server_connections: int = 0  # PgBouncer's, at the busiest moment
 
     def figures(self) -> dict[str, Any]:
         """Throughput and end-to-end latency (post of a line to its reply at the stand-in)."""
@@ -234,6 +240,7 @@ class Run:
             "answered": len(answered),
             "seconds": round(self.seconds, 1),
             "answered_per_s": round(len(answered) / self.seconds, 1),
+            "peak_server_connections": self.peak_server_connections,
             "end_to_end_latency": summary(latencies),
         }
 
@@ -264,15 +271,22 @@ async def scale_database(server: URL) -> AsyncIterator[URL]:
 
 @asynccontextmanager
 async def scale_mesh(url: URL, logs: Path, layout: dict[str, int]) -> AsyncIterator[Mesh]:
-    """Every service behind Envoy, those in `layout` as that many processes of their own."""
-    mesh = Mesh(mesh_environment(url, logs, replicas=layout, **ENVIRONMENT), logs)
-    try:
-        await mesh.start("cloud-api", "payments", *SERVICES, "gateway")
-        tenant_id = await _demo_tenant(url)
-        await seed_demo_documents(mesh.settings, tenant_id)
-        yield mesh
-    finally:
-        await mesh.stop_all()
+    """Every service behind Envoy, those in `layout` as that many processes of their own, all
+    reaching PostgreSQL through PgBouncer (transaction pooling), as in the cluster."""
+    roles = [url.username or "postgres"]
+    roles += [role(service) for service in SERVICES for role in (service_role, platform_role)]
+    async with running_pgbouncer(url, roles, logs, SERVER_POOL) as port:
+        pooled = through(url, port)
+        env = mesh_environment(pooled, logs, replicas=layout, DATABASE_POOLER="pgbouncer",
+                               **ENVIRONMENT)  # fmt: skip
+        mesh = Mesh(env, logs)
+        try:
+            await mesh.start("cloud-api", "payments", *SERVICES, "gateway")
+            tenant_id = await _demo_tenant(url)
+            await seed_demo_documents(mesh.settings, tenant_id)
+            yield mesh
+        finally:
+            await mesh.stop_all()
 
 
 async def _demo_tenant(url: URL) -> uuid.UUID:
@@ -293,6 +307,8 @@ async def run_load(
     plan = conversations_for(conversations)
     total = sum(len(lines) for _, lines in plan)
     engine = create_async_engine(url)
+    peak = Peak(engine, url.database or "")
+    watching = asyncio.create_task(peak.watch())
     limits = httpx.Limits(max_connections=DELIVERIES_IN_FLIGHT)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
         customers, replies = Customers(mesh, http), Replies(mesh, http)
@@ -307,12 +323,27 @@ async def run_load(
         seconds = time.monotonic() - started
         await outbox_sent(engine, within)
         sent = await replies.everything()
+    watching.cancel()
     await mesh.stop("messaging")  # drains; each relay sends what is pending on its way out
     for disruption in disruptions:
         await recovery(engine, disruption)
     facts = await gather_facts(engine)
     await engine.dispose()
-    return Run(customers.posted, replies.at, sent, facts, disruptions, seconds)
+    return Run(customers.posted, replies.at, sent, facts, disruptions, seconds, peak.most)
+
+
+class Peak:
+    """The most server connections PgBouncer held at once, sampled every 0.2 s."""
+
+    def __init__(self, engine: AsyncEngine, database: str) -> None:
+        self._engine, self._database = engine, database
+        self.most = 0
+
+    async def watch(self) -> None:
+        while True:
+            now = await server_connections(self._engine, self._database)
+            self.most = max(self.most, now)
+            await asyncio.sleep(0.2)
 
 
 async def gather_facts(engine: AsyncEngine) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """`make test-scale`: 3 messaging, 2 orchestrator and 2 of every other stateless service as
 processes of their own behind Envoy, on the machine's PostgreSQL (and Redis when REDIS_URL is
 set). Hundreds of conversations at once, every webhook delivered twice, one messaging and one
-orchestrator replica killed with SIGKILL mid-load and started again. Then: every message stored
+orchestrator replica killed with SIGKILL mid-load and started again; every process reaches
+PostgreSQL through a local PgBouncer in transaction pooling. Then: every message stored
 once and answered exactly once, replies in order, no double booking, no stock below zero or
 given back twice, usage counted exactly once per message in and out, through the kills."""
 
@@ -10,7 +11,15 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from services.tools.scale import SCALE_LAYOUT, Run, run_load, scale_database, scale_mesh
+from services.catalog import SERVICES
+from services.tools.scale import (
+    SCALE_LAYOUT,
+    SERVER_POOL,
+    Run,
+    run_load,
+    scale_database,
+    scale_mesh,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +44,11 @@ def reply_of(key: str) -> tuple[str, int] | None:
     kind, _, rest = key.partition(":")
     wamid, _, piece = rest.rpartition(":")
     return (wamid, int(piece)) if kind == "reply" else None
+
+
+def test_every_process_reached_postgres_through_pgbouncer_within_its_pools(run):
+    # every replica's pools (tens of connections each) on a few server connections per role
+    assert 0 < run.peak_server_connections <= 2 * len(SERVICES) * SERVER_POOL
 
 
 def test_every_message_is_stored_once_and_worked_to_the_end(run):
