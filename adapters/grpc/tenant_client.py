@@ -87,14 +87,20 @@ class GrpcTenantDirectory:
         return reply.tenant
 
     async def profile(self, tenant_id: uuid.UUID) -> TenantProfile:
+        """Read on every message: the built profile is remembered, not rebuilt each time."""
+        key = f"profile:{tenant_id}"
+        if (known := self._memo.get(key)) is not None:
+            return known  # type: ignore[return-value]
         tenant = await self._tenant(tenant_id)
-        return TenantProfile(
+        profile = TenantProfile(
             tenant_id=tenant_id,
             name=tenant.name,
             greeting_message=tenant.greeting_message,
             error_message=tenant.error_message,
             tone=from_struct(tenant.llm_tone),
         )
+        self._memo.put(key, profile)
+        return profile
 
     async def booking_reminder_minutes(self, tenant_id: uuid.UUID) -> int:
         return (await self._tenant(tenant_id)).booking_reminder_minutes

@@ -116,10 +116,8 @@ class ReminderSweeper:
         for booking in waiting:
             with acting_for(booking.tenant_id, CALLER):
                 decision = await self._decide(booking, now)
-                if decision is _Decision.SEND:
-                    sent += await self._remind(booking.id, now)
-                elif decision is _Decision.SKIP:
-                    await self._mark(booking.id, now)
+                if decision is not _Decision.WAIT:
+                    sent += await self._settle(booking.id, now, decision is _Decision.SEND)
         if sent:
             log.info("sent %d booking reminders", sent)
         return sent
@@ -139,31 +137,26 @@ class ReminderSweeper:
             return _Decision.SKIP
         return _Decision.SEND
 
-    async def _mark(self, booking_id: uuid.UUID, now: datetime) -> None:
-        async with self._uow() as uow:
-            if await uow.reminders.hold(booking_id) is not None:
-                await uow.reminders.mark_reminded(booking_id, now)
-                await uow.commit()
-
-    async def _remind(self, booking_id: uuid.UUID, now: datetime) -> int:
-        """Send and mark in one transaction holding the booking: 1 when sent."""
+    async def _settle(self, booking_id: uuid.UUID, now: datetime, send: bool) -> int:
+        """Send (unless skipped) and mark in one transaction holding the booking: 1 when sent.
+        A reminder refused for good is marked too; one that cannot go now is left."""
         async with self._uow() as uow:
             booking = await uow.reminders.hold(booking_id)
             if booking is None:
                 return 0  # another replica has it, or it changed since
-            try:
-                await self._send(booking)
-            except Unavailable as down:  # not now: the next pass tries again
-                log.warning("reminder of booking %s waits: %s", booking.id, down.message)
-                return 0
-            except (FailedPrecondition, InvalidInput) as refused:
-                log.info("booking %s gets no reminder: %s", booking.id, refused.message)
-                await uow.reminders.mark_reminded(booking.id, now)
-                await uow.commit()
-                return 0
+            sent = 0
+            if send:
+                try:
+                    await self._send(booking)
+                    sent = 1
+                except Unavailable as down:  # not now: the next pass tries again
+                    log.warning("reminder of booking %s waits: %s", booking.id, down.message)
+                    return 0
+                except (FailedPrecondition, InvalidInput) as refused:
+                    log.info("booking %s gets no reminder: %s", booking.id, refused.message)
             await uow.reminders.mark_reminded(booking.id, now)
             await uow.commit()
-        return 1
+        return sent
 
     async def _send(self, booking: Booking) -> None:
         if booking.conversation_id is None:

@@ -43,20 +43,20 @@ TEMPLATES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "es": ("Tu pedido #{{1}} fue cancelado. Escríbenos si tienes dudas.", ()),
         "id": ("Pesanan #{{1}} Anda dibatalkan. Hubungi kami jika ada pertanyaan.", ()),
     },
-}
-TEMPLATES["booking_reminder"] = {
-    "en": (
-        "A reminder of your booking {{1}}, {{2}}. Will you be coming?",
-        ("I'll be there", "Cancel booking"),
-    ),
-    "es": (
-        "Te recordamos tu reserva {{1}}, {{2}}. ¿Vendrás?",
-        ("Allí estaré", "Cancelar reserva"),
-    ),
-    "id": (
-        "Pengingat reservasi Anda {{1}}, {{2}}. Apakah Anda akan datang?",
-        ("Saya akan datang", "Batalkan reservasi"),
-    ),
+    "booking_reminder": {
+        "en": (
+            "A reminder of your booking {{1}}, {{2}}. Will you be coming?",
+            ("I'll be there", "Cancel booking"),
+        ),
+        "es": (
+            "Te recordamos tu reserva {{1}}, {{2}}. ¿Vendrás?",
+            ("Allí estaré", "Cancelar reserva"),
+        ),
+        "id": (
+            "Pengingat reservasi Anda {{1}}, {{2}}. Apakah Anda akan datang?",
+            ("Saya akan datang", "Batalkan reservasi"),
+        ),
+    },
 }
 EXAMPLES = {
     "order_paid": ("A1B2C3", "24.50 EUR"),

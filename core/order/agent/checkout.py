@@ -96,8 +96,6 @@ def absorb(turn: OrderTurn, talk: Dialogue, address: bool = False) -> bool:
     talk.day = _day(turn) or talk.day
     if address:
         talk.address = turn.text.strip()[:500]
-        point = point_in(turn.entities.get("location", ""))
-        talk.point = str(point) if point else ""
     # "Pickup" instead of an address answers the address question too.
     picked_up = talk.fulfillment == FulfillmentType.PICKUP.value
     asked = {FULFILMENT: talk.fulfillment, ADDRESS: talk.address or picked_up, DAY: talk.day}
@@ -146,7 +144,7 @@ class CheckoutFlow:
         how, day = FulfillmentType(talk.fulfillment), date.fromisoformat(talk.day)
         try:
             address = talk.address if how is FulfillmentType.DELIVERY else ""
-            point = point_in(talk.point) if address else None
+            point = point_in(address)  # a shared location ends with its coordinates
             order = await self._shop.place(turn, talk.cart, how, day, address, point)
         except OutOfStock as short:
             return self._lost_race(talk, short)

@@ -24,7 +24,6 @@ class Dialogue:
     pick_ids: list[str] = field(default_factory=list)
     fulfillment: str = ""
     address: str = ""
-    point: str = ""  # the shared location's "(lat, lon)", when the address is one
     day: str = ""
     cancel_id: str = ""
     # What the agent says this turn, in the customer's language; not remembered.

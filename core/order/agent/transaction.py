@@ -70,11 +70,11 @@ class TransactionAgent:
 
     async def _beyond_reach(self, turn: OrderTurn, talk: Dialogue) -> OrderReply | None:
         """A shared location outside the outlet's delivery area is told so, and asked again."""
-        point = point_in(talk.point)
+        point = point_in(talk.address)  # a shared location ends with its coordinates
         far = await self._shop.beyond_reach(turn, point) if point else None
         if far is None:
             return None
-        talk.address, talk.point = "", ""
+        talk.address = ""
         w = talk.words
         text = w.OUTSIDE_AREA.format(distance=f"{far[0]:.1f}", radius=f"{far[1]:g}")
         return talk.reply(text, options(("pickup", w.BUTTON_PICKUP, "")))
