@@ -63,6 +63,8 @@ def _fulfilment(turn: OrderTurn) -> str:
     wish = turn.reply_id or turn.entities.get("fulfillment", "")
     if wish in ("pickup", "delivery"):
         return wish
+    if turn.entities.get("location"):  # a place shared: that is where it goes
+        return FulfillmentType.DELIVERY.value
     if _DELIVERY.search(turn.text):
         return FulfillmentType.DELIVERY.value
     return FulfillmentType.PICKUP.value if _PICKUP.search(turn.text) else ""

@@ -9,7 +9,7 @@ from core.shared.places import point_in
 from ..catalog import Product
 from ..orders import OrderStatus
 from .checkout import CheckoutFlow, absorb, looks_like_address, may_be_address
-from .dialogue import ADDRESS, CANCEL, CONFIRM, PICK, Dialogue, finished
+from .dialogue import ADDRESS, CANCEL, CONFIRM, FULFILMENT, PICK, Dialogue, finished
 from .matching import candidates, wishes
 from .replies import Words, words
 from .shop import Shop
@@ -58,7 +58,9 @@ class TransactionAgent:
 
     async def handle(self, turn: OrderTurn) -> OrderReply:
         talk = Dialogue.from_state(turn.state, turn.language)
-        address = talk.step == ADDRESS and await self._is_address(turn)
+        # A place shared when asked "pickup or delivery?" answers both questions at once.
+        shared = talk.step == FULFILMENT and bool(turn.entities.get("location"))
+        address = shared or (talk.step == ADDRESS and await self._is_address(turn))
         if absorb(turn, talk, address):
             if address and (far := await self._beyond_reach(turn, talk)):
                 return far
@@ -74,7 +76,7 @@ class TransactionAgent:
         far = await self._shop.beyond_reach(turn, point) if point else None
         if far is None:
             return None
-        talk.address = ""
+        talk.address, talk.step = "", ADDRESS  # another address, or pickup
         w = talk.words
         text = w.OUTSIDE_AREA.format(distance=f"{far[0]:.1f}", radius=f"{far[1]:g}")
         return talk.reply(text, options(("pickup", w.BUTTON_PICKUP, "")))

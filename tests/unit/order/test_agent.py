@@ -266,6 +266,18 @@ async def test_a_location_beyond_the_delivery_area_is_refused_with_the_distance(
     assert "Pickup on 2025-03-02" in summary.text and "Aeropuerto" not in summary.text
 
 
+async def test_a_location_shared_for_pickup_or_delivery_is_the_delivery_address(near_sol):
+    await near_sol.says("2 pizza margherita please")
+    asked = await near_sol.says("checkout")
+    assert ids(asked) == ["pickup", "delivery"]
+    airport = "Aeropuerto (40.49829, -3.56766)"  # shared instead of tapping a button
+    far = await near_sol.say(airport, "out_of_scope", location=airport)
+    assert far.text.startswith("Sorry, that place is 14.") and ids(far) == ["pickup"]
+    retiro = "Retiro (40.41530, -3.68440)"
+    day = await near_sol.say(retiro, "out_of_scope", location=retiro)
+    assert ids(day) == ["date:2025-03-01", "date:2025-03-02"], day.text
+
+
 async def test_a_location_inside_the_area_is_kept_on_the_order(near_sol, uow):
     await _to_the_address(near_sol)
     retiro = "Parque del Retiro (40.41530, -3.68440)"  # under 2 km
